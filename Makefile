@@ -1,0 +1,45 @@
+# Two entry points for a fresh machine: `make demo` and `make test`. Both are idempotent.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+WORK := .stancewatch
+DEMO_MODEL := $(WORK)/models/demo
+DEMO_DATA := corpus/data/border_crisis
+export HF_HUB_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup demo test test-slow corpus-check clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	# torch first and pinned: the CPU wheel on disk; any other resolution pulls a multi-GB CUDA build.
+	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0 -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# The demo model is retrained only when its training data or the code's config defaults change.
+$(DEMO_MODEL)/stance_config.json: $(STAMP) $(DEMO_DATA)/train.jsonl $(DEMO_DATA)/dev.jsonl pipeline/config.py models/stance.py
+	$(BIN)/stancewatch train --train $(DEMO_DATA)/train.jsonl --dev $(DEMO_DATA)/dev.jsonl --out $(DEMO_MODEL)
+
+demo: $(DEMO_MODEL)/stance_config.json
+	$(BIN)/stancewatch run $(DEMO_DATA)/test.jsonl --config demo.toml
+	$(BIN)/stancewatch predict $(DEMO_DATA)/test.jsonl --out $(WORK)/demo-predictions.jsonl --config demo.toml
+	$(BIN)/stancewatch evaluate $(DEMO_DATA)/test.jsonl $(WORK)/demo-predictions.jsonl --json $(WORK)/demo-evaluation.json
+
+corpus-check: setup
+	$(BIN)/stancewatch corpus check
+
+test: setup
+	$(BIN)/stancewatch corpus check
+	$(BIN)/pytest -q
+
+test-slow: setup
+	$(BIN)/pytest -q -m slow
+
+clean:
+	rm -rf $(WORK)

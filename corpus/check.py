@@ -1,0 +1,154 @@
+"""`stancewatch corpus check`: schema, offsets, label sets, speakers, duplicates and split leakage."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from itertools import combinations
+from pathlib import Path
+
+from corpus.reader import RecordError, read_gold
+from corpus.schema import STANCE_LABELS, Statement
+from corpus.targets import TARGETS_DIR, load_targets
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ACTORS_DIR = Path(__file__).resolve().parent / "actors"
+SPLITS = ("train", "dev", "test")
+# Two texts sharing this much of their word trigrams are the same statement reworded.
+NEAR_DUPLICATE_JACCARD = 0.6
+
+
+def _shingles(text: str) -> frozenset[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return frozenset(zip(words, words[1:], words[2:])) if len(words) >= 3 else frozenset([tuple(words)])
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def _span_problems(statement: Statement, where: str) -> list[str]:
+    problems = []
+    assert statement.gold is not None
+    for kind in ("entities", "claims", "quotes"):
+        for span in getattr(statement.gold, kind):
+            surface = statement.text[span.start : span.end]
+            if surface != surface.strip():
+                problems.append(f"{where}: gold.{kind} [{span.start}, {span.end}) {surface!r} has edge whitespace")
+            if kind == "entities" and surface[:1] in "#@":
+                problems.append(f"{where}: gold.entities {surface!r}: hashtags and handles are not entities")
+    entities = sorted(statement.gold.entities, key=lambda e: (e.start, e.end))
+    for left, right in zip(entities, entities[1:]):
+        if right.start < left.end:
+            problems.append(f"{where}: gold.entities [{left.start}, {left.end}) and [{right.start}, {right.end}) overlap")
+    return problems
+
+
+def check_corpus(data_dir: Path = DATA_DIR) -> tuple[list[str], dict[str, object]]:
+    """Returns (problems, statistics); an empty problem list means the corpus is sound."""
+    from pipeline.actors import ActorRegistry
+
+    problems: list[str] = []
+    stats: dict[str, object] = {"domains": {}}
+    seen_ids: dict[str, str] = {}
+    texts_by_split: dict[tuple[str, str], list[tuple[str, frozenset]]] = defaultdict(list)
+    domains = sorted(p for p in Path(data_dir).iterdir() if p.is_dir()) if Path(data_dir).is_dir() else []
+    if not domains:
+        return [f"{data_dir}: no domain folders with train/dev/test JSONL"], stats
+    for domain_dir in domains:
+        domain = domain_dir.name
+        targets_file = TARGETS_DIR / f"{domain}.toml"
+        if not targets_file.is_file():
+            problems.append(f"{domain_dir}: no target file {targets_file}")
+            continue
+        targets = [t.name for t in load_targets(targets_file)]
+        actors_file = ACTORS_DIR / f"{domain}.toml"
+        registry = ActorRegistry.from_files([actors_file]) if actors_file.is_file() else ActorRegistry()
+        domain_stats: dict[str, object] = {
+            "splits": {}, "source_types": Counter(), "labels": {t: Counter() for t in targets}, "speakers": set(),
+            "dates": [], "entities": 0, "claims": 0, "quotes": 0,
+        }
+        for split in SPLITS:
+            path = domain_dir / f"{split}.jsonl"
+            if not path.is_file():
+                problems.append(f"{path}: missing split file")
+                continue
+            try:
+                statements = read_gold(path)
+            except RecordError as error:
+                problems.append(str(error))
+                continue
+            domain_stats["splits"][split] = len(statements)
+            for line, statement in enumerate(statements, start=1):
+                where = f"{path}:{line} ({statement.id})"
+                if statement.id in seen_ids:
+                    problems.append(f"{where}: id also used at {seen_ids[statement.id]}")
+                seen_ids[statement.id] = where
+                if statement.gold is None:
+                    problems.append(f"{where}: no gold annotations")
+                    continue
+                labelled = {s.target for s in statement.gold.stances}
+                if labelled != set(targets):
+                    problems.append(
+                        f"{where}: gold.stances must label every {domain} target; missing {sorted(set(targets) - labelled)}, "
+                        f"unknown {sorted(labelled - set(targets))}"
+                    )
+                if statement.targets is not None and set(statement.targets) != set(targets):
+                    problems.append(f"{where}: targets field differs from the domain's targets")
+                if statement.speaker is None or registry.resolve(statement.speaker) is None:
+                    problems.append(f"{where}: speaker {statement.speaker!r} does not resolve to an actor in {actors_file}")
+                if statement.source_type == "press" and not statement.gold.quotes:
+                    problems.append(f"{where}: press record without gold.quotes")
+                problems.extend(_span_problems(statement, where))
+                for stance in statement.gold.stances:
+                    if stance.target in domain_stats["labels"]:
+                        domain_stats["labels"][stance.target][stance.label] += 1
+                domain_stats["source_types"][statement.source_type] += 1
+                domain_stats["speakers"].add(statement.speaker)
+                if statement.date:
+                    domain_stats["dates"].append(statement.date.isoformat())
+                domain_stats["entities"] += len(statement.gold.entities)
+                domain_stats["claims"] += len(statement.gold.claims)
+                domain_stats["quotes"] += len(statement.gold.quotes)
+                texts_by_split[(domain, split)].append((where, _shingles(statement.text)))
+        domain_stats["speakers"] = len(domain_stats["speakers"])
+        dates = sorted(domain_stats.pop("dates"))
+        domain_stats["date_range"] = [dates[0], dates[-1]] if dates else []
+        stats["domains"][domain] = domain_stats
+    problems.extend(_leakage(texts_by_split))
+    return problems, stats
+
+
+def _leakage(texts_by_split: dict[tuple[str, str], list[tuple[str, frozenset]]]) -> list[str]:
+    """Exact or near-duplicate statements anywhere in the corpus: within a split they inflate, across splits they leak."""
+    problems = []
+    everything = [(split, where, shingles) for (domain, split), items in texts_by_split.items() for where, shingles in items]
+    for (split_a, where_a, a), (split_b, where_b, b) in combinations(everything, 2):
+        similarity = _jaccard(a, b)
+        if similarity >= NEAR_DUPLICATE_JACCARD:
+            kind = "leaks across splits" if split_a != split_b else "near-duplicate"
+            problems.append(f"{where_b}: {kind} with {where_a} (word-trigram Jaccard {similarity:.2f})")
+    return problems
+
+
+def render_check(problems: list[str], stats: dict[str, object], console) -> None:
+    from rich.table import Table
+
+    for domain, s in stats.get("domains", {}).items():
+        table = Table(title=f"{domain}: {sum(s['splits'].values())} statements, {s['speakers']} speakers, {s['date_range']}")
+        for column in ("target", *STANCE_LABELS):
+            table.add_column(column, justify="left" if column == "target" else "right")
+        for target, counts in s["labels"].items():
+            table.add_row(target, *(str(counts[label]) for label in STANCE_LABELS))
+        console.print(table)
+        console.print(
+            f"  splits {s['splits']}; source types {dict(s['source_types'])}; "
+            f"{s['entities']} entity spans, {s['claims']} claim spans, {s['quotes']} quote spans",
+            highlight=False,
+        )
+    if problems:
+        console.print(f"[bold red]{len(problems)} problem(s)[/bold red]")
+        for problem in problems[:200]:
+            console.print(f"  {problem}", highlight=False, markup=False)
+    else:
+        console.print("[bold green]corpus OK[/bold green]: schema, offsets, labels, speakers, duplicates and splits")

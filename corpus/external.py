@@ -1,0 +1,62 @@
+"""Readers for the public benchmark sets in ../shared/data, returned as `datasets.Dataset` pair tables.
+
+The files are read in place and never copied: their licences allow research use, not redistribution.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+from corpus.schema import STANCE_LABELS
+
+SHARED_DATA_ENV = "STANCEWATCH_SHARED_DATA"
+SEMEVAL_FILES = {
+    "train": ("trialdata-all-annotations.txt", "trainingdata-all-annotations.txt"),
+    "test": ("testdata-taskA-all-annotations.txt",),
+}
+
+
+def shared_data_dir() -> Path:
+    """../shared/data beside the checkout, or $STANCEWATCH_SHARED_DATA."""
+    configured = os.environ.get(SHARED_DATA_ENV)
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def require_dataset(name: str) -> Path:
+    folder = shared_data_dir() / name
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"benchmark data {folder} is missing: put the shared data folder beside the checkout "
+            f"or point ${SHARED_DATA_ENV} at it"
+        )
+    return folder
+
+
+def semeval2016_rows(split: str) -> list[dict[str, str]]:
+    """SemEval-2016 Task 6 Task A as rows {id, text, target, label}; train = trial + training (official)."""
+    if split not in SEMEVAL_FILES:
+        raise ValueError(f"SemEval-2016 split must be one of {sorted(SEMEVAL_FILES)}, got {split!r}")
+    folder = require_dataset("semeval2016_task6_stance")
+    rows: list[dict[str, str]] = []
+    for name in SEMEVAL_FILES[split]:
+        # A few training rows hold stray non-UTF-8 bytes; latin-1 never fails and keeps the ASCII intact.
+        with (folder / name).open(encoding="latin-1", newline="") as handle:
+            for record in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                label = record["Stance"].strip().lower()
+                if label not in STANCE_LABELS:
+                    raise ValueError(f"{folder / name}: row {record['ID']}: unknown stance {record['Stance']!r}")
+                rows.append(
+                    {"id": f"semeval-{record['ID'].strip()}", "text": record["Tweet"].strip(), "target": record["Target"].strip(), "label": label}
+                )
+    return rows
+
+
+def semeval2016(split: str):
+    """The same rows as a `datasets.Dataset` (columns id, text, target, label)."""
+    from datasets import Dataset
+
+    return Dataset.from_list(semeval2016_rows(split))

@@ -1,0 +1,158 @@
+"""The statement record and its gold annotations: the one schema every stage and every check reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+StanceLabel = Literal["favor", "against", "none"]
+SourceType = Literal["official", "tweet", "press"]
+STANCE_LABELS: tuple[StanceLabel, ...] = ("favor", "against", "none")
+ONTONOTES_LABELS = frozenset(
+    "PERSON NORP FAC ORG GPE LOC PRODUCT EVENT WORK_OF_ART LAW LANGUAGE "
+    "DATE TIME PERCENT MONEY QUANTITY ORDINAL CARDINAL".split()
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Span(_Strict):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Span":
+        if self.end <= self.start:
+            raise ValueError(f"span end ({self.end}) must be greater than start ({self.start})")
+        return self
+
+
+class EntitySpan(Span):
+    label: str
+
+    @field_validator("label")
+    @classmethod
+    def _known_label(cls, label: str) -> str:
+        if label not in ONTONOTES_LABELS:
+            raise ValueError(f"unknown entity label {label!r}; expected one of {sorted(ONTONOTES_LABELS)}")
+        return label
+
+
+class ClaimSpan(Span):
+    checkworthy: bool = True
+
+
+class QuoteSpan(Span):
+    speaker: str
+    cue: str | None = None
+
+
+class GoldStance(_Strict):
+    target: str = Field(min_length=1)
+    label: StanceLabel
+
+
+class Gold(_Strict):
+    stances: list[GoldStance] = []
+    entities: list[EntitySpan] = []
+    claims: list[ClaimSpan] = []
+    quotes: list[QuoteSpan] = []
+
+    @model_validator(mode="after")
+    def _one_label_per_target(self) -> "Gold":
+        targets = [s.target for s in self.stances]
+        duplicates = sorted({t for t in targets if targets.count(t) > 1})
+        if duplicates:
+            raise ValueError(f"target labelled twice: {duplicates}")
+        return self
+
+    def stance_for(self, target: str) -> StanceLabel | None:
+        return next((s.label for s in self.stances if s.target == target), None)
+
+
+class Statement(_Strict):
+    """One thing someone said, as it enters the pipeline."""
+
+    id: str = Field(min_length=1)
+    text: str
+    source_type: SourceType
+    speaker: str | None = None
+    date: dt.date | None = None
+    lang: str = "en"
+    url: str | None = None
+    outlet: str | None = None
+    targets: list[str] | None = None
+    gold: Gold | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("text is empty or whitespace")
+        return text
+
+    @model_validator(mode="after")
+    def _spans_inside_text(self) -> "Statement":
+        if self.gold is None:
+            return self
+        for kind in ("entities", "claims", "quotes"):
+            for span in getattr(self.gold, kind):
+                if span.end > len(self.text):
+                    raise ValueError(
+                        f"gold.{kind} span [{span.start}, {span.end}) runs past the text ({len(self.text)} chars)"
+                    )
+        return self
+
+    @property
+    def content_hash(self) -> str:
+        """Identifies what was scored: the same text by the same speaker is the same work."""
+        payload = "\x1f".join([self.text, self.speaker or "", self.source_type])
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+class PredictedEntity(_Strict):
+    start: int
+    end: int
+    label: str
+    text: str
+    actor: str | None = None
+
+
+class ActorRef(_Strict):
+    name: str
+    kind: str
+    affiliation: str
+
+
+class PredictedStance(_Strict):
+    target: str
+    label: StanceLabel
+    probs: dict[StanceLabel, float]
+
+
+class Provenance(_Strict):
+    model_id: str
+    model_name: str
+    model_version: str
+    weights_sha256: str
+    content_hash: str
+    spacy_model: str
+    stancewatch_version: str
+
+
+class PredictionRecord(_Strict):
+    """What `stancewatch predict` writes per statement, and what evaluation reads."""
+
+    id: str
+    source_type: SourceType | None = None
+    speaker: str | None = None
+    date: dt.date | None = None
+    entities: list[PredictedEntity] = []
+    speaker_actor: ActorRef | None = None
+    stances: list[PredictedStance] = []
+    provenance: Provenance | None = None

@@ -1,0 +1,43 @@
+"""Targets are data: a TOML file per domain names each target and what favor / against mean."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+TARGETS_DIR = Path(__file__).resolve().parent / "targets"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    favor: str = ""
+    against: str = ""
+    domain: str = ""
+
+
+def load_targets(path: Path) -> list[Target]:
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: target file not found") from None
+    domain = raw.get("domain", Path(path).stem)
+    entries = raw.get("target")
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"{path}: expected one or more [[target]] tables")
+    targets = []
+    for index, entry in enumerate(entries, start=1):
+        unknown = set(entry) - {"name", "favor", "against"}
+        if "name" not in entry or unknown:
+            raise ValueError(f"{path}: [[target]] #{index}: needs 'name'; unknown keys {sorted(unknown)}")
+        targets.append(Target(entry["name"], entry.get("favor", ""), entry.get("against", ""), domain))
+    names = [t.name for t in targets]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{path}: duplicate target names")
+    return targets
+
+
+def domain_targets() -> dict[str, list[Target]]:
+    """Every shipped domain's targets, by domain name."""
+    return {path.stem: load_targets(path) for path in sorted(TARGETS_DIR.glob("*.toml"))}

@@ -1,0 +1,22 @@
+"""Torch set-up shared by the learned models: offline hub, thread count, seeding."""
+
+from __future__ import annotations
+
+import os
+import random
+
+
+def prepare_torch(seed: int | None = None, threads: int | None = None):
+    """Imports torch lazily (it costs seconds) with the settings every model here expects."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import torch
+
+    torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
+    if seed is not None:
+        random.seed(seed)
+        torch.manual_seed(seed)
+        import numpy as np
+
+        np.random.seed(seed)
+    return torch

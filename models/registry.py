@@ -1,0 +1,23 @@
+"""Which class loads a saved model folder: read from the folder's config, never guessed from its name."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from models.stance import CONFIG_FILE, MODEL_KIND, StanceClassifier
+
+STANCE_MODEL_KINDS = {MODEL_KIND: StanceClassifier}
+
+
+def load_stance_model(directory: Path):
+    config_path = Path(directory) / CONFIG_FILE
+    if not config_path.is_file():
+        raise FileNotFoundError(
+            f"{directory}: no trained stance model here ({CONFIG_FILE} missing); "
+            f"train one with `stancewatch train --train corpus/data/border_crisis/train.jsonl --out {directory}`"
+        )
+    kind = json.loads(config_path.read_text(encoding="utf-8")).get("kind")
+    if kind not in STANCE_MODEL_KINDS:
+        raise ValueError(f"{config_path}: unknown model kind {kind!r}; known: {sorted(STANCE_MODEL_KINDS)}")
+    return STANCE_MODEL_KINDS[kind].load(directory)

@@ -1,0 +1,437 @@
+"""Target-conditioned stance classifier: a fine-tuned MiniLM that reads each statement once for all targets.
+
+Every statement is encoded once; each target (encoded by the same encoder) then attends over the
+statement's tokens to pool the evidence that concerns it, and a small head labels the pair
+favor / against / none. Cost grows with statements, barely with targets, and an unseen target is
+just more text, so new targets need no new code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from corpus.schema import STANCE_LABELS
+from models._torch import prepare_torch
+from models.encoders import DEFAULT_ENCODER, resolve_encoder
+
+if TYPE_CHECKING:
+    import torch
+
+WEIGHTS_FILE = "model.safetensors"
+CONFIG_FILE = "stance_config.json"
+CARD_FILE = "MODEL_CARD.md"
+MODEL_KIND = "target-attention-minilm"
+LABEL_INDEX = {label: index for index, label in enumerate(STANCE_LABELS)}
+
+
+@dataclass
+class StanceHyperparameters:
+    encoder: str = DEFAULT_ENCODER
+    max_length: int = 128
+    epochs: int = 4
+    batch_size: int = 16
+    learning_rate: float = 4e-5
+    head_learning_rate: float = 1e-3
+    warmup_fraction: float = 0.1
+    # "sqrt" weights classes by 1/sqrt(frequency): favor and against are rare next to none,
+    # and F_avg / macro-F1 reward getting them right.
+    class_weighting: str = "sqrt"
+    seed: int = 13
+    threads: int | None = None
+
+
+@dataclass
+class TrainingRecord:
+    """What the model card reports: enough to reproduce and to judge the model."""
+
+    train_examples: int = 0
+    dev_examples: int = 0
+    label_counts: dict[str, int] = field(default_factory=dict)
+    targets: list[str] = field(default_factory=list)
+    training_seconds: float = 0.0
+    best_epoch: int = 0
+    dev_macro_f1: float | None = None
+    temperature: float = 1.0
+    data_sources: list[str] = field(default_factory=list)
+    git_commit: str | None = None
+
+
+def _build_network(encoder_source: str | None, encoder_config_dir: Path | None = None):
+    torch = prepare_torch()
+    from torch import nn
+    from transformers import AutoConfig, AutoModel
+
+    class TargetAttentionStance(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            if encoder_source is not None:
+                self.encoder = AutoModel.from_pretrained(encoder_source)
+            else:
+                self.encoder = AutoModel.from_config(AutoConfig.from_pretrained(str(encoder_config_dir)))
+            width = self.encoder.config.hidden_size
+            self.query = nn.Linear(width, width)
+            self.head = nn.Sequential(
+                nn.Linear(4 * width, width), nn.GELU(), nn.Dropout(0.1), nn.Linear(width, len(STANCE_LABELS))
+            )
+
+        def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+            mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            return tokens, mean
+
+        def logits(self, tokens: torch.Tensor, mask: torch.Tensor, mean: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+            """(B, L, d) statement tokens x (T, d) targets -> (B, T, 3) logits."""
+            queries = self.query(targets)
+            scores = torch.einsum("bld,td->btl", tokens, queries) / math.sqrt(tokens.shape[-1])
+            scores = scores.masked_fill(mask.unsqueeze(1) == 0, torch.finfo(scores.dtype).min)
+            pooled = torch.einsum("btl,bld->btd", scores.softmax(-1), tokens)
+            batch, n_targets = pooled.shape[:2]
+            target_grid = targets.unsqueeze(0).expand(batch, -1, -1)
+            mean_grid = mean.unsqueeze(1).expand(-1, n_targets, -1)
+            features = torch.cat([pooled, mean_grid, target_grid, pooled * target_grid], dim=-1)
+            return self.head(features)
+
+    return TargetAttentionStance()
+
+
+def _git_commit() -> str | None:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, cwd=Path(__file__).parent
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def _group_pairs(texts: Sequence[str], targets: Sequence[str]) -> tuple[list[str], list[list[tuple[int, str]]]]:
+    """Pairs -> unique texts, each with the (pair index, target) asked of it."""
+    unique: dict[str, int] = {}
+    asked: list[list[tuple[int, str]]] = []
+    for pair_index, (text, target) in enumerate(zip(texts, targets, strict=True)):
+        slot = unique.setdefault(text, len(unique))
+        if slot == len(asked):
+            asked.append([])
+        asked[slot].append((pair_index, target))
+    return list(unique), asked
+
+
+class StanceClassifier:
+    """scikit-learn-style estimator over (text, target) pairs with labels favor / against / none."""
+
+    kind = MODEL_KIND
+    labels = STANCE_LABELS
+
+    def __init__(self, **hyperparameters: object) -> None:
+        self.hyperparameters = StanceHyperparameters(**hyperparameters)  # type: ignore[arg-type]
+        self.network_ = None
+        self.tokenizer_ = None
+        self.temperature_ = 1.0
+        self.training_ = TrainingRecord()
+        self.weights_sha256_: str | None = None
+        self.name_ = "stance-minilm"
+        self._target_cache: dict[str, np.ndarray] = {}
+
+    # ----- identity -------------------------------------------------------------------------------------------
+    @property
+    def model_id(self) -> str:
+        digest = (self.weights_sha256_ or "unsaved")[:12]
+        return f"{self.name_}@{digest}"
+
+    # ----- training -------------------------------------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        targets: Sequence[str],
+        labels: Sequence[str],
+        dev: tuple[Sequence[str], Sequence[str], Sequence[str]] | None = None,
+        data_sources: Sequence[str] = (),
+        progress=None,
+    ) -> "StanceClassifier":
+        """Fine-tunes encoder and head; keeps the epoch with the best dev macro-F1 and calibrates on dev."""
+        hp = self.hyperparameters
+        torch = prepare_torch(seed=hp.seed, threads=hp.threads)
+        from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+
+        unknown = sorted(set(labels) - set(STANCE_LABELS))
+        if unknown:
+            raise ValueError(f"unknown stance labels {unknown}; expected {STANCE_LABELS}")
+        if len(texts) == 0:
+            raise ValueError("no training pairs: the training file holds no gold stances")
+        source = resolve_encoder(hp.encoder)
+        self.tokenizer_ = AutoTokenizer.from_pretrained(source)
+        self.network_ = _build_network(source)
+        self._target_cache.clear()
+        started = time.perf_counter()
+
+        unique_texts, asked = _group_pairs(texts, targets)
+        label_ids = np.array([LABEL_INDEX[label] for label in labels])
+        counts = np.bincount(label_ids, minlength=len(STANCE_LABELS)).astype(float)
+        weights = self._class_weights(counts)
+        loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
+
+        encoder_params = list(self.network_.encoder.parameters())
+        head_params = [p for name, p in self.network_.named_parameters() if not name.startswith("encoder.")]
+        optimizer = torch.optim.AdamW(
+            [{"params": encoder_params, "lr": hp.learning_rate}, {"params": head_params, "lr": hp.head_learning_rate}],
+            weight_decay=0.01,
+        )
+        steps_per_epoch = math.ceil(len(unique_texts) / hp.batch_size)
+        total_steps = steps_per_epoch * hp.epochs
+        scheduler = get_linear_schedule_with_warmup(optimizer, int(hp.warmup_fraction * total_steps), total_steps)
+        rng = np.random.default_rng(hp.seed)
+
+        best_state, best_score, best_epoch = None, -1.0, hp.epochs
+        for epoch in range(1, hp.epochs + 1):
+            self.network_.train()
+            order = rng.permutation(len(unique_texts))
+            for start in range(0, len(order), hp.batch_size):
+                batch = order[start : start + hp.batch_size]
+                batch_targets = sorted({target for i in batch for _, target in asked[i]})
+                target_slot = {target: slot for slot, target in enumerate(batch_targets)}
+                gold = torch.full((len(batch), len(batch_targets)), -100, dtype=torch.long)
+                for row, i in enumerate(batch):
+                    for pair_index, target in asked[i]:
+                        gold[row, target_slot[target]] = int(label_ids[pair_index])
+                logits = self._forward([unique_texts[i] for i in batch], batch_targets, grad=True)
+                loss = loss_fn(logits.reshape(-1, len(STANCE_LABELS)), gold.reshape(-1))
+                optimizer.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(self.network_.parameters(), 1.0)
+                optimizer.step()
+                scheduler.step()
+                if progress is not None:
+                    progress(1, total_steps, f"epoch {epoch}/{hp.epochs} loss {loss.item():.3f}")
+            if dev is not None:
+                score = self._dev_macro_f1(dev)
+                if score > best_score:
+                    best_score, best_epoch = score, epoch
+                    best_state = {k: v.detach().clone() for k, v in self.network_.state_dict().items()}
+        if best_state is not None:
+            self.network_.load_state_dict(best_state)
+        self._target_cache.clear()
+        if dev is not None:
+            self.temperature_ = self._fit_temperature(dev)
+
+        self.training_ = TrainingRecord(
+            train_examples=len(texts),
+            dev_examples=len(dev[0]) if dev is not None else 0,
+            label_counts={label: int(counts[i]) for i, label in enumerate(STANCE_LABELS)},
+            targets=sorted(set(targets)),
+            training_seconds=round(time.perf_counter() - started, 1),
+            best_epoch=best_epoch,
+            dev_macro_f1=round(best_score, 4) if dev is not None else None,
+            temperature=round(self.temperature_, 4),
+            data_sources=list(data_sources),
+            git_commit=_git_commit(),
+        )
+        return self
+
+    def _class_weights(self, counts: np.ndarray) -> np.ndarray:
+        mode = self.hyperparameters.class_weighting
+        safe = np.maximum(counts, 1.0)
+        if mode == "none":
+            weights = np.ones_like(safe)
+        elif mode == "sqrt":
+            weights = 1.0 / np.sqrt(safe)
+        elif mode == "inverse":
+            weights = 1.0 / safe
+        else:
+            raise ValueError(f"class_weighting must be 'none', 'sqrt' or 'inverse', got {mode!r}")
+        return weights / weights.mean()
+
+    def _dev_macro_f1(self, dev: tuple[Sequence[str], Sequence[str], Sequence[str]]) -> float:
+        from sklearn.metrics import f1_score
+
+        predicted = self.predict(dev[0], dev[1])
+        return float(f1_score(list(dev[2]), predicted, labels=list(STANCE_LABELS), average="macro", zero_division=0))
+
+    def _fit_temperature(self, dev: tuple[Sequence[str], Sequence[str], Sequence[str]]) -> float:
+        """One scalar that minimises dev NLL: fixes over-confidence without changing any argmax."""
+        torch = prepare_torch()
+        logits = torch.tensor(self._logits(dev[0], dev[1]), dtype=torch.float64)
+        gold = torch.tensor([LABEL_INDEX[label] for label in dev[2]])
+        log_temperature = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+        optimizer = torch.optim.LBFGS([log_temperature], lr=0.1, max_iter=100)
+
+        def closure():
+            optimizer.zero_grad()
+            loss = torch.nn.functional.cross_entropy(logits / log_temperature.exp(), gold)
+            loss.backward()
+            return loss
+
+        optimizer.step(closure)
+        return float(log_temperature.detach().exp().clamp(0.05, 20.0))
+
+    # ----- inference ------------------------------------------------------------------------------------------
+    def _tokenize(self, texts: Sequence[str]):
+        return self.tokenizer_(
+            list(texts), padding=True, truncation=True, max_length=self.hyperparameters.max_length, return_tensors="pt"
+        )
+
+    def _encode_targets(self, targets: Sequence[str], grad: bool):
+        torch = prepare_torch()
+        if grad:
+            encoded = self._tokenize(targets)
+            return self.network_.encode(encoded["input_ids"], encoded["attention_mask"])[1]
+        missing = [t for t in targets if t not in self._target_cache]
+        if missing:
+            with torch.inference_mode():
+                encoded = self._tokenize(missing)
+                vectors = self.network_.encode(encoded["input_ids"], encoded["attention_mask"])[1]
+            for target, vector in zip(missing, vectors):
+                self._target_cache[target] = vector.numpy().copy()
+        return torch.tensor(np.stack([self._target_cache[t] for t in targets]))
+
+    def _forward(self, texts: Sequence[str], targets: Sequence[str], grad: bool):
+        encoded = self._tokenize(texts)
+        tokens, mean = self.network_.encode(encoded["input_ids"], encoded["attention_mask"])
+        return self.network_.logits(tokens, encoded["attention_mask"], mean, self._encode_targets(targets, grad))
+
+    def logits_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
+        """Raw logits, one (len(targets), 3) array per text; texts are batched by length to pad little."""
+        self._require_fitted()
+        torch = prepare_torch()
+        self.network_.eval()
+        results: list[np.ndarray | None] = [None] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                batch = order[start : start + batch_size]
+                batch_targets = sorted({t for i in batch for t in targets_per_text[i]})
+                if not batch_targets:
+                    for i in batch:
+                        results[i] = np.zeros((0, len(STANCE_LABELS)))
+                    continue
+                slot = {t: s for s, t in enumerate(batch_targets)}
+                logits = self._forward([texts[i] for i in batch], batch_targets, grad=False).numpy()
+                for row, i in enumerate(batch):
+                    results[i] = logits[row, [slot[t] for t in targets_per_text[i]]]
+        return results  # type: ignore[return-value]
+
+    def predict_proba_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
+        """Calibrated probabilities, columns in STANCE_LABELS order, one array per text."""
+        return [_softmax(logits / self.temperature_) for logits in self.logits_grouped(texts, targets_per_text, batch_size)]
+
+    def _logits(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        unique_texts, asked = _group_pairs(texts, targets)
+        grouped = self.logits_grouped(unique_texts, [[t for _, t in pairs] for pairs in asked])
+        out = np.zeros((len(texts), len(STANCE_LABELS)))
+        for pairs, logits in zip(asked, grouped):
+            for (pair_index, _), row in zip(pairs, logits):
+                out[pair_index] = row
+        return out
+
+    def predict_proba(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        return _softmax(self._logits(texts, targets) / self.temperature_)
+
+    def predict(self, texts: Sequence[str], targets: Sequence[str]) -> list[str]:
+        return [STANCE_LABELS[i] for i in self.predict_proba(texts, targets).argmax(1)]
+
+    def _require_fitted(self) -> None:
+        if self.network_ is None:
+            raise RuntimeError("the stance classifier is not fitted: call fit() or StanceClassifier.load(DIR)")
+
+    # ----- persistence ----------------------------------------------------------------------------------------
+    def save(self, directory: Path | str) -> Path:
+        """Writes safetensors weights, tokenizer, encoder config, our config and a model card."""
+        from safetensors.torch import save_file
+
+        self._require_fitted()
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        state = {k: v.contiguous() for k, v in self.network_.state_dict().items()}
+        save_file(state, str(directory / WEIGHTS_FILE), metadata={"kind": MODEL_KIND})
+        self.network_.encoder.config.save_pretrained(str(directory / "encoder"))
+        self.tokenizer_.save_pretrained(str(directory / "tokenizer"))
+        self.weights_sha256_ = _sha256(directory / WEIGHTS_FILE)
+        config = {
+            "kind": MODEL_KIND,
+            "name": self.name_,
+            "hyperparameters": asdict(self.hyperparameters),
+            "labels": list(STANCE_LABELS),
+            "temperature": self.temperature_,
+            "training": asdict(self.training_),
+            "weights_sha256": self.weights_sha256_,
+        }
+        (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        (directory / CARD_FILE).write_text(self.model_card(), encoding="utf-8")
+        return directory
+
+    @classmethod
+    def load(cls, directory: Path | str) -> "StanceClassifier":
+        from safetensors.torch import load_file
+        from transformers import AutoTokenizer
+
+        directory = Path(directory)
+        config_path = directory / CONFIG_FILE
+        if not config_path.is_file():
+            raise FileNotFoundError(f"{directory}: no {CONFIG_FILE}; train one with `stancewatch train --train FILE --out {directory}`")
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        if config.get("kind") != MODEL_KIND:
+            raise ValueError(f"{config_path}: kind {config.get('kind')!r} is not {MODEL_KIND!r}")
+        actual = _sha256(directory / WEIGHTS_FILE)
+        if actual != config["weights_sha256"]:
+            raise ValueError(f"{directory / WEIGHTS_FILE}: sha256 {actual[:12]} does not match the config's {config['weights_sha256'][:12]}")
+        model = cls(**config["hyperparameters"])
+        prepare_torch(threads=model.hyperparameters.threads)
+        model.network_ = _build_network(None, directory / "encoder")
+        model.network_.load_state_dict(load_file(str(directory / WEIGHTS_FILE)))
+        model.network_.eval()
+        model.tokenizer_ = AutoTokenizer.from_pretrained(str(directory / "tokenizer"))
+        model.temperature_ = float(config["temperature"])
+        model.training_ = TrainingRecord(**config["training"])
+        model.weights_sha256_ = actual
+        model.name_ = config["name"]
+        return model
+
+    def model_card(self) -> str:
+        hp, tr = self.hyperparameters, self.training_
+        lines = [
+            f"# {self.model_id}",
+            "",
+            "Target-conditioned stance classifier (favor / against / none) fine-tuned from "
+            f"`{hp.encoder}`: each target attends over the statement's tokens.",
+            "",
+            "## Training data",
+            *(f"- {source}" for source in tr.data_sources or ["(not recorded)"]),
+            f"- {tr.train_examples} training pairs ({', '.join(f'{k} {v}' for k, v in tr.label_counts.items())}), "
+            f"{tr.dev_examples} dev pairs, {len(tr.targets)} targets",
+            "",
+            "## Hyperparameters",
+            *(f"- {key}: {value}" for key, value in asdict(hp).items()),
+            "",
+            "## Results",
+            f"- best epoch {tr.best_epoch}; dev macro-F1 {tr.dev_macro_f1}; temperature {tr.temperature}",
+            f"- training time {tr.training_seconds} s",
+            "",
+            "## Provenance",
+            f"- git commit: {tr.git_commit}",
+            f"- weights sha256: {self.weights_sha256_}",
+            "",
+        ]
+        return "\n".join(lines)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

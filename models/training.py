@@ -1,0 +1,42 @@
+"""Trains the stance classifier from gold JSONL files: the plain function behind `stancewatch train`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from corpus.loaders import pair_rows
+from corpus.reader import read_gold
+from models.stance import StanceClassifier
+
+DEV_FRACTION = 0.15
+
+
+def _columns(rows: list[dict[str, str]]) -> tuple[list[str], list[str], list[str]]:
+    return [r["text"] for r in rows], [r["target"] for r in rows], [r["label"] for r in rows]
+
+
+def carve_dev(rows: list[dict[str, str]], seed: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Holds out whole statements (never single pairs) so no text is seen in both."""
+    ids = sorted({r["id"] for r in rows})
+    rng = np.random.default_rng(seed)
+    held = set(rng.choice(ids, size=max(1, int(len(ids) * DEV_FRACTION)), replace=False).tolist())
+    return [r for r in rows if r["id"] not in held], [r for r in rows if r["id"] in held]
+
+
+def train_stance_model(train_path: Path, out_dir: Path, dev_path: Path | None, hyperparameters: dict[str, object], progress=None) -> StanceClassifier:
+    train_rows = pair_rows(read_gold(train_path))
+    sources = [str(train_path)]
+    if dev_path is not None:
+        dev_rows = pair_rows(read_gold(dev_path))
+        sources.append(f"dev: {dev_path}")
+    else:
+        train_rows, dev_rows = carve_dev(train_rows, int(hyperparameters.get("seed", 13)))
+        sources.append(f"dev: {DEV_FRACTION:.0%} of the training statements, carved with the seed")
+    if not train_rows:
+        raise ValueError(f"{train_path}: no gold stances to train on (each record needs gold.stances)")
+    model = StanceClassifier(**hyperparameters)
+    model.fit(*_columns(train_rows), dev=_columns(dev_rows) if dev_rows else None, data_sources=sources, progress=progress)
+    model.save(out_dir)
+    return model

