@@ -26,7 +26,9 @@ ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML con
 
 
 def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    from rich.markup import escape
+
+    console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False)
     raise typer.Exit(1)
 
 

@@ -1,0 +1,72 @@
+import json
+import sqlite3
+
+from typer.testing import CliRunner
+
+from pipeline.cli import app, normalise_argv
+from tests.conftest import TARGETS, tiny_records, write_jsonl
+
+runner = CliRunner()
+
+
+def test_targets_flag_takes_several_values():
+    argv = ["predict", "in.jsonl", "--out", "p.jsonl", "--targets", "T1", "T2", "--model", "m"]
+    assert normalise_argv(argv) == ["predict", "in.jsonl", "--out", "p.jsonl", "--targets", "T1", "--targets", "T2", "--model", "m"]
+
+
+def test_run_stores_statements_and_quarantines_bad_ones(tmp_path, tiny_config):
+    records = tiny_records()[:4]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records) + '{"id": "bad", "source_type": "tweet"}\n', encoding="utf-8")
+    db = tmp_path / "run.db"
+    result = runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    assert result.exit_code == 3, result.output
+    assert "quarantined" in result.output and "in.jsonl:5" in result.output
+    connection = sqlite3.connect(db)
+    assert connection.execute("SELECT COUNT(*) FROM statements").fetchone()[0] == 4
+    assert connection.execute("SELECT COUNT(DISTINCT statement_id) FROM stances").fetchone()[0] == 4
+    assert connection.execute("SELECT COUNT(*) FROM statements WHERE speaker_actor IS NOT NULL").fetchone()[0] == 4
+    # A second run of the same file stores nothing twice.
+    runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    assert connection.execute("SELECT COUNT(*) FROM statements").fetchone()[0] == 4
+
+
+def test_predict_then_evaluate_round_trip(tmp_path, tiny_config, tiny_gold, tiny_model_dir):
+    out = tmp_path / "pred.jsonl"
+    argv = ["predict", str(tiny_gold), "--out", str(out), "--model", str(tiny_model_dir), "--config", str(tiny_config), "--targets", *TARGETS]
+    result = runner.invoke(app, normalise_argv(argv))
+    assert result.exit_code == 0, result.output
+    predictions = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(predictions) == len(tiny_records())
+    first = predictions[0]
+    assert {s["target"] for s in first["stances"]} == set(TARGETS)
+    assert set(first["stances"][0]["probs"]) == {"favor", "against", "none"}
+    assert first["speaker_actor"]["name"] == "Fuad Hussein"
+    assert first["provenance"]["weights_sha256"] and first["provenance"]["content_hash"]
+    report_path = tmp_path / "report.json"
+    result = runner.invoke(app, ["evaluate", str(tiny_gold), str(out), "--json", str(report_path)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(report_path.read_text())
+    assert report["stance"]["pairs"] == 2 * len(tiny_records())
+    assert report["stance"]["f_avg"] > 0.8
+    assert set(report["stance_per_target"]) == set(TARGETS)
+
+
+def test_evaluate_reports_missing_and_extra_ids(tmp_path, tiny_gold):
+    predictions = [{"id": "t01", "stances": [{"target": TARGETS[0], "label": "favor", "probs": {"favor": 1.0, "against": 0.0, "none": 0.0}}]},
+                   {"id": "zzz", "stances": []}]
+    pred = write_jsonl(tmp_path / "p.jsonl", predictions)
+    result = runner.invoke(app, ["evaluate", str(tiny_gold), str(pred), "--json", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert "t02" in report["missing_ids"] and report["extra_ids"] == ["zzz"]
+    assert {"id": "t01", "target": TARGETS[1]} in report["missing_pairs"]
+
+
+def test_user_errors_exit_1_with_one_line(tmp_path):
+    bad_config = tmp_path / "c.toml"
+    bad_config.write_text("[stance]\nmodel_dri = 'x'\n")
+    result = runner.invoke(app, ["run", str(tmp_path / "x.jsonl"), "--config", str(bad_config)])
+    assert result.exit_code == 1 and "model_dri" in result.output
+    result = runner.invoke(app, ["evaluate", str(tmp_path / "none.jsonl"), str(tmp_path / "none.jsonl")])
+    assert result.exit_code == 1 and "no such gold file" in result.output

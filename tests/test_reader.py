@@ -1,0 +1,78 @@
+import json
+
+import pytest
+
+from corpus.reader import InputFileError, ReadResult, RecordError, read_gold, read_statements
+from tests.conftest import tiny_records, write_jsonl
+
+
+def test_jsonl_and_csv_read_into_one_record_type(tmp_path):
+    jsonl = write_jsonl(tmp_path / "a.jsonl", tiny_records()[:2])
+    csv_path = tmp_path / "b.csv"
+    csv_path.write_text(
+        "id,text,source_type,speaker,date,targets\n"
+        'c1,"Minsk, again, blamed Warsaw.",press,Vladimir Makei,2021-11-10,Belarus instrumentalizes migrants|Suspending flights to Minsk\n',
+        encoding="utf-8",
+    )
+    statements = list(read_statements([jsonl, csv_path]))
+    assert [s.id for s in statements] == ["t01", "t02", "c1"]
+    assert statements[2].targets == ["Belarus instrumentalizes migrants", "Suspending flights to Minsk"]
+    assert statements[2].date.isoformat() == "2021-11-10"
+
+
+def test_bad_records_are_quarantined_with_file_line_field_and_the_rest_kept(tmp_path):
+    good = tiny_records()[0]
+    lines = [
+        json.dumps(good),
+        "{not json",
+        json.dumps({**good, "id": "x2", "source_type": "blog"}),
+        json.dumps({**good, "id": "x3", "text": "   "}),
+        json.dumps({**good, "id": "x4", "date": "2021-13-45"}),
+        json.dumps(good),  # duplicate id
+        json.dumps({**good, "id": "x6", "gold": {"entities": [{"start": 0, "end": 999, "label": "GPE"}]}}),
+        json.dumps({**good, "id": "x7", "gold": {"entities": [{"start": 0, "end": 3, "label": "COUNTRY"}]}}),
+        json.dumps({**good, "id": "ok2"}),
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(("\n".join(lines) + "\n").encode() + b'{"id": "bad\xff"}\n')
+    result = ReadResult([])
+    kept = list(read_statements([path], result))
+    assert [s.id for s in kept] == ["t01", "ok2"]
+    by_line = {q.line: q for q in result.quarantined}
+    assert set(by_line) == {2, 3, 4, 5, 6, 7, 8, 10}
+    assert by_line[2].field == "<json>"
+    assert by_line[3].field == "source_type"
+    assert by_line[4].field == "text"
+    assert by_line[5].field == "date"
+    assert by_line[6].field == "id" and "duplicate" in by_line[6].reason
+    assert "runs past the text" in by_line[7].reason
+    assert by_line[8].field.startswith("gold.entities")
+    assert "UTF-8" in by_line[10].reason
+    assert all(q.file == str(path) for q in result.quarantined)
+    result.write_quarantine(tmp_path / "q.jsonl")
+    assert len((tmp_path / "q.jsonl").read_text().splitlines()) == 8
+
+
+def test_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(tiny_records()[0]).encode() + b"\n")
+    assert [s.id for s in read_statements([path])] == ["t01"]
+
+
+def test_unreadable_inputs_are_clear_errors(tmp_path):
+    with pytest.raises(InputFileError, match="no such file"):
+        list(read_statements([tmp_path / "missing.jsonl"]))
+    (tmp_path / "x.txt").write_text("hi")
+    with pytest.raises(InputFileError, match="unsupported input type"):
+        list(read_statements([tmp_path / "x.txt"]))
+    (tmp_path / "nocol.csv").write_text("id,source_type\n1,tweet\n")
+    with pytest.raises(InputFileError, match="text"):
+        list(read_statements([tmp_path / "nocol.csv"]))
+
+
+def test_gold_reader_fails_on_first_bad_record_naming_line(tmp_path):
+    records = tiny_records()[:3]
+    records[1]["gold"]["stances"][0]["label"] = "pro"
+    path = write_jsonl(tmp_path / "gold.jsonl", records)
+    with pytest.raises(RecordError, match=r"gold.jsonl:2: field 'gold.stances.0.label'"):
+        read_gold(path)
