@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
 
-from corpus.reader import RecordError, read_gold
+from pydantic import ValidationError
+
 from corpus.schema import STANCE_LABELS, Statement
 from corpus.targets import TARGETS_DIR, load_targets
 
@@ -44,6 +45,22 @@ def _span_problems(statement: Statement, where: str) -> list[str]:
     return problems
 
 
+def _read_every_record(path: Path) -> tuple[list[tuple[int, Statement]], list[str]]:
+    """Validates each line on its own so that one bad record does not hide the others."""
+    statements, problems = [], []
+    with path.open(encoding="utf-8") as handle:
+        for line_number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                statements.append((line_number, Statement.model_validate_json(raw)))
+            except ValidationError as error:
+                first = error.errors()[0]
+                field = ".".join(str(part) for part in first["loc"]) or "<record>"
+                problems.append(f"{path}:{line_number}: field '{field}': {first['msg']}")
+    return statements, problems
+
+
 def check_corpus(data_dir: Path = DATA_DIR) -> tuple[list[str], dict[str, object]]:
     """Returns (problems, statistics); an empty problem list means the corpus is sound."""
     from pipeline.actors import ActorRegistry
@@ -73,13 +90,10 @@ def check_corpus(data_dir: Path = DATA_DIR) -> tuple[list[str], dict[str, object
             if not path.is_file():
                 problems.append(f"{path}: missing split file")
                 continue
-            try:
-                statements = read_gold(path)
-            except RecordError as error:
-                problems.append(str(error))
-                continue
+            statements, file_problems = _read_every_record(path)
+            problems.extend(file_problems)
             domain_stats["splits"][split] = len(statements)
-            for line, statement in enumerate(statements, start=1):
+            for line, statement in statements:
                 where = f"{path}:{line} ({statement.id})"
                 if statement.id in seen_ids:
                     problems.append(f"{where}: id also used at {seen_ids[statement.id]}")

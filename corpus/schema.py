@@ -62,6 +62,8 @@ class Gold(_Strict):
     entities: list[EntitySpan] = []
     claims: list[ClaimSpan] = []
     quotes: list[QuoteSpan] = []
+    # Why the annotator kept a statement as a hard case (sarcasm, negation, hedge, ...): for error slices.
+    hard_case: str | None = None
 
     @model_validator(mode="after")
     def _one_label_per_target(self) -> "Gold":

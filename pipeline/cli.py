@@ -201,6 +201,36 @@ def corpus_check(
         raise typer.Exit(1)
 
 
+@corpus_app.command("agreement")
+def corpus_agreement(
+    first: Annotated[Path, typer.Argument(metavar="ANNOTATOR_A.jsonl")],
+    second: Annotated[Path, typer.Argument(metavar="ANNOTATOR_B.jsonl")],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the figures as JSON.")] = None,
+) -> None:
+    """Cohen's kappa (overall and per target) and Krippendorff's alpha between two stance annotations."""
+    from corpus.reader import RecordError
+    from evaluation.agreement import agreement
+
+    try:
+        result = agreement(first, second)
+    except (RecordError, ValueError) as error:
+        _fail(str(error))
+    table = Table(title=f"Agreement on {result['statements']} statements, {result['pairs']} (statement, target) pairs")
+    for column in ("scope", "pairs", "observed", "Cohen's kappa"):
+        table.add_column(column, justify="left" if column == "scope" else "right")
+
+    def fmt(value):
+        return "n/a" if value is None else f"{value:.3f}"
+
+    table.add_row("all", str(result["pairs"]), fmt(result["observed_agreement"]), fmt(result["cohen_kappa"]), style="bold")
+    for target, scores in result["per_target"].items():
+        table.add_row(target, str(scores["pairs"]), fmt(scores["observed_agreement"]), fmt(scores["cohen_kappa"]))
+    Console().print(table)
+    Console().print(f"Krippendorff's alpha (nominal): {fmt(result['krippendorff_alpha'])}")
+    if json_out is not None:
+        json_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
 def _is_input_file(token: str) -> bool:
     return token.lower().endswith((".jsonl", ".csv")) and Path(token).is_file()
 
