@@ -18,7 +18,7 @@ def evaluate_files(gold_path: Path, prediction_path: Path) -> dict[str, object]:
         "missing_ids": aligned.missing_ids,
         "extra_ids": aligned.extra_ids,
         "missing_pairs": [{"id": i, "target": t} for i, t in aligned.missing_pairs],
-        "stance": stance_scores(aligned.gold, aligned.predicted),
+        "stance": stance_scores(aligned.gold, aligned.predicted, intervals=True),
         "stance_per_target": per_group(aligned, aligned.targets),
     }
     return report
@@ -31,7 +31,13 @@ def render(report: dict[str, object], console) -> None:
     table = Table(title=f"Stance: {stance['pairs']} (statement, target) pairs")
     for column in ("scope", "pairs", "accuracy", "macro-F1", "F_avg"):
         table.add_column(column, justify="right" if column != "scope" else "left")
-    table.add_row("all", str(stance["pairs"]), f"{stance['accuracy']:.3f}", f"{stance['macro_f1']:.3f}", f"{stance['f_avg']:.3f}", style="bold")
+    interval = stance["interval_95"]
+
+    def with_interval(key: str) -> str:
+        low, high = interval[key]
+        return f"{stance[key]:.3f} [{low:.3f}, {high:.3f}]"
+
+    table.add_row("all (95% bootstrap CI)", str(stance["pairs"]), with_interval("accuracy"), with_interval("macro_f1"), with_interval("f_avg"), style="bold")
     for target, scores in report["stance_per_target"].items():
         table.add_row(target, str(scores["pairs"]), f"{scores['accuracy']:.3f}", f"{scores['macro_f1']:.3f}", f"{scores['f_avg']:.3f}")
     console.print(table)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
 from corpus.schema import STANCE_LABELS, PredictionRecord, Statement
+from evaluation.bootstrap import bootstrap_interval
 
 
 @dataclass
@@ -51,14 +52,15 @@ def f_avg(gold: Sequence[str], predicted: Sequence[str]) -> float:
     return float(f1_score(gold, predicted, labels=["favor", "against"], average="macro", zero_division=0))
 
 
-def stance_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, object]:
+def stance_scores(gold: Sequence[str], predicted: Sequence[str], intervals: bool = False) -> dict[str, object]:
+    """Headline stance figures; with `intervals`, seeded 95% bootstrap intervals on each of them."""
     if not gold:
         raise ValueError("no (statement, target) pairs to score: gold and predictions share no stance labels")
     per_label = f1_score(gold, predicted, labels=list(STANCE_LABELS), average=None, zero_division=0)
-    return {
+    scores: dict[str, object] = {
         "pairs": len(gold),
         "accuracy": float(accuracy_score(gold, predicted)),
-        "macro_f1": float(f1_score(gold, predicted, labels=list(STANCE_LABELS), average="macro", zero_division=0)),
+        "macro_f1": _macro_f1(gold, predicted),
         "f_avg": f_avg(gold, predicted),
         "f1_per_label": {label: float(score) for label, score in zip(STANCE_LABELS, per_label)},
         "confusion_matrix": {
@@ -66,6 +68,17 @@ def stance_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, ob
             "rows_gold_columns_predicted": confusion_matrix(gold, predicted, labels=list(STANCE_LABELS)).tolist(),
         },
     }
+    if intervals:
+        scores["interval_95"] = {
+            "accuracy": bootstrap_interval(lambda g, p: float(accuracy_score(g, p)), gold, predicted),
+            "macro_f1": bootstrap_interval(_macro_f1, gold, predicted),
+            "f_avg": bootstrap_interval(f_avg, gold, predicted),
+        }
+    return scores
+
+
+def _macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    return float(f1_score(gold, predicted, labels=list(STANCE_LABELS), average="macro", zero_division=0))
 
 
 def per_group(aligned: AlignedStances, groups: Sequence[str]) -> dict[str, dict[str, object]]:

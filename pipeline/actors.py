@@ -79,7 +79,12 @@ class ActorRegistry:
         return len(self.actors)
 
     def resolve(self, mention: str | None) -> Actor | None:
-        """Exact alias first; otherwise the longest alias inside the mention ('KRG PM Masrour Barzani')."""
+        """Exact alias first; otherwise the longest alias that ends the mention or one of its comma parts.
+
+        English names a speaker last ('KRG Prime Minister Masrour Barzani', 'Fuad Hussein, Iraq's
+        Foreign Minister'), so an alias at the start ('KRG Department of ...', 'Warsaw Institute')
+        never claims the whole mention.
+        """
         if not mention or not mention.strip():
             return None
         name = self._lookup(_normalise(mention))
@@ -89,7 +94,13 @@ class ActorRegistry:
     def _lookup(self, key: str) -> str | None:
         if key in self._alias_index:
             return self._alias_index[key]
-        found = [alias for alias in self._alias_index if re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", key)]
+        parts = [part.strip() for part in key.split(",") if part.strip()]
+        found = [
+            alias
+            for part in parts
+            for alias in self._alias_index
+            if part == alias or part.endswith(" " + alias)
+        ]
         if not found:
             return None
         return self._alias_index[max(found, key=len)]

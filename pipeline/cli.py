@@ -22,7 +22,7 @@ app.add_typer(corpus_app, name="corpus")
 console = Console(stderr=True)
 EXIT_QUARANTINED = 3
 
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML config (see stancewatch.example.toml).")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML config (demo.toml is a complete example).")]
 
 
 def _fail(message: str) -> None:
