@@ -186,7 +186,7 @@ class StanceClassifier:
             [{"params": encoder_params, "lr": hp.learning_rate}, {"params": head_params, "lr": hp.head_learning_rate}],
             weight_decay=0.01,
         )
-        steps_per_epoch = math.ceil(len(unique_texts) / hp.batch_size)
+        steps_per_epoch = len(_length_bucketed_batches(unique_texts, hp.batch_size, np.random.default_rng(0)))
         total_steps = steps_per_epoch * hp.epochs
         scheduler = get_linear_schedule_with_warmup(optimizer, int(hp.warmup_fraction * total_steps), total_steps)
         rng = np.random.default_rng(hp.seed)
@@ -194,9 +194,7 @@ class StanceClassifier:
         best_state, best_score, best_epoch = None, -1.0, hp.epochs
         for epoch in range(1, hp.epochs + 1):
             self.network_.train()
-            order = rng.permutation(len(unique_texts))
-            for start in range(0, len(order), hp.batch_size):
-                batch = order[start : start + hp.batch_size]
+            for batch in _length_bucketed_batches(unique_texts, hp.batch_size, rng):
                 batch_targets = sorted({target for i in batch for _, target in asked[i]})
                 target_slot = {target: slot for slot, target in enumerate(batch_targets)}
                 gold = torch.full((len(batch), len(batch_targets)), -100, dtype=torch.long)
@@ -421,6 +419,18 @@ class StanceClassifier:
             "",
         ]
         return "\n".join(lines)
+
+
+def _length_bucketed_batches(texts: Sequence[str], batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Shuffled batches of similar length: padding is wasted compute, and press paragraphs sit beside tweets."""
+    order = rng.permutation(len(texts))
+    pool = 32 * batch_size
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start : start + pool], key=lambda i: len(texts[i]))
+        batches += [np.array(chunk[i : i + batch_size]) for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
