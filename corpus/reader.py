@@ -160,6 +160,7 @@ def read_gold(path: Path) -> list[Statement]:
 
 
 def read_predictions(path: Path) -> list:
+    """All records of a prediction file, failing on the first bad or duplicate one."""
     from corpus.schema import PredictionRecord
 
     return _strict_records(path, PredictionRecord, "prediction")

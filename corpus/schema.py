@@ -136,6 +136,14 @@ class PredictedStance(_Strict):
     label: StanceLabel
     probs: dict[StanceLabel, float]
 
+    @field_validator("probs")
+    @classmethod
+    def _probabilities(cls, probs: dict[str, float]) -> dict[str, float]:
+        outside = {label: p for label, p in probs.items() if not 0.0 <= p <= 1.0}
+        if outside:
+            raise ValueError(f"probabilities outside [0, 1]: {outside}")
+        return probs
+
 
 class Provenance(_Strict):
     model_id: str
@@ -157,4 +165,5 @@ class PredictionRecord(_Strict):
     entities: list[PredictedEntity] = []
     speaker_actor: ActorRef | None = None
     stances: list[PredictedStance] = []
+    claims: list[ClaimSpan] | None = None
     provenance: Provenance | None = None

@@ -1,16 +1,48 @@
-"""Builds the evaluation report (a plain dict with stable keys) and renders it for the terminal."""
+"""Builds the evaluation report (a plain dict with stable keys) and renders it for the terminal.
+
+Keys always present: gold_file, prediction_file, missing_ids, extra_ids, missing_pairs, coverage,
+stance (None when every pair abstained), stance_per_target, stance_per_source_type, stance_per_speaker,
+stance_per_text_length, calibration (None without probabilities), top_errors. Present only when there
+is something to score: entities (predictions carry entities), claims (predictions carry a claims
+list), comparison (`against_path` given).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.reader import read_gold, read_predictions
-from evaluation.stance import align, per_group, stance_scores
+from corpus.schema import PredictionRecord, Statement
+from evaluation._inputs import check_ids_overlap
+from evaluation.calibration import calibration_report
+from evaluation.claims import checkworthy_scores, span_overlap_scores
+from evaluation.ner import span_scores
+from evaluation.stance import AlignedStances, align, confidence, coverage, most_confident_errors, paired_comparison, per_group, stance_scores
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+TOP_ERRORS = 10
+NO_SPEAKER = "(no speaker)"
+# Word-count buckets: SemEval tweets fall mostly in the first two, our officials' statements in the middle two.
+TEXT_LENGTH_BUCKETS: tuple[tuple[int, str], ...] = ((20, "1-20 words"), (40, "21-40 words"), (80, "41-80 words"))
+LONGEST_TEXT_BUCKET = "81+ words"
 
 
-def evaluate_files(gold_path: Path, prediction_path: Path) -> dict[str, object]:
+def text_length_bucket(text: str) -> str:
+    words = len(text.split())
+    return next((name for limit, name in TEXT_LENGTH_BUCKETS if words <= limit), LONGEST_TEXT_BUCKET)
+
+
+def evaluate_files(
+    gold_path: Path, prediction_path: Path, against_path: Path | None = None, top_errors: int = TOP_ERRORS
+) -> dict[str, object]:
+    """Scores a prediction file against a gold file; with `against_path`, tests whether those predictions do better."""
     gold = read_gold(gold_path)
     predictions = read_predictions(prediction_path)
+    check_ids_overlap(gold, gold_path, predictions, prediction_path)
     aligned = align(gold, predictions)
     report: dict[str, object] = {
         "gold_file": str(gold_path),
@@ -18,30 +50,190 @@ def evaluate_files(gold_path: Path, prediction_path: Path) -> dict[str, object]:
         "missing_ids": aligned.missing_ids,
         "extra_ids": aligned.extra_ids,
         "missing_pairs": [{"id": i, "target": t} for i, t in aligned.missing_pairs],
-        "stance": stance_scores(aligned.gold, aligned.predicted, intervals=True),
-        "stance_per_target": per_group(aligned, aligned.targets),
+        "coverage": coverage(aligned),
+        **_stance_sections(aligned, {s.id: s for s in gold}, top_errors),
     }
+    entities = _entity_section(gold, predictions)
+    if entities is not None:
+        report["entities"] = entities
+    claims = _claim_section(gold, predictions)
+    if claims is not None:
+        report["claims"] = claims
+    if against_path is not None:
+        report["comparison"] = _comparison_section(gold, gold_path, aligned, against_path)
     return report
 
 
-def render(report: dict[str, object], console) -> None:
+def _stance_sections(aligned: AlignedStances, statements: dict[str, Statement], top_errors: int) -> dict[str, object]:
+    if not aligned.gold:
+        return {
+            "stance": None, "stance_per_target": {}, "stance_per_source_type": {}, "stance_per_speaker": {},
+            "stance_per_text_length": {}, "calibration": None, "top_errors": [],
+        }
+    scored = [statements[statement_id] for statement_id in aligned.ids]
+    with_probabilities = [i for i, probs in enumerate(aligned.probs) if probs]
+    calibration = None
+    if with_probabilities:
+        calibration = calibration_report(
+            [confidence(aligned.probs[i]) for i in with_probabilities], [aligned.gold[i] == aligned.predicted[i] for i in with_probabilities]
+        )
+    return {
+        "stance": stance_scores(aligned.gold, aligned.predicted, intervals=True),
+        "stance_per_target": per_group(aligned, aligned.targets),
+        "stance_per_source_type": per_group(aligned, [s.source_type for s in scored]),
+        "stance_per_speaker": per_group(aligned, [s.speaker or NO_SPEAKER for s in scored]),
+        "stance_per_text_length": per_group(
+            aligned, [text_length_bucket(s.text) for s in scored], order=[name for _, name in TEXT_LENGTH_BUCKETS] + [LONGEST_TEXT_BUCKET]
+        ),
+        "calibration": calibration,
+        "top_errors": most_confident_errors(aligned, {s.id: s.text for s in scored}, top_errors),
+    }
+
+
+def _entity_section(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> dict[str, object] | None:
+    """Exact span + OntoNotes label, on every gold-annotated statement that has a prediction record."""
+    if not any(p.entities for p in predictions):
+        return None
+    by_id = {p.id: p for p in predictions}
+    scored = [s for s in gold if s.gold is not None and s.id in by_id]
+    return span_scores(
+        [[(e.start, e.end, e.label) for e in s.gold.entities] for s in scored],
+        [[(e.start, e.end, e.label) for e in by_id[s.id].entities] for s in scored],
+    )
+
+
+def _claim_section(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> dict[str, object] | None:
+    """A statement is check-worthy when it holds a check-worthy claim; spans match on overlap, whatever their flag."""
+    by_id = {p.id: p for p in predictions if p.claims is not None}
+    scored = [s for s in gold if s.gold is not None and s.id in by_id]
+    if not scored:
+        return None
+    return {
+        "statements": len(scored),
+        "checkworthy": checkworthy_scores(
+            [any(c.checkworthy for c in s.gold.claims) for s in scored], [any(c.checkworthy for c in by_id[s.id].claims) for s in scored]
+        ),
+        "spans": span_overlap_scores(
+            [[(c.start, c.end) for c in s.gold.claims] for s in scored], [[(c.start, c.end) for c in by_id[s.id].claims] for s in scored]
+        ),
+    }
+
+
+def _comparison_section(gold: Sequence[Statement], gold_path: Path, aligned: AlignedStances, against_path: Path) -> dict[str, object]:
+    """Paired test on the pairs both files predict, so that abstaining on hard pairs cannot win a comparison."""
+    other_predictions = read_predictions(against_path)
+    check_ids_overlap(gold, gold_path, other_predictions, against_path)
+    other = align(gold, other_predictions)
+    label_b = {(i, t): label for i, t, label in zip(other.ids, other.targets, other.predicted)}
+    shared = [k for k, pair in enumerate(zip(aligned.ids, aligned.targets)) if pair in label_b]
+    if not shared:
+        raise ValueError(f"{against_path}: predicts none of the (statement, target) pairs the first prediction file predicts; nothing to compare")
+    comparison = paired_comparison(
+        [aligned.gold[k] for k in shared], [aligned.predicted[k] for k in shared], [label_b[aligned.ids[k], aligned.targets[k]] for k in shared]
+    )
+    return {"against_file": str(against_path), **comparison}
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _with_interval(value: float, interval: Sequence[float]) -> str:
+    return f"{value:.3f} [{interval[0]:.3f}, {interval[1]:.3f}]"
+
+
+def render(report: dict[str, object], console: Console) -> None:
+    """The report as rich tables; every string that came from a data file is shown as plain text, never as markup."""
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
+    cover = report["coverage"]
     stance = report["stance"]
-    table = Table(title=f"Stance: {stance['pairs']} (statement, target) pairs")
-    for column in ("scope", "pairs", "accuracy", "macro-F1", "F_avg"):
-        table.add_column(column, justify="right" if column != "scope" else "left")
-    interval = stance["interval_95"]
-
-    def with_interval(key: str) -> str:
-        low, high = interval[key]
-        return f"{stance[key]:.3f} [{low:.3f}, {high:.3f}]"
-
-    table.add_row("all (95% bootstrap CI)", str(stance["pairs"]), with_interval("accuracy"), with_interval("macro_f1"), with_interval("f_avg"), style="bold")
-    for target, scores in report["stance_per_target"].items():
-        table.add_row(target, str(scores["pairs"]), f"{scores['accuracy']:.3f}", f"{scores['macro_f1']:.3f}", f"{scores['f_avg']:.3f}")
-    console.print(table)
-    for key, label in (("missing_ids", "gold ids with no prediction"), ("extra_ids", "predicted ids not in gold"), ("missing_pairs", "gold (id, target) pairs not predicted")):
+    if stance is None:
+        console.print(f"[bold yellow]No stance scores:[/bold yellow] none of the {cover['gold_pairs']} gold pairs was predicted (coverage 0).")
+    else:
+        interval = stance["interval_95"]
+        table = Table(title=f"Stance: {stance['pairs']} (statement, target) pairs, coverage {cover['rate']:.1%} of {cover['gold_pairs']}")
+        for column in ("scope", "pairs", "accuracy", "macro-F1", "F_avg"):
+            table.add_column(column, justify="left" if column == "scope" else "right")
+        table.add_row("all (95% bootstrap CI)", str(stance["pairs"]), *(_with_interval(stance[key], interval[key]) for key in ("accuracy", "macro_f1", "f_avg")), style="bold")
+        for slice_key, caption in (("stance_per_target", "target"), ("stance_per_source_type", "source"), ("stance_per_text_length", "length")):
+            table.add_section()
+            for group, scores in report[slice_key].items():
+                table.add_row(Text(f"{caption}: {group}"), str(scores["pairs"]), *(_number(scores[key]) for key in ("accuracy", "macro_f1", "f_avg")))
+        console.print(table)
+        _render_labels(stance, console)
+        speakers = sorted(report["stance_per_speaker"].items(), key=lambda item: (-item[1]["pairs"], item[0]))
+        table = Table(title=f"Stance per speaker ({len(speakers)}; the 15 with most pairs; all in --json/--html)")
+        for column in ("speaker", "pairs", "accuracy", "macro-F1", "F_avg"):
+            table.add_column(column, justify="left" if column == "speaker" else "right")
+        for speaker, scores in speakers[:15]:
+            table.add_row(Text(speaker), str(scores["pairs"]), *(_number(scores[key]) for key in ("accuracy", "macro_f1", "f_avg")))
+        console.print(table)
+    calibration = report["calibration"]
+    if calibration is not None:
+        console.print(
+            f"Calibration: ECE {_with_interval(calibration['ece'], calibration['ece_interval_95'])} over {calibration['pairs']} pairs "
+            f"({calibration['bins']} equal-width bins on the top-class probability)"
+        )
+    if report["top_errors"]:
+        table = Table(title=f"The {len(report['top_errors'])} most confident wrong predictions")
+        for column in ("p", "id", "target", "gold", "predicted", "text"):
+            table.add_column(column, justify="right" if column == "p" else "left")
+        for error in report["top_errors"]:
+            text = error["text"] if len(error["text"]) <= 120 else error["text"][:119] + "…"
+            table.add_row(f"{error['probability']:.3f}", Text(error["id"]), Text(error["target"]), error["gold"], error["predicted"], Text(text))
+        console.print(table)
+    _render_other_tasks(report, console)
+    for key, label in (("missing_ids", "gold ids with no prediction"), ("extra_ids", "predicted ids not in gold"), ("missing_pairs", "gold (id, target) pairs not predicted (abstained)")):
         if report[key]:
             items = report[key]
-            console.print(f"[yellow]{len(items)} {label}[/yellow]: {items[:10]}{' …' if len(items) > 10 else ''}")
+            console.print(f"[yellow]{len(items)} {label}[/yellow]: {escape(str(items[:10]))}{' …' if len(items) > 10 else ''}")
+
+
+def _render_labels(stance: dict[str, object], console: Console) -> None:
+    from rich.table import Table
+
+    matrix = stance["confusion_matrix"]
+    table = Table(title="Per label, and confusion matrix (rows gold, columns predicted)")
+    for column in ("label", "precision", "recall", "F1", "gold pairs", *(f"→ {label}" for label in matrix["labels"])):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for label, row in zip(matrix["labels"], matrix["rows_gold_columns_predicted"]):
+        table.add_row(
+            label, _number(stance["precision_per_label"][label]), _number(stance["recall_per_label"][label]),
+            _number(stance["f1_per_label"][label]), str(stance["support_per_label"][label]), *map(str, row),
+        )
+    console.print(table)
+
+
+def _render_other_tasks(report: dict[str, object], console: Console) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    if "entities" in report:
+        entities = report["entities"]
+        table = Table(title=f"Entities: exact span + label, {entities['documents']} statements")
+        for column in ("label", "precision", "recall", "F1", "gold", "predicted"):
+            table.add_column(column, justify="left" if column == "label" else "right")
+        for label, scores in [*entities["per_label"].items(), ("micro", entities["micro"])]:
+            table.add_row(Text(label), *(_number(scores[key]) for key in ("precision", "recall", "f1")), str(scores["gold"]), str(scores["predicted"]),
+                          style="bold" if label == "micro" else None)
+        console.print(table)
+    if "claims" in report:
+        claims = report["claims"]
+        checkworthy, spans = claims["checkworthy"], claims["spans"]
+        console.print(
+            f"Claims on {claims['statements']} statements: check-worthy P {_number(checkworthy['precision'])} R {_number(checkworthy['recall'])} "
+            f"F1 {_number(checkworthy['f1'])}; span overlap P {_number(spans['precision'])} R {_number(spans['recall'])} F1 {_number(spans['f1'])}"
+        )
+    if "comparison" in report:
+        comparison = report["comparison"]
+        table = Table(title=f"B = {escape(comparison['against_file'])} vs A: paired bootstrap on {comparison['pairs']} shared pairs ({comparison['resamples']} resamples)")
+        for column in ("metric", "A", "B", "B - A [95% CI]", "p", "verdict"):
+            table.add_column(column, justify="left" if column in ("metric", "verdict") else "right")
+        for metric, result in comparison["metrics"].items():
+            table.add_row(metric, _number(result["a"]), _number(result["b"]), _with_interval(result["difference"], result["interval_95"]),
+                          f"{result['p_value']:.3f}", result["verdict"], style="bold" if result["significant"] else None)
+        console.print(table)

@@ -168,24 +168,46 @@ def train(
     )
 
 
+def _write_evaluation_outputs(report: dict, json_out: Path | None, html_out: Path | None, png_dir: Path | None) -> None:
+    """Writes the requested files; the reliability diagram is drawn once and shared by the HTML page and the PNG folder."""
+    from evaluation.html_report import render_html
+    from evaluation.plots import reliability_diagram_png
+
+    calibration = report["calibration"]
+    png = reliability_diagram_png(calibration) if calibration is not None and (html_out or png_dir) else None
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if html_out is not None:
+        html_out.parent.mkdir(parents=True, exist_ok=True)
+        html_out.write_text(render_html(report, png), encoding="utf-8")
+    if png_dir is not None:
+        if png is None:
+            console.print("[yellow]no reliability diagram:[/yellow] the predictions carry no probabilities")
+        else:
+            png_dir.mkdir(parents=True, exist_ok=True)
+            (png_dir / "reliability.png").write_bytes(png)
+
+
 @app.command()
 def evaluate(
     gold: Annotated[Path, typer.Argument(metavar="GOLD.jsonl")],
     predictions: Annotated[Path, typer.Argument(metavar="PRED.jsonl")],
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the report as JSON.")] = None,
+    html_out: Annotated[Optional[Path], typer.Option("--html", help="Write the report as one self-contained HTML page.")] = None,
+    against: Annotated[Optional[Path], typer.Option("--against", metavar="PRED_B.jsonl", help="Test whether these predictions beat PRED (paired bootstrap).")] = None,
+    png_dir: Annotated[Optional[Path], typer.Option("--png-dir", help="Folder for the reliability diagram PNG.")] = None,
 ) -> None:
-    """Score predictions against gold: accuracy, macro-F1, SemEval F_avg, per target."""
+    """Score predictions against gold: stance with intervals and slices, calibration, top errors, entities, claims."""
     from corpus.reader import RecordError
     from evaluation.report import evaluate_files, render
 
     try:
-        report = evaluate_files(gold, predictions)
+        report = evaluate_files(gold, predictions, against)
     except (RecordError, ValueError) as error:
         _fail(str(error))
     render(report, Console())
-    if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    _write_evaluation_outputs(report, json_out, html_out, png_dir)
 
 
 @corpus_app.command("check")
