@@ -1,5 +1,8 @@
 # Two entry points for a fresh machine: `make demo` and `make test`. Both are idempotent.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# This machine's pip config names local mirrors that may be absent; their warnings are noise.
+PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location" || true; }
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
@@ -17,8 +20,8 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
 	# torch first and pinned: the CPU wheel on disk; any other resolution pulls a multi-GB CUDA build.
-	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0 -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0 $(PIP_QUIET)
+	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0 -e '.[dev]' $(PIP_QUIET)
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -1,0 +1,158 @@
+"""A weighted ensemble of stance classifiers, weights chosen on dev.
+
+The members fail differently (n-grams catch hashtags and slogans, the fine-tuned encoder catches
+paraphrase and implication), so averaging their log-probabilities beats either alone; the weights and
+one temperature are the only things fitted on dev.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from corpus.schema import STANCE_LABELS
+from models.stance import CARD_FILE, CONFIG_FILE
+
+MODEL_KIND = "weighted-ensemble"
+WEIGHT_STEP = 0.1
+
+
+def _f_avg(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(gold, predicted, labels=["favor", "against"], average="macro", zero_division=0))
+
+
+def _simplex(members: int, step: float) -> list[np.ndarray]:
+    ticks = int(round(1 / step))
+    return [np.array(c) / ticks for c in itertools.product(range(ticks + 1), repeat=members) if sum(c) == ticks]
+
+
+def _combine(probabilities: Sequence[np.ndarray], weights: np.ndarray, temperature: float) -> np.ndarray:
+    logits = sum(w * np.log(np.clip(p, 1e-9, 1.0)) for w, p in zip(weights, probabilities))
+    logits = logits / temperature
+    logits -= logits.max(axis=-1, keepdims=True)
+    exp = np.exp(logits)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+class WeightedEnsembleStanceClassifier:
+    """Geometric mean of member probabilities with dev-chosen weights; same API as its members."""
+
+    kind = MODEL_KIND
+    labels = STANCE_LABELS
+
+    def __init__(self, members: Sequence[object] = (), selection_metric: Callable[[Sequence[str], Sequence[str]], float] = _f_avg) -> None:
+        self.members = list(members)
+        self.selection_metric = selection_metric
+        self.weights_ = np.full(len(self.members), 1 / max(1, len(self.members)))
+        self.temperature_ = 1.0
+        self.dev_scores_: dict[str, float] = {}
+        self.weights_sha256_: str | None = None
+        self.name_ = "stance-ensemble"
+
+    @property
+    def model_id(self) -> str:
+        return f"{self.name_}@{(self.weights_sha256_ or 'unsaved')[:12]}"
+
+    def fit(self, texts, targets, labels, dev, data_sources: Sequence[str] = (), progress=None) -> "WeightedEnsembleStanceClassifier":
+        """Fits every member on train (each may use dev for its own selection), then the weights on dev."""
+        for member in self.members:
+            started = time.perf_counter()
+            member.fit(texts, targets, labels, dev=dev, data_sources=data_sources)
+            self.dev_scores_[f"{member.kind} train seconds"] = round(time.perf_counter() - started, 1)
+        return self.fit_weights(dev)
+
+    def fit_weights(self, dev: tuple[Sequence[str], Sequence[str], Sequence[str]]) -> "WeightedEnsembleStanceClassifier":
+        """Grid over the weight simplex (step 0.1) for the best dev metric, then one temperature for dev NLL."""
+        texts, targets, gold = dev
+        member_probabilities = [member.predict_proba(texts, targets) for member in self.members]
+        for member, probabilities in zip(self.members, member_probabilities):
+            self.dev_scores_[member.kind] = round(self.selection_metric(gold, _argmax_labels(probabilities)), 4)
+        best_score, best_weights = -1.0, self.weights_
+        for weights in _simplex(len(self.members), WEIGHT_STEP):
+            score = self.selection_metric(gold, _argmax_labels(_combine(member_probabilities, weights, 1.0)))
+            if score > best_score + 1e-9:
+                best_score, best_weights = score, weights
+        self.weights_ = best_weights
+        self.dev_scores_["ensemble"] = round(best_score, 4)
+        gold_index = np.array([STANCE_LABELS.index(label) for label in gold])
+        temperatures = np.exp(np.linspace(np.log(0.2), np.log(5.0), 81))
+        losses = [-np.log(_combine(member_probabilities, self.weights_, t)[np.arange(len(gold)), gold_index] + 1e-12).mean() for t in temperatures]
+        self.temperature_ = float(temperatures[int(np.argmin(losses))])
+        return self
+
+    def predict_proba(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        return _combine([m.predict_proba(texts, targets) for m in self.members], self.weights_, self.temperature_)
+
+    def predict(self, texts: Sequence[str], targets: Sequence[str]) -> list[str]:
+        return _argmax_labels(self.predict_proba(texts, targets))
+
+    def predict_proba_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
+        grouped = [m.predict_proba_grouped(texts, targets_per_text, batch_size) for m in self.members]
+        return [_combine([g[i] for g in grouped], self.weights_, self.temperature_) for i in range(len(texts))]
+
+    def save(self, directory: Path | str) -> Path:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        names = []
+        for index, member in enumerate(self.members):
+            name = f"member_{index}_{member.kind}"
+            member.save(directory / name)
+            names.append(name)
+        identity = json.dumps({"members": [m.weights_sha256_ for m in self.members], "weights": self.weights_.tolist(), "t": self.temperature_})
+        self.weights_sha256_ = hashlib.sha256(identity.encode()).hexdigest()
+        config = {
+            "kind": MODEL_KIND,
+            "name": self.name_,
+            "members": names,
+            "member_ids": [m.model_id for m in self.members],
+            "weights": self.weights_.tolist(),
+            "temperature": self.temperature_,
+            "dev_scores": self.dev_scores_,
+            "weights_sha256": self.weights_sha256_,
+        }
+        (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        card = [
+            f"# {self.model_id}",
+            "",
+            "Weighted geometric mean of stance classifiers; weights and temperature chosen on dev.",
+            "",
+            *(f"- {mid}: weight {w:.1f}" for mid, w in zip(config["member_ids"], config["weights"])),
+            f"- temperature {self.temperature_:.3f}",
+            f"- dev scores (selection metric): {self.dev_scores_}",
+            f"- identity sha256 (member weight hashes + ensemble weights): {self.weights_sha256_}",
+            "",
+            "Each member folder holds its own model card.",
+            "",
+        ]
+        (directory / CARD_FILE).write_text("\n".join(card), encoding="utf-8")
+        return directory
+
+    @classmethod
+    def load(cls, directory: Path | str) -> "WeightedEnsembleStanceClassifier":
+        from models.registry import load_stance_model
+
+        directory = Path(directory)
+        config = json.loads((directory / CONFIG_FILE).read_text(encoding="utf-8"))
+        members = [load_stance_model(directory / name) for name in config["members"]]
+        model = cls(members)
+        model.weights_ = np.array(config["weights"])
+        model.temperature_ = float(config["temperature"])
+        model.dev_scores_ = config["dev_scores"]
+        model.name_ = config["name"]
+        identity = json.dumps({"members": [m.weights_sha256_ for m in members], "weights": config["weights"], "t": config["temperature"]})
+        model.weights_sha256_ = hashlib.sha256(identity.encode()).hexdigest()
+        if model.weights_sha256_ != config["weights_sha256"]:
+            raise ValueError(f"{directory}: members or weights do not match the saved ensemble identity")
+        return model
+
+
+def _argmax_labels(probabilities: np.ndarray) -> list[str]:
+    return [STANCE_LABELS[i] for i in probabilities.argmax(axis=1)]
