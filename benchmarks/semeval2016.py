@@ -1,25 +1,59 @@
 """SemEval-2016 Task 6 Task A, end to end: train on the official train split (dev carved from it),
-score the official test split once, write a row to BENCHMARKS.md.
+score the official test split once, write a row to BENCHMARKS.md, and leave gold and prediction
+files in the schema so that `stancewatch evaluate` can report on them.
 
-    .venv/bin/python -m benchmarks.semeval2016 [--epochs 4] [--seed 13] [--no-write]
+    .venv/bin/python -m benchmarks.semeval2016 --model ensemble [--epochs 4] [--seed 13] [--no-write]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
+from pathlib import Path
 
 from benchmarks._common import append_row, commit, machine, today
 from corpus.external import semeval2016_rows
 from evaluation.bootstrap import bootstrap_interval
 from evaluation.stance import f_avg
-from models.stance import StanceClassifier
 from models.training import carve_dev
+
+OUTPUT_DIR = Path(".stancewatch/semeval2016")
+MODELS = ("minilm", "tfidf", "embedding", "ensemble")
+
+
+def build_model(name: str, epochs: int, seed: int):
+    from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
+    from models.ensemble import WeightedEnsembleStanceClassifier
+    from models.stance import StanceClassifier
+
+    factories = {
+        "minilm": lambda: StanceClassifier(epochs=epochs, seed=seed),
+        "tfidf": lambda: TfidfStanceClassifier(seed=seed),
+        "embedding": lambda: EmbeddingStanceClassifier(seed=seed),
+    }
+    if name == "ensemble":
+        return WeightedEnsembleStanceClassifier([factories[m]() for m in ("minilm", "tfidf", "embedding")])
+    return factories[name]()
+
+
+def write_schema_files(rows: list[dict[str, str]], predicted: list[str], probabilities) -> tuple[Path, Path]:
+    """Gold and predictions in the project's schema, in an ignored folder (the data is never committed)."""
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    gold_path, prediction_path = OUTPUT_DIR / "test_gold.jsonl", OUTPUT_DIR / "test_predictions.jsonl"
+    with gold_path.open("w", encoding="utf-8") as gold, prediction_path.open("w", encoding="utf-8") as predictions:
+        for row, label, probs in zip(rows, predicted, probabilities):
+            gold.write(json.dumps({"id": row["id"], "text": row["text"], "source_type": "tweet", "targets": [row["target"]],
+                                   "gold": {"stances": [{"target": row["target"], "label": row["label"]}]}}) + "\n")
+            stance = {"target": row["target"], "label": label, "probs": {l: round(float(p), 6) for l, p in zip(("favor", "against", "none"), probs)}}
+            predictions.write(json.dumps({"id": row["id"], "source_type": "tweet", "stances": [stance]}) + "\n")
+    return gold_path, prediction_path
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--model", choices=MODELS, default="ensemble")
+    parser.add_argument("--epochs", type=int, default=4, help="fine-tuning epochs of the MiniLM model")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save", help="folder to save the trained model in")
     parser.add_argument("--no-write", action="store_true", help="print only; do not add a BENCHMARKS.md row")
@@ -27,8 +61,11 @@ def main() -> None:
 
     train, dev = carve_dev(semeval2016_rows("train"), args.seed)
     test = semeval2016_rows("test")
-    columns = lambda rows: ([r["text"] for r in rows], [r["target"] for r in rows], [r["label"] for r in rows])  # noqa: E731
-    model = StanceClassifier(epochs=args.epochs, seed=args.seed)
+
+    def columns(rows):
+        return [r["text"] for r in rows], [r["target"] for r in rows], [r["label"] for r in rows]
+
+    model = build_model(args.model, args.epochs, args.seed)
     started = time.perf_counter()
     model.fit(*columns(train), dev=columns(dev), data_sources=["SemEval-2016 Task 6 train (trial + training), 85%", "dev: 15% of it"])
     train_minutes = (time.perf_counter() - started) / 60
@@ -37,20 +74,24 @@ def main() -> None:
 
     texts, targets, gold = columns(test)
     started = time.perf_counter()
-    predicted = model.predict(texts, targets)
+    probabilities = model.predict_proba(texts, targets)
     rate = len(texts) / (time.perf_counter() - started)
+    predicted = [("favor", "against", "none")[i] for i in probabilities.argmax(1)]
     score = f_avg(gold, predicted)
     low, high = bootstrap_interval(f_avg, gold, predicted, seed=args.seed)
+    gold_path, prediction_path = write_schema_files(test, predicted, probabilities)
     print(f"SemEval-2016 test F_avg {100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}], {train_minutes:.1f} train min, {rate:.0f} tweets/s")
     for target in sorted(set(targets)):
         index = [i for i, t in enumerate(targets) if t == target]
         print(f"  {target}: F_avg {100 * f_avg([gold[i] for i in index], [predicted[i] for i in index]):.2f} ({len(index)})")
-    print(f"  dev macro-F1 {model.training_.dev_macro_f1}, best epoch {model.training_.best_epoch}, temperature {model.training_.temperature}")
+    print(f"  dev: {getattr(model, 'dev_scores_', None) or getattr(model, 'training_', None)}")
+    print(f"  report: stancewatch evaluate {gold_path} {prediction_path} --html {OUTPUT_DIR / 'report.html'}")
     if not args.no_write:
         append_row([
-            today(), f"{model.kind} (epochs {args.epochs}, seed {args.seed})", "SemEval-2016 Task 6 A test (1,249)", "F_avg",
-            f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]", f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
-            f"`python -m benchmarks.semeval2016 --epochs {args.epochs} --seed {args.seed}`",
+            today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}' if args.model in ('minilm', 'ensemble') else ''})",
+            "SemEval-2016 Task 6 A test (1,249)", "F_avg", f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]",
+            f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
+            f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --seed {args.seed}`",
         ])
 
 
