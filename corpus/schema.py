@@ -166,4 +166,5 @@ class PredictionRecord(_Strict):
     speaker_actor: ActorRef | None = None
     stances: list[PredictedStance] = []
     claims: list[ClaimSpan] | None = None
+    quotes: list[QuoteSpan] | None = None
     provenance: Provenance | None = None

@@ -122,6 +122,17 @@ def _other_tasks_html(report: dict[str, object]) -> list[str]:
             [("check-worthy statements", *(claims["checkworthy"][k] for k in ("precision", "recall", "f1"))),
              ("claim spans (overlap, one-to-one)", *(claims["spans"][k] for k in ("precision", "recall", "f1")))],
         ))
+    if "quotes" in report:
+        quotes = report["quotes"]
+        parts.append("<h2>Quotes</h2>")
+        parts.append(_table(
+            f"Quotes: {quotes['gold']} gold, {quotes['predicted']} predicted",
+            ("what", "precision", "recall", "F1"),
+            [("quote spans (exact)", *(quotes["exact"][k] for k in ("precision", "recall", "f1"))),
+             ("quote spans (overlap, one-to-one)", *(quotes["overlap"][k] for k in ("precision", "recall", "f1")))],
+        ))
+        parts.append(f"<p>Speaker accuracy {quotes['speaker_accuracy']:.3f} of all gold quotes, "
+                     f"{quotes['speaker_accuracy_on_found']:.3f} of the quotes found.</p>")
     if "comparison" in report:
         comparison = report["comparison"]
         parts.append("<h2>Comparison</h2>")

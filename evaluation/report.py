@@ -19,6 +19,7 @@ from evaluation._inputs import check_ids_overlap
 from evaluation.calibration import calibration_report
 from evaluation.claims import checkworthy_scores, span_overlap_scores
 from evaluation.ner import span_scores
+from evaluation.quotes import quote_scores
 from evaluation.stance import AlignedStances, align, confidence, coverage, most_confident_errors, paired_comparison, per_group, stance_scores
 
 if TYPE_CHECKING:
@@ -59,6 +60,9 @@ def evaluate_files(
     claims = _claim_section(gold, predictions)
     if claims is not None:
         report["claims"] = claims
+    quotes = _quote_section(gold, predictions)
+    if quotes is not None:
+        report["quotes"] = quotes
     if against_path is not None:
         report["comparison"] = _comparison_section(gold, gold_path, aligned, against_path)
     return report
@@ -117,6 +121,18 @@ def _claim_section(gold: Sequence[Statement], predictions: Sequence[PredictionRe
             [[(c.start, c.end) for c in s.gold.claims] for s in scored], [[(c.start, c.end) for c in by_id[s.id].claims] for s in scored]
         ),
     }
+
+
+def _quote_section(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> dict[str, object] | None:
+    """Quote spans and speakers on every statement whose prediction carries a `quotes` list."""
+    by_id = {p.id: p for p in predictions if p.quotes is not None}
+    scored = [s for s in gold if s.gold is not None and s.id in by_id]
+    if not scored:
+        return None
+    return quote_scores(
+        [[(q.start, q.end, q.speaker) for q in s.gold.quotes] for s in scored],
+        [[(q.start, q.end, q.speaker) for q in by_id[s.id].quotes] for s in scored],
+    )
 
 
 def _comparison_section(gold: Sequence[Statement], gold_path: Path, aligned: AlignedStances, against_path: Path) -> dict[str, object]:
@@ -227,6 +243,14 @@ def _render_other_tasks(report: dict[str, object], console: Console) -> None:
         console.print(
             f"Claims on {claims['statements']} statements: check-worthy P {_number(checkworthy['precision'])} R {_number(checkworthy['recall'])} "
             f"F1 {_number(checkworthy['f1'])}; span overlap P {_number(spans['precision'])} R {_number(spans['recall'])} F1 {_number(spans['f1'])}"
+        )
+    if "quotes" in report:
+        quotes = report["quotes"]
+        exact, overlap = quotes["exact"], quotes["overlap"]
+        console.print(
+            f"Quotes ({quotes['gold']} gold, {quotes['predicted']} predicted): span F1 exact {_number(exact['f1'])}, "
+            f"overlap {_number(overlap['f1'])}; speaker accuracy {_number(quotes['speaker_accuracy'])} "
+            f"({_number(quotes['speaker_accuracy_on_found'])} on the quotes found)"
         )
     if "comparison" in report:
         comparison = report["comparison"]

@@ -1,0 +1,39 @@
+import json
+
+import pytest
+
+from evaluation.quotes import quote_scores
+from evaluation.report import evaluate_files
+from tests.conftest import write_jsonl
+
+
+def test_quote_scores_on_a_hand_computed_case():
+    gold = [[(0, 10, "Fuad Hussein"), (20, 40, "Masrour Barzani")], [(5, 15, "KRG")]]
+    predicted = [[(0, 10, "fuad hussein"), (25, 45, "Nechirvan Barzani")], []]
+    scores = quote_scores(gold, predicted)
+    # exact: 1 of 2 predicted, 1 of 3 gold -> P .5, R 1/3, F1 .4 ; overlap: 2 of 2, 2 of 3 -> F1 .8
+    assert scores["exact"]["f1"] == pytest.approx(0.4)
+    assert scores["overlap"]["precision"] == pytest.approx(1.0) and scores["overlap"]["recall"] == pytest.approx(2 / 3)
+    assert scores["overlap"]["f1"] == pytest.approx(0.8)
+    # speakers: one right (case-insensitive) of 3 gold quotes, of 2 found
+    assert scores["speaker_accuracy"] == pytest.approx(1 / 3)
+    assert scores["speaker_accuracy_on_found"] == pytest.approx(0.5)
+
+
+def test_no_predicted_quotes_scores_zero_without_crashing():
+    scores = quote_scores([[(0, 5, "A")]], [[]])
+    assert scores["overlap"]["f1"] == 0.0 and scores["speaker_accuracy"] == 0.0
+
+
+def test_report_has_a_quote_section_only_when_predictions_carry_quotes(tmp_path):
+    text = 'Hussein said "they believe Belarus uses this" on Monday.'
+    gold = write_jsonl(tmp_path / "g.jsonl", [{"id": "q1", "text": text, "source_type": "press", "speaker": "Fuad Hussein",
+                                               "gold": {"stances": [{"target": "T", "label": "favor"}],
+                                                        "quotes": [{"start": 14, "end": 44, "speaker": "Fuad Hussein", "cue": "said"}]}}])
+    stance = {"target": "T", "label": "favor", "probs": {"favor": 0.9, "against": 0.05, "none": 0.05}}
+    without = write_jsonl(tmp_path / "a.jsonl", [{"id": "q1", "stances": [stance]}])
+    assert "quotes" not in evaluate_files(gold, without)
+    with_quotes = write_jsonl(tmp_path / "b.jsonl", [{"id": "q1", "stances": [stance], "quotes": [{"start": 14, "end": 44, "speaker": "Fuad Hussein"}]}])
+    report = evaluate_files(gold, with_quotes)
+    assert report["quotes"]["exact"]["f1"] == 1.0 and report["quotes"]["speaker_accuracy"] == 1.0
+    json.dumps(report)
