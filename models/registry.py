@@ -5,9 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
+from models.ensemble import WeightedEnsembleStanceClassifier
 from models.stance import CONFIG_FILE, MODEL_KIND, StanceClassifier
 
-STANCE_MODEL_KINDS = {MODEL_KIND: StanceClassifier}
+STANCE_MODEL_KINDS = {
+    MODEL_KIND: StanceClassifier,
+    TfidfStanceClassifier.kind: TfidfStanceClassifier,
+    EmbeddingStanceClassifier.kind: EmbeddingStanceClassifier,
+    WeightedEnsembleStanceClassifier.kind: WeightedEnsembleStanceClassifier,
+}
 
 
 def load_stance_model(directory: Path):

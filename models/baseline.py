@@ -1,0 +1,620 @@
+"""Classical stance baselines with StanceClassifier's API: TF-IDF n-grams or frozen MiniLM embeddings, linear heads.
+
+They train in a minute or two on two cores, give the fine-tuned model a floor to beat and a partner to stack
+with, and need no GPU. Each target with enough training pairs gets its own logistic regression; one global,
+target-conditioned regression covers every other target, unseen ones included. C and class weighting are
+chosen on the dev pairs handed to `fit` (carved from training data, never the test split).
+
+Saved models are JSON + safetensors arrays (vocabularies, idf, coefficients): nothing a user loads is
+unpickled, and predictions are plain numpy arithmetic on those arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+import numpy as np
+
+from corpus.schema import STANCE_LABELS
+from models._torch import prepare_torch
+from models.encoders import DEFAULT_ENCODER, resolve_encoder
+from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _group_pairs, _sha256
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
+WEIGHTS_FILE = "heads.safetensors"
+TFIDF_KIND = "tfidf-linear"
+EMBEDDING_KIND = "minilm-embedding-lr"
+CLASS_WEIGHTS = ("none", "balanced")
+
+Pairs = tuple[Sequence[str], Sequence[str], Sequence[str]]
+Progress = Callable[[int, int, str], None]
+Head = str | None  # a target's own head, or None for the global one
+Choice = tuple[float, str]  # (C, class_weight)
+
+
+@dataclass
+class LinearHeadHyperparameters:
+    """Shared by both baselines; `C` and `class_weight` are used as given only when `fit` gets no dev pairs."""
+
+    min_target_pairs: int = 30
+    C: float = 1.0
+    class_weight: str = "balanced"
+    c_grid: tuple[float, ...] = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+    class_weight_grid: tuple[str, ...] = CLASS_WEIGHTS
+    max_iter: int = 3000
+    # lbfgs and a frozen encoder are deterministic: the seed is recorded for the card and matches StanceClassifier's API.
+    seed: int = 13
+
+    def __post_init__(self) -> None:
+        # JSON round trips turn tuples into lists.
+        self.c_grid = tuple(float(c) for c in self.c_grid)
+        self.class_weight_grid = tuple(self.class_weight_grid)
+        for weight in (self.class_weight, *self.class_weight_grid):
+            if weight not in CLASS_WEIGHTS:
+                raise ValueError(f"class weighting must be one of {CLASS_WEIGHTS}, got {weight!r}")
+        if not self.c_grid or not self.class_weight_grid:
+            raise ValueError("c_grid and class_weight_grid need at least one value each")
+        if min(self.C, *self.c_grid) <= 0:
+            raise ValueError(f"C must be > 0, got C={self.C} and c_grid={self.c_grid}")
+        if self.min_target_pairs < 1:
+            raise ValueError(f"min_target_pairs must be >= 1, got {self.min_target_pairs}")
+
+
+@dataclass
+class TfidfHyperparameters(LinearHeadHyperparameters):
+    word_ngrams: tuple[int, int] = (1, 3)
+    char_ngrams: tuple[int, int] = (2, 5)
+    # Char n-grams seen once in a target's few hundred tweets are mostly noise and double the vocabulary.
+    char_min_df: int = 2
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.word_ngrams = (int(self.word_ngrams[0]), int(self.word_ngrams[1]))
+        self.char_ngrams = (int(self.char_ngrams[0]), int(self.char_ngrams[1]))
+
+
+@dataclass
+class EmbeddingHyperparameters(LinearHeadHyperparameters):
+    # Unit-length 384-d embeddings need weaker regularisation than sparse TF-IDF.
+    C: float = 3.0
+    c_grid: tuple[float, ...] = (0.3, 1.0, 3.0, 10.0, 30.0)
+    encoder: str = DEFAULT_ENCODER
+    max_length: int = 128
+    batch_size: int = 64
+    threads: int | None = None
+
+
+@dataclass
+class BaselineTrainingRecord:
+    """What the model card reports: data, what dev chose and why, and the cost."""
+
+    train_examples: int = 0
+    dev_examples: int = 0
+    label_counts: dict[str, int] = field(default_factory=dict)
+    targets: list[str] = field(default_factory=list)
+    target_heads: list[str] = field(default_factory=list)
+    selected: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dev_grid: list[dict[str, Any]] = field(default_factory=list)
+    dev_f_avg: float | None = None
+    dev_macro_f1: float | None = None
+    training_seconds: float = 0.0
+    data_sources: list[str] = field(default_factory=list)
+    git_commit: str | None = None
+    encoder_sha256: str | None = None
+
+
+@dataclass
+class LinearHead:
+    """One logistic regression as plain arrays: all that is saved and all that prediction needs."""
+
+    classes: list[str]
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    @classmethod
+    def from_sklearn(cls, model: Any) -> "LinearHead":
+        # Copies: a warm-started model goes on to overwrite its coefficients for the next C.
+        return cls([str(c) for c in model.classes_], model.coef_.astype(np.float64), model.intercept_.astype(np.float64))
+
+    def proba(self, features: Any) -> np.ndarray:
+        """(n, 3) in STANCE_LABELS order; a label the head never saw in training gets probability 0."""
+        from scipy.special import expit
+
+        scores = np.asarray(features @ self.coef.T) + self.intercept
+        if len(self.classes) == 2:  # sklearn keeps one row for binary problems: logistic, not softmax
+            positive = expit(scores[:, 0])
+            known = np.column_stack([1.0 - positive, positive])
+        else:
+            shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+            known = shifted / shifted.sum(axis=1, keepdims=True)
+        out = np.zeros((known.shape[0], len(STANCE_LABELS)))
+        out[:, [STANCE_LABELS.index(label) for label in self.classes]] = known
+        return out
+
+
+class _LinearHeadsStance:
+    """Per-target heads + a global fallback, dev selection, persistence; subclasses supply the features.
+
+    Heads are keyed by target; the key None is the global head, so no target name can collide with it.
+    """
+
+    kind: ClassVar[str]
+    labels = STANCE_LABELS
+    hyperparameter_class: ClassVar[type[LinearHeadHyperparameters]]
+    default_name: ClassVar[str]
+
+    def __init__(self, **hyperparameters: Any) -> None:
+        self.hyperparameters = self.hyperparameter_class(**hyperparameters)
+        self.heads_: dict[Head, LinearHead] = {}
+        self.training_ = BaselineTrainingRecord()
+        self.weights_sha256_: str | None = None
+        self.name_ = self.default_name
+
+    @property
+    def model_id(self) -> str:
+        return f"{self.name_}@{(self.weights_sha256_ or 'unsaved')[:12]}"
+
+    # ----- what subclasses provide ------------------------------------------------------------------------------
+    def _encode(self, texts: Sequence[str], targets: Sequence[str]) -> Any:
+        """Per-call work shared by all heads (the embedding model encodes each unique text once here)."""
+        return list(texts), list(targets)
+
+    def _features(self, head: Head, encoded: Any, rows: np.ndarray, fit: bool) -> Any:
+        """Feature matrix of `rows` for `head`; `fit` also fits that head's featurizer."""
+        raise NotImplementedError
+
+    def _description(self) -> str:
+        raise NotImplementedError
+
+    def _reset(self) -> None:
+        """Forgets what an earlier fit learnt, so that refitting on other targets leaves no stale head."""
+        self.heads_ = {}
+        self.weights_sha256_ = None
+
+    def _extra_tensors(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def _restore(self, tensors: dict[str, np.ndarray]) -> None:
+        """Rebuilds featurizers once the heads are back."""
+
+    def _encoder_sha256(self) -> str | None:
+        return None
+
+    # ----- training --------------------------------------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        targets: Sequence[str],
+        labels: Sequence[str],
+        dev: Pairs | None = None,
+        data_sources: Sequence[str] = (),
+        progress: Progress | None = None,
+    ) -> Self:
+        """Fits one head per well-populated target and a global head; with `dev`, picks C and class weight by dev F_avg."""
+        hp = self.hyperparameters
+        _check_labels(labels, "training")
+        if dev is not None:
+            _check_labels(dev[2], "dev")
+        if len(texts) == 0:
+            raise ValueError("no training pairs: the training data holds no gold stances")
+        if len(set(labels)) < 2:
+            raise ValueError(f"all training pairs are labelled {labels[0]!r}: a classifier needs at least two stance labels")
+        started = time.perf_counter()
+        train_targets, label_array = np.array(targets, dtype=object), np.array(labels, dtype=object)
+        own_heads = [
+            t for t in sorted(set(targets))
+            if (train_targets == t).sum() >= hp.min_target_pairs and len(set(label_array[train_targets == t])) >= 2
+        ]
+        grid = [(c, w) for w in hp.class_weight_grid for c in sorted(hp.c_grid)] if dev is not None else [(hp.C, hp.class_weight)]
+        dev_texts, dev_targets, dev_gold = (list(part) for part in (dev or ((), (), ())))
+        dev_rows: dict[Head, np.ndarray] = {t: np.flatnonzero(np.array(dev_targets, dtype=object) == t) for t in own_heads}
+        dev_rows[None] = np.arange(len(dev_targets))
+
+        self._reset()
+        encoded = self._encode(list(texts) + dev_texts, list(targets) + dev_targets)
+        candidates: dict[Head, dict[Choice, LinearHead]] = {}
+        dev_proba: dict[Head, dict[Choice, np.ndarray]] = {}
+        for head in [*own_heads, None]:
+            train_rows = np.arange(len(texts)) if head is None else np.flatnonzero(train_targets == head)
+            features = self._features(head, encoded, train_rows, fit=True)
+            has_dev = len(dev_rows[head]) > 0
+            dev_features = self._features(head, encoded, len(texts) + dev_rows[head], fit=False) if has_dev else None
+            candidates[head], dev_proba[head] = {}, {}
+            for choice, fitted in self._fit_path(features, label_array[train_rows], grid):
+                candidates[head][choice] = fitted
+                dev_proba[head][choice] = fitted.proba(dev_features) if has_dev else np.zeros((0, len(STANCE_LABELS)))
+            if progress is not None:
+                progress(1, len(own_heads) + 1, f"fitted the {head or 'global'} head")
+
+        # Own heads share one choice, scored on their pooled dev pairs; the global head is scored on every dev pair,
+        # standing in for the unseen targets it exists for.
+        selected: dict[str, dict[str, Any]] = {}
+        dev_grid: list[dict[str, Any]] = []
+        for group, heads in ([("per_target", own_heads)] if own_heads else []) + [("global", [None])]:
+            gold = [dev_gold[i] for h in heads for i in dev_rows[h]]
+            scores = {choice: _f_avg(gold, np.vstack([dev_proba[h][choice] for h in heads])) for choice in grid} if gold else {}
+            dev_grid += [{"heads": group, "C": c, "class_weight": w, "dev_f_avg": round(v, 4)} for (c, w), v in scores.items()]
+            # max keeps the first of equal scores: unweighted before balanced, the stronger regularisation first.
+            best = max(grid, key=lambda choice: scores.get(choice, -1.0))
+            selected[group] = {"C": best[0], "class_weight": best[1]}
+            self.heads_.update({h: candidates[h][best] for h in heads})
+
+        dev_f_avg = dev_macro = None
+        if dev_gold:
+            from sklearn.metrics import f1_score
+
+            proba = dev_proba[None][_choice(selected["global"])].copy()
+            for head in own_heads:
+                proba[dev_rows[head]] = dev_proba[head][_choice(selected["per_target"])]
+            predicted = [STANCE_LABELS[j] for j in proba.argmax(1)]
+            dev_f_avg = round(_f_avg(dev_gold, proba), 4)
+            dev_macro = round(float(f1_score(dev_gold, predicted, labels=list(STANCE_LABELS), average="macro", zero_division=0)), 4)
+
+        self.training_ = BaselineTrainingRecord(
+            train_examples=len(texts),
+            dev_examples=len(dev_gold),
+            label_counts={label: int((label_array == label).sum()) for label in STANCE_LABELS},
+            targets=sorted(set(targets)),
+            target_heads=own_heads,
+            selected=selected,
+            dev_grid=dev_grid,
+            dev_f_avg=dev_f_avg,
+            dev_macro_f1=dev_macro,
+            training_seconds=round(time.perf_counter() - started, 1),
+            data_sources=list(data_sources),
+            git_commit=_git_commit(),
+            encoder_sha256=self._encoder_sha256(),
+        )
+        return self
+
+    def _fit_path(self, features: Any, labels: np.ndarray, grid: list[Choice]) -> Iterator[tuple[Choice, LinearHead]]:
+        """Yields (choice, head) along the grid; ascending C warm-starts from the last solution, which saves most of the time."""
+        from sklearn.linear_model import LogisticRegression
+
+        hp = self.hyperparameters
+        for weight in dict.fromkeys(w for _, w in grid):
+            model = LogisticRegression(
+                class_weight=None if weight == "none" else weight, max_iter=hp.max_iter, random_state=hp.seed, warm_start=True
+            )
+            for c in (c for c, w in grid if w == weight):
+                model.set_params(C=c).fit(features, labels)
+                yield (c, weight), LinearHead.from_sklearn(model)
+
+    # ----- inference -------------------------------------------------------------------------------------------
+    def predict_proba(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        """(n, 3) probabilities in STANCE_LABELS order; a target without its own head goes to the global head."""
+        self._require_fitted()
+        encoded = self._encode(texts, targets)
+        heads = [t if t in self.heads_ else None for t in targets]
+        out = np.zeros((len(heads), len(STANCE_LABELS)))
+        for head in dict.fromkeys(heads):
+            rows = np.array([i for i, h in enumerate(heads) if h == head])
+            out[rows] = self.heads_[head].proba(self._features(head, encoded, rows, fit=False))
+        return out
+
+    def predict(self, texts: Sequence[str], targets: Sequence[str]) -> list[str]:
+        return [STANCE_LABELS[i] for i in self.predict_proba(texts, targets).argmax(1)]
+
+    def predict_proba_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
+        """One (len(targets), 3) array per text, `batch_size` texts at a time to bound memory."""
+        results: list[np.ndarray] = []
+        for start in range(0, len(texts), batch_size):
+            chunk = range(start, min(start + batch_size, len(texts)))
+            flat_texts = [texts[i] for i in chunk for _ in targets_per_text[i]]
+            flat_targets = [t for i in chunk for t in targets_per_text[i]]
+            proba = self.predict_proba(flat_texts, flat_targets) if flat_texts else np.zeros((0, len(STANCE_LABELS)))
+            results += np.split(proba, np.cumsum([len(targets_per_text[i]) for i in chunk])[:-1])
+        return results
+
+    def _require_fitted(self) -> None:
+        if None not in self.heads_:
+            raise RuntimeError(f"the {self.kind} stance classifier is not fitted: call fit() or {type(self).__name__}.load(DIR)")
+
+    # ----- persistence -----------------------------------------------------------------------------------------
+    def _head_prefixes(self) -> dict[Head, str]:
+        """Tensor-name prefix per head: h0, h1, ... for targets in sorted order, then `global`."""
+        own = sorted(h for h in self.heads_ if h is not None)
+        return {**{head: f"h{i}" for i, head in enumerate(own)}, None: "global"}
+
+    def save(self, directory: Path | str) -> Path:
+        """Writes heads and featurizer arrays as safetensors, a config with their sha256, and a model card."""
+        from safetensors.numpy import save_file
+
+        self._require_fitted()
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        tensors = {}
+        for head, prefix in self._head_prefixes().items():
+            tensors[f"{prefix}.coef"] = np.ascontiguousarray(self.heads_[head].coef)
+            tensors[f"{prefix}.intercept"] = np.ascontiguousarray(self.heads_[head].intercept)
+        tensors.update(self._extra_tensors())
+        save_file(tensors, str(directory / WEIGHTS_FILE), metadata={"kind": self.kind})
+        self.weights_sha256_ = _sha256(directory / WEIGHTS_FILE)
+        config = {
+            "kind": self.kind,
+            "name": self.name_,
+            "hyperparameters": asdict(self.hyperparameters),
+            "labels": list(STANCE_LABELS),
+            "heads": [
+                {"target": head, "prefix": prefix, "classes": self.heads_[head].classes} for head, prefix in self._head_prefixes().items()
+            ],
+            "training": asdict(self.training_),
+            "weights_file": WEIGHTS_FILE,
+            "weights_sha256": self.weights_sha256_,
+        }
+        (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (directory / CARD_FILE).write_text(self.model_card(), encoding="utf-8")
+        return directory
+
+    @classmethod
+    def load(cls, directory: Path | str) -> Self:
+        """Checks kind and the weights' sha256 before reading a single array."""
+        from safetensors.numpy import load_file
+
+        directory = Path(directory)
+        config_path = directory / CONFIG_FILE
+        if not config_path.is_file():
+            raise FileNotFoundError(f"{directory}: no {CONFIG_FILE}; fit a {cls.__name__} and call .save({str(directory)!r})")
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        if config.get("kind") != cls.kind:
+            raise ValueError(f"{config_path}: kind {config.get('kind')!r} is not {cls.kind!r}; load it with models.registry.load_stance_model")
+        weights = directory / WEIGHTS_FILE
+        actual = _sha256(weights)
+        if actual != config["weights_sha256"]:
+            raise ValueError(f"{weights}: sha256 {actual[:12]} does not match the config's {config['weights_sha256'][:12]}")
+        tensors = load_file(str(weights))
+        model = cls(**config["hyperparameters"])
+        for head in config["heads"]:
+            prefix = head["prefix"]
+            model.heads_[head["target"]] = LinearHead(head["classes"], tensors[f"{prefix}.coef"], tensors[f"{prefix}.intercept"])
+        model.training_ = BaselineTrainingRecord(**config["training"])
+        model.weights_sha256_ = actual
+        model.name_ = config["name"]
+        model._restore(tensors)
+        return model
+
+    def model_card(self) -> str:
+        tr = self.training_
+        grid = [f"| {g['heads']} | {g['C']} | {g['class_weight']} | {g['dev_f_avg']} |" for g in tr.dev_grid]
+        lines = [
+            f"# {self.model_id}",
+            "",
+            f"{self._description()} Labels: favor / against / none. Kind `{self.kind}`.",
+            "",
+            "## Training data",
+            *(f"- {source}" for source in tr.data_sources or ["(not recorded)"]),
+            f"- {tr.train_examples} training pairs ({', '.join(f'{k} {v}' for k, v in tr.label_counts.items())}), "
+            f"{tr.dev_examples} dev pairs, {len(tr.targets)} targets",
+            f"- own heads ({len(tr.target_heads)}): {', '.join(tr.target_heads) or '-'}; every other target uses the global head",
+            "",
+            "## Hyperparameters",
+            *(f"- {key}: {value}" for key, value in asdict(self.hyperparameters).items()),
+            *(
+                f"- {group} heads: C={s['C']}, class_weight={s['class_weight']} ({'chosen on dev' if tr.dev_grid else 'as given'})"
+                for group, s in tr.selected.items()
+            ),
+            "",
+            "## Results",
+            f"- dev F_avg {tr.dev_f_avg}; dev macro-F1 {tr.dev_macro_f1}",
+            f"- training time {tr.training_seconds} s",
+            *(["", "| heads | C | class_weight | dev F_avg |", "| --- | --- | --- | --- |", *grid] if grid else []),
+            "",
+            "## Provenance",
+            f"- git commit: {tr.git_commit}",
+            f"- weights sha256 ({WEIGHTS_FILE}): {self.weights_sha256_}",
+            *([f"- encoder weights sha256: {tr.encoder_sha256}"] if tr.encoder_sha256 else []),
+            "",
+        ]
+        return "\n".join(lines)
+
+
+class TfidfStanceClassifier(_LinearHeadsStance):
+    """Word 1-3 + char 2-5 gram TF-IDF (sublinear tf) into logistic regression, per target.
+
+    The global head reads "target | text", so the target's own words become features; a linear model
+    cannot cross them with the statement's, which is why well-populated targets get their own head.
+    """
+
+    kind = TFIDF_KIND
+    hyperparameter_class = TfidfHyperparameters
+    default_name = "stance-tfidf"
+
+    def __init__(self, **hyperparameters: Any) -> None:
+        super().__init__(**hyperparameters)
+        self.featurizers_: dict[Head, _NgramFeatures] = {}
+
+    def _features(self, head: Head, encoded: tuple[list[str], list[str]], rows: np.ndarray, fit: bool) -> "csr_matrix":
+        texts, targets = encoded
+        documents = [f"{targets[i]} | {texts[i]}" if head is None else texts[i] for i in rows]
+        if fit:
+            self.featurizers_[head] = _NgramFeatures.fitted(self.hyperparameters, documents)
+        return self.featurizers_[head].transform(documents)
+
+    def _reset(self) -> None:
+        super()._reset()
+        self.featurizers_ = {}
+
+    def _extra_tensors(self) -> dict[str, np.ndarray]:
+        tensors = {}
+        for head, prefix in self._head_prefixes().items():
+            tensors.update(self.featurizers_[head].arrays(prefix))
+        return tensors
+
+    def _restore(self, tensors: dict[str, np.ndarray]) -> None:
+        for head, prefix in self._head_prefixes().items():
+            self.featurizers_[head] = _NgramFeatures.from_arrays(self.hyperparameters, tensors, prefix)
+
+    def _description(self) -> str:
+        hp = self.hyperparameters
+        return (
+            f"TF-IDF word {hp.word_ngrams[0]}-{hp.word_ngrams[1]} + char {hp.char_ngrams[0]}-{hp.char_ngrams[1]} grams "
+            "(sublinear tf) into logistic regression: one head per target with enough pairs, one global head on "
+            "'target | text' for the rest."
+        )
+
+
+class _NgramFeatures:
+    """Word and char TF-IDF blocks side by side, rebuilt at load from vocabulary and idf alone."""
+
+    def __init__(self, vectorizers: list[Any]) -> None:
+        self.vectorizers = vectorizers
+
+    @staticmethod
+    def _vectorizers(hp: TfidfHyperparameters, vocabularies: list[list[str]] | None = None) -> list[Any]:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vocabularies = vocabularies or [None, None]
+        return [
+            TfidfVectorizer(ngram_range=hp.word_ngrams, sublinear_tf=True, vocabulary=vocabularies[0]),
+            TfidfVectorizer(analyzer="char", ngram_range=hp.char_ngrams, sublinear_tf=True, min_df=hp.char_min_df, vocabulary=vocabularies[1]),
+        ]
+
+    @classmethod
+    def fitted(cls, hp: TfidfHyperparameters, documents: list[str]) -> "_NgramFeatures":
+        vectorizers = cls._vectorizers(hp)
+        for vectorizer in vectorizers:
+            vectorizer.fit(documents)
+        return cls(vectorizers)
+
+    def transform(self, documents: list[str]) -> "csr_matrix":
+        from scipy.sparse import hstack
+
+        return hstack([v.transform(documents) for v in self.vectorizers]).tocsr()
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        tensors = {}
+        for name, vectorizer in zip(("word", "char"), self.vectorizers):
+            terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+            tensors[f"{prefix}.{name}.terms_utf8"], tensors[f"{prefix}.{name}.term_lengths"] = _pack_strings(terms)
+            tensors[f"{prefix}.{name}.idf"] = np.ascontiguousarray(vectorizer.idf_, dtype=np.float64)
+        return tensors
+
+    @classmethod
+    def from_arrays(cls, hp: TfidfHyperparameters, tensors: dict[str, np.ndarray], prefix: str) -> "_NgramFeatures":
+        names = ("word", "char")
+        vocabularies = [_unpack_strings(tensors[f"{prefix}.{n}.terms_utf8"], tensors[f"{prefix}.{n}.term_lengths"]) for n in names]
+        vectorizers = cls._vectorizers(hp, vocabularies)
+        for name, vectorizer in zip(names, vectorizers):
+            vectorizer.idf_ = tensors[f"{prefix}.{name}.idf"]
+        return cls(vectorizers)
+
+
+def _pack_strings(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Strings as one UTF-8 byte array + lengths: safetensors holds numbers only, and terms may hold any character."""
+    encoded = [s.encode("utf-8") for s in strings]
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), np.array([len(b) for b in encoded], dtype=np.int64)
+
+
+def _unpack_strings(data: np.ndarray, lengths: np.ndarray) -> list[str]:
+    raw = data.tobytes()
+    ends = np.cumsum(lengths)
+    return [raw[end - length : end].decode("utf-8") for end, length in zip(ends.tolist(), lengths.tolist())]
+
+
+class EmbeddingStanceClassifier(_LinearHeadsStance):
+    """Frozen MiniLM mean-pooled sentence embeddings into logistic regression, per target.
+
+    The global head reads [text, target, text * target] so it can weigh the statement by its target.
+    Only the heads are saved; the encoder is resolved by name at load and checked against its recorded hash.
+    """
+
+    kind = EMBEDDING_KIND
+    hyperparameter_class = EmbeddingHyperparameters
+    default_name = "stance-minilm-embedding-lr"
+
+    def __init__(self, **hyperparameters: Any) -> None:
+        super().__init__(**hyperparameters)
+        self.encoder_ = None
+        self.tokenizer_ = None
+        self._target_cache: dict[str, np.ndarray] = {}
+
+    def _load_encoder(self) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        source = resolve_encoder(self.hyperparameters.encoder)
+        self.tokenizer_ = AutoTokenizer.from_pretrained(source)
+        self.encoder_ = AutoModel.from_pretrained(source).eval()
+        self._target_cache.clear()
+
+    def _encoder_sha256(self) -> str | None:
+        weights = Path(resolve_encoder(self.hyperparameters.encoder)) / "model.safetensors"
+        return _sha256(weights) if weights.is_file() else None
+
+    def _restore(self, tensors: dict[str, np.ndarray]) -> None:
+        recorded, actual = self.training_.encoder_sha256, self._encoder_sha256()
+        if recorded and actual and recorded != actual:
+            raise ValueError(
+                f"encoder {self.hyperparameters.encoder!r} resolves to weights with sha256 {actual[:12]}, but these heads "
+                f"were trained on {recorded[:12]}: install the encoder they were trained with"
+            )
+        self._load_encoder()
+
+    def embed(self, strings: Sequence[str]) -> np.ndarray:
+        """Unit-length mean-pooled embeddings, (n, d) float32; strings are batched by length to pad little."""
+        hp = self.hyperparameters
+        torch = prepare_torch(threads=hp.threads)
+        if self.encoder_ is None:
+            self._load_encoder()
+        out = np.zeros((len(strings), self.encoder_.config.hidden_size), dtype=np.float32)
+        order = sorted(range(len(strings)), key=lambda i: len(strings[i]))
+        with torch.inference_mode():
+            for start in range(0, len(order), hp.batch_size):
+                batch = order[start : start + hp.batch_size]
+                encoded = self.tokenizer_(
+                    [strings[i] for i in batch], padding=True, truncation=True, max_length=hp.max_length, return_tensors="pt"
+                )
+                tokens = self.encoder_(**encoded).last_hidden_state
+                mask = encoded["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+                mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+                out[batch] = torch.nn.functional.normalize(mean, dim=-1).numpy()
+        return out
+
+    def _encode(self, texts: Sequence[str], targets: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        unique, asked = _group_pairs(texts, targets)
+        text_index = np.zeros(len(texts), dtype=np.int64)
+        for slot, pairs in enumerate(asked):
+            for pair_index, _ in pairs:
+                text_index[pair_index] = slot
+        missing = sorted(set(targets) - set(self._target_cache))
+        if missing:
+            self._target_cache.update(zip(missing, self.embed(missing)))
+        text_vectors = self.embed(unique)
+        target_vectors = np.array([self._target_cache[t] for t in targets], dtype=np.float32).reshape(len(targets), text_vectors.shape[1])
+        return text_vectors, text_index, target_vectors
+
+    def _features(self, head: Head, encoded: tuple[np.ndarray, np.ndarray, np.ndarray], rows: np.ndarray, fit: bool) -> np.ndarray:
+        text_vectors, text_index, target_vectors = encoded
+        statement = text_vectors[text_index[rows]].astype(np.float64)
+        if head is not None:
+            return statement
+        target = target_vectors[rows].astype(np.float64)
+        return np.hstack([statement, target, statement * target])
+
+    def _description(self) -> str:
+        return (
+            f"Logistic regression on frozen `{self.hyperparameters.encoder}` mean-pooled, normalised sentence embeddings: "
+            "one head per target with enough pairs, one global head on [text, target, text*target] for the rest."
+        )
+
+
+def _choice(selected: dict[str, Any]) -> Choice:
+    return selected["C"], selected["class_weight"]
+
+
+def _f_avg(gold: Sequence[str], proba: np.ndarray) -> float:
+    from evaluation.stance import f_avg
+
+    return f_avg(gold, [STANCE_LABELS[j] for j in proba.argmax(1)])
+
+
+def _check_labels(labels: Sequence[str], what: str) -> None:
+    unknown = sorted(set(labels) - set(STANCE_LABELS))
+    if unknown:
+        raise ValueError(f"unknown stance labels {unknown} in the {what} pairs; expected {list(STANCE_LABELS)}")
