@@ -1,0 +1,63 @@
+"""The weighted ensemble: dev-chosen weights on the simplex, the members' API, a verified identity on load."""
+
+import json
+
+import numpy as np
+import pytest
+
+from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
+from models.ensemble import WeightedEnsembleStanceClassifier, _combine
+from models.registry import load_stance_model
+from models.stance import CONFIG_FILE
+from tests.conftest import TARGETS, TINY
+
+
+def _pairs():
+    texts, targets, labels = [], [], []
+    for _, text, first, second in TINY:
+        for target, label in zip(TARGETS, (first, second)):
+            texts += [text]
+            targets += [target]
+            labels += [label]
+    return texts, targets, labels
+
+
+@pytest.fixture(scope="module")
+def ensemble_dir(tmp_path_factory):
+    texts, targets, labels = _pairs()
+    members = [TfidfStanceClassifier(min_target_pairs=10, C=10.0), EmbeddingStanceClassifier(min_target_pairs=10, C=30.0)]
+    model = WeightedEnsembleStanceClassifier(members).fit(texts, targets, labels, dev=(texts, targets, labels))
+    return model.save(tmp_path_factory.mktemp("ensemble") / "model")
+
+
+def test_weights_lie_on_the_simplex_and_reload_identically(ensemble_dir):
+    model = load_stance_model(ensemble_dir)
+    assert isinstance(model, WeightedEnsembleStanceClassifier)
+    assert model.weights_.sum() == pytest.approx(1.0) and (model.weights_ >= 0).all()
+    texts, targets, labels = _pairs()
+    probabilities = model.predict_proba(texts, targets)
+    np.testing.assert_allclose(probabilities.sum(1), 1.0, atol=1e-9)
+    assert np.mean([p == g for p, g in zip(model.predict(texts, targets), labels)]) >= 0.9
+    grouped = model.predict_proba_grouped(texts[::2], [TARGETS] * len(texts[::2]))
+    np.testing.assert_allclose(np.vstack(grouped), probabilities, atol=1e-9)
+
+
+def test_changed_weights_are_refused(ensemble_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(ensemble_dir, copy)
+    config = json.loads((copy / CONFIG_FILE).read_text())
+    config["weights"] = [1.0] + [0.0] * (len(config["weights"]) - 1)
+    (copy / CONFIG_FILE).write_text(json.dumps(config))
+    with pytest.raises(ValueError, match="identity"):
+        WeightedEnsembleStanceClassifier.load(copy)
+
+
+def test_combination_is_a_weighted_geometric_mean():
+    first = np.array([[0.8, 0.1, 0.1]])
+    second = np.array([[0.2, 0.4, 0.4]])
+    combined = _combine([first, second], np.array([0.5, 0.5]), 1.0)
+    expected = np.sqrt(first * second)
+    np.testing.assert_allclose(combined, expected / expected.sum(), atol=1e-12)
+    np.testing.assert_allclose(_combine([first, second], np.array([1.0, 0.0]), 1.0), first, atol=1e-12)
