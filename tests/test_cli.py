@@ -70,3 +70,19 @@ def test_user_errors_exit_1_with_one_line(tmp_path):
     assert result.exit_code == 1 and "model_dri" in result.output
     result = runner.invoke(app, ["evaluate", str(tmp_path / "none.jsonl"), str(tmp_path / "none.jsonl")])
     assert result.exit_code == 1 and "no such gold file" in result.output
+
+
+def test_train_and_predict_with_a_configured_baseline_model(tmp_path, tiny_gold):
+    config = tmp_path / "c.toml"
+    config.write_text(f'[train]\nmodel = "tfidf"\n[targets]\nnames = {json.dumps(TARGETS)}\n[store]\nquarantine = "{tmp_path / "q.jsonl"}"\n')
+    out = tmp_path / "model"
+    result = runner.invoke(app, ["train", "--train", str(tiny_gold), "--dev", str(tiny_gold), "--out", str(out), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    saved = json.loads((out / "stance_config.json").read_text())
+    assert saved["kind"] == "tfidf-linear"
+    predictions = tmp_path / "p.jsonl"
+    result = runner.invoke(app, ["predict", str(tiny_gold), "--out", str(predictions), "--model", str(out), "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    first = json.loads(predictions.read_text().splitlines()[0])
+    assert first["provenance"]["weights_sha256"] == saved["weights_sha256"]
+    assert len(first["stances"]) == len(TARGETS)
