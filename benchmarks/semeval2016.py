@@ -56,6 +56,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=4, help="fine-tuning epochs of the MiniLM model")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save", help="folder to save the trained model in")
+    parser.add_argument("--members-from", help="a saved ensemble whose trained members are reused; only its weights are refitted on dev")
     parser.add_argument("--no-write", action="store_true", help="print only; do not add a BENCHMARKS.md row")
     args = parser.parse_args()
 
@@ -65,9 +66,14 @@ def main() -> None:
     def columns(rows):
         return [r["text"] for r in rows], [r["target"] for r in rows], [r["label"] for r in rows]
 
-    model = build_model(args.model, args.epochs, args.seed)
     started = time.perf_counter()
-    model.fit(*columns(train), dev=columns(dev), data_sources=["SemEval-2016 Task 6 train (trial + training), 85%", "dev: 15% of it"])
+    if args.members_from:
+        from models.ensemble import WeightedEnsembleStanceClassifier
+
+        model = WeightedEnsembleStanceClassifier.load(args.members_from).fit_weights(columns(dev))
+    else:
+        model = build_model(args.model, args.epochs, args.seed)
+        model.fit(*columns(train), dev=columns(dev), data_sources=["SemEval-2016 Task 6 train (trial + training), 85%", "dev: 15% of it"])
     train_minutes = (time.perf_counter() - started) / 60
     if args.save:
         model.save(args.save)
@@ -91,7 +97,8 @@ def main() -> None:
             today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}' if args.model in ('minilm', 'ensemble') else ''})",
             "SemEval-2016 Task 6 A test (1,249)", "F_avg", f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]",
             f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
-            f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --seed {args.seed}`",
+            f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --seed {args.seed}"
+            + (f" --members-from {args.members_from}`" if args.members_from else "`"),
         ])
 
 

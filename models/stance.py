@@ -180,7 +180,10 @@ class StanceClassifier:
         weights = self._class_weights(counts)
         loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
 
-        encoder_params = list(self.network_.encoder.parameters())
+        # The 30k x 384 word-embedding matrix is half the encoder's weights: updating it densely every
+        # step costs more than the rest of the step and overfits a few thousand examples.
+        self.network_.encoder.get_input_embeddings().weight.requires_grad_(False)
+        encoder_params = [p for p in self.network_.encoder.parameters() if p.requires_grad]
         head_params = [p for name, p in self.network_.named_parameters() if not name.startswith("encoder.")]
         optimizer = torch.optim.AdamW(
             [{"params": encoder_params, "lr": hp.learning_rate}, {"params": head_params, "lr": hp.head_learning_rate}],
