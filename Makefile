@@ -25,9 +25,10 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# The demo model is retrained only when its training data or the code's config defaults change.
-$(DEMO_MODEL)/stance_config.json: $(STAMP) $(DEMO_DATA)/train.jsonl $(DEMO_DATA)/dev.jsonl pipeline/config.py models/stance.py
-	$(BIN)/stancewatch train --train $(DEMO_DATA)/train.jsonl --dev $(DEMO_DATA)/dev.jsonl --out $(DEMO_MODEL)
+# The demo model is retrained only when its training data, its config or the model code change.
+$(DEMO_MODEL)/stance_config.json: $(STAMP) demo.toml $(DEMO_DATA)/train.jsonl $(DEMO_DATA)/dev.jsonl $(wildcard models/*.py)
+	rm -rf $(DEMO_MODEL)
+	$(BIN)/stancewatch train --train $(DEMO_DATA)/train.jsonl --dev $(DEMO_DATA)/dev.jsonl --out $(DEMO_MODEL) --config demo.toml
 
 demo: $(DEMO_MODEL)/stance_config.json
 	$(BIN)/stancewatch run $(DEMO_DATA)/test.jsonl --config demo.toml
