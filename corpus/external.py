@@ -60,3 +60,26 @@ def semeval2016(split: str):
     from datasets import Dataset
 
     return Dataset.from_list(semeval2016_rows(split))
+
+
+VAST_LABELS = {"0": "against", "1": "favor", "2": "none"}
+
+
+def vast_rows(split: str) -> list[dict[str, str]]:
+    """VAST (Allaway & McKeown 2020) as rows {id, text, target, label, seen}; only dev and test exist here.
+
+    `seen` is "1" for few-shot topics (present in VAST's train) and "0" for zero-shot ones.
+    """
+    if split not in ("dev", "test"):
+        raise ValueError(f"VAST split must be 'dev' or 'test' (its train split is not available), got {split!r}")
+    path = require_dataset("vast") / f"vast_{split}.csv"
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, record in enumerate(csv.DictReader(handle), start=2):
+            if record["Stance"] not in VAST_LABELS:
+                raise ValueError(f"{path}:{line}: unknown stance code {record['Stance']!r}; expected {sorted(VAST_LABELS)}")
+            rows.append(
+                {"id": f"vast-{split}-{line}", "text": record["Tweet"].strip(), "target": record["Target"].strip(),
+                 "label": VAST_LABELS[record["Stance"]], "seen": record["seen?"].strip()}
+            )
+    return rows

@@ -17,12 +17,16 @@ def _columns(rows: list[dict[str, str]]) -> tuple[list[str], list[str], list[str
     return [r["text"] for r in rows], [r["target"] for r in rows], [r["label"] for r in rows]
 
 
-def carve_dev(rows: list[dict[str, str]], seed: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """Holds out whole statements (never single pairs) so no text is seen in both."""
-    ids = sorted({r["id"] for r in rows})
+def carve_dev(rows: list[dict[str, str]], seed: int, key: str = "id") -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Holds out whole statements (never single pairs) so no text is seen in both.
+
+    `key` names what identifies a statement: our gold pairs share their statement's id; in sets that
+    give every pair its own id (VAST pairs one comment with many topics) the text is the statement.
+    """
+    ids = sorted({r[key] for r in rows})
     rng = np.random.default_rng(seed)
     held = set(rng.choice(ids, size=max(1, int(len(ids) * DEV_FRACTION)), replace=False).tolist())
-    return [r for r in rows if r["id"] not in held], [r for r in rows if r["id"] in held]
+    return [r for r in rows if r[key] not in held], [r for r in rows if r[key] in held]
 
 
 MINILM_SETTINGS = ("encoder", "epochs", "batch_size", "learning_rate", "head_learning_rate", "max_length", "class_weighting", "seed")
