@@ -35,6 +35,17 @@ TINY = [
 ]
 
 
+def tiny_pairs(rows=TINY) -> tuple[list[str], list[str], list[str]]:
+    """The tiny statements as parallel (text, target, label) lists, one entry per target."""
+    texts, targets, labels = [], [], []
+    for _, text, *row_labels in rows:
+        for target, label in zip(TARGETS, row_labels):
+            texts.append(text)
+            targets.append(target)
+            labels.append(label)
+    return texts, targets, labels
+
+
 def tiny_records() -> list[dict]:
     records = []
     for index, (sid, text, first, second) in enumerate(TINY):

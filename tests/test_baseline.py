@@ -10,25 +10,15 @@ from corpus.schema import STANCE_LABELS
 from models.baseline import WEIGHTS_FILE, EmbeddingStanceClassifier, TfidfStanceClassifier
 from models.registry import load_stance_model
 from models.stance import CARD_FILE, CONFIG_FILE
-from tests.conftest import TARGETS, TINY
+from tests.conftest import TARGETS, TINY, tiny_pairs
 
 UNSEEN = "Reopening the Lithuanian border crossings"
 # Line breaks and emoji end up inside char n-grams: they must survive the trip through safetensors.
 ODD_TEXT = "Minsk is to blame\nfor all of it 🙂 — truly."
 
 
-def _pairs(rows=TINY):
-    texts, targets, labels = [], [], []
-    for _, text, first, second in rows:
-        for target, label in zip(TARGETS, (first, second)):
-            texts.append(text)
-            targets.append(target)
-            labels.append(label)
-    return texts, targets, labels
-
-
 def _tfidf_train():
-    texts, targets, labels = _pairs()
+    texts, targets, labels = tiny_pairs()
     return texts + [ODD_TEXT], targets + [TARGETS[0]], labels + ["favor"]
 
 
@@ -42,7 +32,7 @@ def tfidf_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def embedding_dir(tmp_path_factory):
     rows = [TINY[i] for i in (0, 1, 3, 4, 6, 7, 9, 10, 12, 13)]
-    model = EmbeddingStanceClassifier(min_target_pairs=5, C=30.0).fit(*_pairs(rows))
+    model = EmbeddingStanceClassifier(min_target_pairs=5, C=30.0).fit(*tiny_pairs(rows))
     return model.save(tmp_path_factory.mktemp("embedding") / "model")
 
 
@@ -52,7 +42,7 @@ def test_registry_loads_both_kinds_and_probabilities_survive_reload(kind, tfidf_
     model = load_stance_model(directory)
     assert type(model) is cls
     assert json.loads((directory / CONFIG_FILE).read_text())["kind"] == cls.kind
-    texts, targets, _ = _pairs()
+    texts, targets, _ = tiny_pairs()
     probabilities = model.predict_proba(texts + [ODD_TEXT], targets + [UNSEEN])
     assert probabilities.shape == (len(texts) + 1, len(STANCE_LABELS))
     np.testing.assert_allclose(probabilities.sum(1), 1.0, atol=1e-9)
@@ -63,7 +53,7 @@ def test_registry_loads_both_kinds_and_probabilities_survive_reload(kind, tfidf_
 
 def test_tfidf_fits_tiny_data(tfidf_dir):
     model = TfidfStanceClassifier.load(tfidf_dir)
-    texts, targets, labels = _pairs()
+    texts, targets, labels = tiny_pairs()
     accuracy = np.mean([p == g for p, g in zip(model.predict(texts, targets), labels)])
     assert accuracy >= 0.9, f"a linear model that cannot fit 30 training pairs is broken (accuracy {accuracy:.2f})"
     assert model.training_.target_heads == sorted(TARGETS)
@@ -80,7 +70,7 @@ def test_unseen_target_is_answered_by_the_global_head():
 
 
 def test_dev_picks_the_hyperparameters_and_the_card_reports_them(tmp_path):
-    texts, targets, labels = _pairs()
+    texts, targets, labels = tiny_pairs()
     dev = (texts[:10], targets[:10], labels[:10])
     model = TfidfStanceClassifier(min_target_pairs=10, c_grid=(0.1, 10.0)).fit(texts[10:], targets[10:], labels[10:], dev=dev)
     record = model.training_

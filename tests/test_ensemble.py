@@ -9,22 +9,12 @@ from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
 from models.ensemble import WeightedEnsembleStanceClassifier, _combine
 from models.registry import load_stance_model
 from models.stance import CONFIG_FILE
-from tests.conftest import TARGETS, TINY
-
-
-def _pairs():
-    texts, targets, labels = [], [], []
-    for _, text, first, second in TINY:
-        for target, label in zip(TARGETS, (first, second)):
-            texts += [text]
-            targets += [target]
-            labels += [label]
-    return texts, targets, labels
+from tests.conftest import TARGETS, TINY, tiny_pairs
 
 
 @pytest.fixture(scope="module")
 def ensemble_dir(tmp_path_factory):
-    texts, targets, labels = _pairs()
+    texts, targets, labels = tiny_pairs()
     members = [TfidfStanceClassifier(min_target_pairs=10, C=10.0), EmbeddingStanceClassifier(min_target_pairs=10, C=30.0)]
     model = WeightedEnsembleStanceClassifier(members).fit(texts, targets, labels, dev=(texts, targets, labels))
     return model.save(tmp_path_factory.mktemp("ensemble") / "model")
@@ -34,7 +24,7 @@ def test_weights_lie_on_the_simplex_and_reload_identically(ensemble_dir):
     model = load_stance_model(ensemble_dir)
     assert isinstance(model, WeightedEnsembleStanceClassifier)
     assert model.weights_.sum() == pytest.approx(1.0) and (model.weights_ >= 0).all()
-    texts, targets, labels = _pairs()
+    texts, targets, labels = tiny_pairs()
     probabilities = model.predict_proba(texts, targets)
     np.testing.assert_allclose(probabilities.sum(1), 1.0, atol=1e-9)
     assert np.mean([p == g for p, g in zip(model.predict(texts, targets), labels)]) >= 0.9

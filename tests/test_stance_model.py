@@ -6,22 +6,12 @@ import pytest
 from corpus.schema import STANCE_LABELS
 from models.registry import load_stance_model
 from models.stance import CONFIG_FILE, WEIGHTS_FILE, StanceClassifier
-from tests.conftest import TARGETS, TINY
-
-
-def _pairs():
-    texts, targets, labels = [], [], []
-    for _, text, first, second in TINY:
-        for target, label in zip(TARGETS, (first, second)):
-            texts.append(text)
-            targets.append(target)
-            labels.append(label)
-    return texts, targets, labels
+from tests.conftest import TARGETS, TINY, tiny_pairs
 
 
 def test_overfits_tiny_data_and_reloads_identically(tiny_model_dir):
     model = load_stance_model(tiny_model_dir)
-    texts, targets, labels = _pairs()
+    texts, targets, labels = tiny_pairs()
     predicted = model.predict(texts, targets)
     accuracy = np.mean([p == g for p, g in zip(predicted, labels)])
     assert accuracy >= 0.9, f"a model that cannot fit 30 pairs is broken (accuracy {accuracy:.2f})"
