@@ -274,6 +274,58 @@ class _LinearHeadsStance:
         )
         return self
 
+    def add_targets(
+        self,
+        texts: Sequence[str],
+        targets: Sequence[str],
+        labels: Sequence[str],
+        dev: Pairs | None = None,
+        data_sources: Sequence[str] = (),
+        progress: Progress | None = None,
+    ) -> Self:
+        """Fits a head for each target in these pairs and keeps every other head, the global one included.
+
+        An analyst's new target costs one small fit, not a retrain; a target already known gets its
+        head refitted on the new pairs. C and class weight are the ones the full fit chose for
+        per-target heads, or chosen on `dev` pairs of the new targets when given.
+        """
+        self._require_fitted()
+        _check_labels(labels, "training")
+        if len(texts) == 0:
+            raise ValueError("no pairs to add: the file holds no gold stances")
+        started = time.perf_counter()
+        selected = self.training_.selected.get("per_target") or self.training_.selected["global"]
+        dev_texts, dev_targets, dev_gold = (list(part) for part in (dev or ((), (), ())))
+        new_targets = sorted(set(targets))
+        dev_has_new = any(t in new_targets for t in dev_targets)
+        hp = self.hyperparameters
+        grid = [(c, w) for w in hp.class_weight_grid for c in sorted(hp.c_grid)] if dev_has_new else [_choice(selected)]
+        encoded = self._encode(list(texts) + dev_texts, list(targets) + dev_targets)
+        train_targets, label_array = np.array(targets, dtype=object), np.array(labels, dtype=object)
+        dev_target_array = np.array(dev_targets, dtype=object)
+        for target in new_targets:
+            rows = np.flatnonzero(train_targets == target)
+            if len(set(label_array[rows])) < 2:
+                raise ValueError(f"target {target!r}: all {len(rows)} pairs share one label; a head needs at least two")
+            features = self._features(target, encoded, rows, fit=True)
+            dev_rows = np.flatnonzero(dev_target_array == target)
+            dev_features = self._features(target, encoded, len(texts) + dev_rows, fit=False) if len(dev_rows) else None
+            fitted = list(self._fit_path(features, label_array[rows], grid))
+            if dev_features is not None:
+                gold = [dev_gold[i] for i in dev_rows]
+                fitted.sort(key=lambda item: -_f_avg(gold, item[1].proba(dev_features)))
+            self.heads_[target] = fitted[0][1]
+            if progress is not None:
+                progress(1, len(new_targets), f"fitted the {target} head")
+        record = self.training_
+        record.targets = sorted(set(record.targets) | set(new_targets))
+        record.target_heads = sorted(set(record.target_heads) | set(new_targets))
+        record.data_sources = [*record.data_sources, *(f"added targets {new_targets}: {source}" for source in data_sources or ["(unnamed)"])]
+        record.training_seconds = round(record.training_seconds + time.perf_counter() - started, 1)
+        record.git_commit = _git_commit()
+        self.weights_sha256_ = None
+        return self
+
     def _fit_path(self, features: Any, labels: np.ndarray, grid: list[Choice]) -> Iterator[tuple[Choice, LinearHead]]:
         """Yields (choice, head) along the grid; ascending C warm-starts from the last solution, which saves most of the time."""
         from sklearn.linear_model import LogisticRegression

@@ -72,6 +72,16 @@ class WeightedEnsembleStanceClassifier:
             self.dev_scores_[f"{member.kind} train seconds"] = round(time.perf_counter() - started, 1)
         return self.fit_weights(dev)
 
+    def add_targets(self, texts, targets, labels, dev=None, data_sources: Sequence[str] = (), progress=None) -> "WeightedEnsembleStanceClassifier":
+        """Members that can add per-target heads do; the fine-tuned encoder keeps reading new targets zero-shot."""
+        adding = [m for m in self.members if hasattr(m, "add_targets")]
+        if not adding:
+            raise ValueError("no member of this ensemble can add targets without retraining")
+        for member in adding:
+            member.add_targets(texts, targets, labels, dev=dev, data_sources=data_sources, progress=progress)
+        self.weights_sha256_ = None
+        return self
+
     def fit_weights(self, dev: tuple[Sequence[str], Sequence[str], Sequence[str]]) -> "WeightedEnsembleStanceClassifier":
         """Grid over the weight simplex (step 0.1) and a temperature grid for the lowest dev log-loss."""
         texts, targets, gold = dev

@@ -145,10 +145,13 @@ def train(
     out: Annotated[Path, typer.Option("--out", help="Folder for the trained model.")],
     dev: Annotated[Optional[Path], typer.Option("--dev", help="Gold JSONL for model selection and calibration.")] = None,
     config: ConfigOption = None,
+    init_from: Annotated[
+        Optional[Path], typer.Option("--init-from", help="A trained model to extend with the targets of --train, without retraining it.")
+    ] = None,
 ) -> None:
-    """Train a stance model from gold JSONL."""
+    """Train a stance model from gold JSONL, or add new targets to a trained one (--init-from)."""
     from corpus.reader import RecordError
-    from models.training import train_stance_model
+    from models.training import add_targets_to_model, train_stance_model
 
     cfg = _load_config(config)
     with _progress() as progress:
@@ -158,7 +161,10 @@ def train(
             progress.update(task, total=total, advance=step, description=message)
 
         try:
-            model = train_stance_model(train_file, out, dev, cfg.train.model_dump(), progress=advance)
+            if init_from is not None:
+                model = add_targets_to_model(init_from, train_file, out, dev, progress=advance)
+            else:
+                model = train_stance_model(train_file, out, dev, cfg.train.model_dump(), progress=advance)
         except (RecordError, FileNotFoundError, ValueError) as error:
             _fail(str(error))
     console.print(f"saved [bold]{model.model_id}[/bold] to {out} (model card: {out / 'MODEL_CARD.md'})")

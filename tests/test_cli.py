@@ -86,3 +86,23 @@ def test_train_and_predict_with_a_configured_baseline_model(tmp_path, tiny_gold)
     first = json.loads(predictions.read_text().splitlines()[0])
     assert first["provenance"]["weights_sha256"] == saved["weights_sha256"]
     assert len(first["stances"]) == len(TARGETS)
+
+
+def test_a_new_target_is_added_without_retraining(tmp_path, tiny_gold):
+    base_records = [dict(r, targets=TARGETS[:1], gold={"stances": r["gold"]["stances"][:1]}) for r in tiny_records()]
+    new_records = [dict(r, targets=TARGETS[1:], gold={"stances": r["gold"]["stances"][1:]}) for r in tiny_records()]
+    base_file, new_file = write_jsonl(tmp_path / "base.jsonl", base_records), write_jsonl(tmp_path / "new.jsonl", new_records)
+    config = tmp_path / "c.toml"
+    config.write_text('[train]\nmodel = "tfidf"\n')
+    base, extended = tmp_path / "base", tmp_path / "extended"
+    assert runner.invoke(app, ["train", "--train", str(base_file), "--out", str(base), "--config", str(config)]).exit_code == 0
+    result = runner.invoke(app, ["train", "--train", str(new_file), "--out", str(extended), "--init-from", str(base)])
+    assert result.exit_code == 0, result.output
+    from models.registry import load_stance_model
+
+    before, after = load_stance_model(base), load_stance_model(extended)
+    assert TARGETS[1] not in before.heads_ and TARGETS[1] in after.heads_
+    texts = [r["text"] for r in tiny_records()]
+    # The old target's head is untouched: identical probabilities.
+    assert (before.predict_proba(texts, [TARGETS[0]] * len(texts)) == after.predict_proba(texts, [TARGETS[0]] * len(texts))).all()
+    assert "added targets" in (extended / "MODEL_CARD.md").read_text()
