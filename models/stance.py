@@ -61,6 +61,8 @@ class TrainingRecord:
     training_seconds: float = 0.0
     best_epoch: int = 0
     dev_macro_f1: float | None = None
+    # Seeded 95% bootstrap intervals of the selected model's dev scores: {"macro_f1": [lo, hi], "f_avg": [...]}.
+    dev_scores: dict[str, object] = field(default_factory=dict)
     temperature: float = 1.0
     data_sources: list[str] = field(default_factory=list)
     git_commit: str | None = None
@@ -232,6 +234,7 @@ class StanceClassifier:
             training_seconds=round(time.perf_counter() - started, 1),
             best_epoch=best_epoch,
             dev_macro_f1=round(best_score, 4) if dev is not None else None,
+            dev_scores=self._dev_scores_with_intervals(dev) if dev is not None else {},
             temperature=round(self.temperature_, 4),
             data_sources=list(data_sources),
             git_commit=_git_commit(),
@@ -250,6 +253,20 @@ class StanceClassifier:
         else:
             raise ValueError(f"class_weighting must be 'none', 'sqrt' or 'inverse', got {mode!r}")
         return weights / weights.mean()
+
+    def _dev_scores_with_intervals(self, dev: tuple[Sequence[str], Sequence[str], Sequence[str]]) -> dict[str, object]:
+        from evaluation.bootstrap import bootstrap_interval
+        from evaluation.stance import f_avg
+        from sklearn.metrics import f1_score
+
+        def macro_f1(gold, predicted) -> float:
+            return float(f1_score(gold, predicted, labels=list(STANCE_LABELS), average="macro", zero_division=0))
+
+        gold, predicted = list(dev[2]), self.predict(dev[0], dev[1])
+        return {
+            name: {"score": round(metric(gold, predicted), 4), "interval_95": [round(x, 4) for x in bootstrap_interval(metric, gold, predicted)]}
+            for name, metric in (("macro_f1", macro_f1), ("f_avg", f_avg))
+        }
 
     def _dev_macro_f1(self, dev: tuple[Sequence[str], Sequence[str], Sequence[str]]) -> float:
         from sklearn.metrics import f1_score
@@ -414,6 +431,10 @@ class StanceClassifier:
             "",
             "## Results",
             f"- best epoch {tr.best_epoch}; dev macro-F1 {tr.dev_macro_f1}; temperature {tr.temperature}",
+            *(
+                f"- dev {name}: {values['score']} (95% bootstrap CI {values['interval_95'][0]}–{values['interval_95'][1]})"
+                for name, values in tr.dev_scores.items()
+            ),
             f"- training time {tr.training_seconds} s",
             "",
             "## Provenance",
