@@ -22,6 +22,7 @@ class RunSummary:
     db: Path
     quarantine_file: Path
     stored: int = 0
+    skipped: int = 0
     quarantined: int = 0
     speakers_resolved: int = 0
     entities: int = 0
@@ -37,8 +38,13 @@ def _chunks(items: Iterable[Statement], size: int) -> Iterator[list[Statement]]:
         yield chunk
 
 
-def run_batch(inputs: list[Path], config: StancewatchConfig, on_statement: Callable[[], None] = lambda: None) -> RunSummary:
-    """Stores every valid statement with its enrichment; one transaction per chunk, so a crash keeps what was done."""
+def run_batch(
+    inputs: list[Path], config: StancewatchConfig, on_statement: Callable[[], None] = lambda: None, rerun: bool = False
+) -> RunSummary:
+    """Stores every valid statement with its enrichment; one transaction per chunk, so a crash keeps what was done.
+
+    A statement whose content this model already scored on all its targets is skipped unless `rerun`.
+    """
     enricher = Enricher(config)
     read = ReadResult([])
     summary = RunSummary(db=config.store.db, quarantine_file=config.store.quarantine, model_id=enricher.model_id)
@@ -50,10 +56,15 @@ def run_batch(inputs: list[Path], config: StancewatchConfig, on_statement: Calla
             for statement in chunk:
                 try:
                     store.check_conflict(statement)
-                    accepted.append(statement)
                 except StoreConflict as conflict:
                     read.quarantined.append(QuarantinedRecord("<store>", -1, "id", str(conflict), statement.model_dump_json()[:2000]))
                     on_statement()
+                    continue
+                if not rerun and set(enricher.targets_for(statement)) <= store.scored_targets(statement, enricher.model.weights_sha256_):
+                    summary.skipped += 1
+                    on_statement()
+                    continue
+                accepted.append(statement)
             pairs = []
             for statement, record in enricher.enrich(accepted):
                 pairs.append((statement, record))

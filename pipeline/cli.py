@@ -62,6 +62,7 @@ def run(
     inputs: Annotated[list[Path], typer.Argument(help="JSONL or CSV statement files.", metavar="INPUT...")],
     config: ConfigOption = None,
     db: Annotated[Optional[Path], typer.Option("--db", help="SQLite file (default from config).")] = None,
+    rerun: Annotated[bool, typer.Option("--rerun", help="Re-score statements this model already scored.")] = False,
 ) -> None:
     """Ingest -> enrich -> store, with a progress bar and a closing summary."""
     from pipeline.batch import run_batch
@@ -73,7 +74,7 @@ def run(
     with _progress() as progress:
         task = progress.add_task("enriching", total=_count_lines(inputs))
         try:
-            summary = run_batch(inputs, cfg, on_statement=lambda: progress.advance(task))
+            summary = run_batch(inputs, cfg, on_statement=lambda: progress.advance(task), rerun=rerun)
         except (FileNotFoundError, ValueError, OSError) as error:
             _fail(str(error))
     _print_run_summary(summary, time.perf_counter() - started)
@@ -87,6 +88,7 @@ def _print_run_summary(summary, seconds: float) -> None:
     table.add_column("value", justify="right")
     rows = [
         ("statements stored", summary.stored),
+        ("skipped: already scored", summary.skipped),
         ("quarantined", summary.quarantined),
         ("speakers resolved to actors", f"{summary.speakers_resolved}/{summary.stored}"),
         ("entities", summary.entities),

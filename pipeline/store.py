@@ -123,6 +123,14 @@ class Store:
         row = self.connection.execute("SELECT content_hash FROM statements WHERE id=?", (statement_id,)).fetchone()
         return row[0] if row else None
 
+    def scored_targets(self, statement: Statement, model_hash: str) -> set[str]:
+        """Targets this model already scored for this exact statement content."""
+        rows = self.connection.execute(
+            "SELECT target FROM stances WHERE statement_id=? AND model_hash=? AND content_hash=?",
+            (statement.id, model_hash, statement.content_hash),
+        ).fetchall()
+        return {row[0] for row in rows}
+
     def check_conflict(self, statement: Statement) -> None:
         stored = self.stored_hash(statement.id)
         if stored is not None and stored != statement.content_hash:

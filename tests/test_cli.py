@@ -1,4 +1,5 @@
 import json
+import re
 import sqlite3
 
 from typer.testing import CliRunner
@@ -26,9 +27,13 @@ def test_run_stores_statements_and_quarantines_bad_ones(tmp_path, tiny_config):
     assert connection.execute("SELECT COUNT(*) FROM statements").fetchone()[0] == 4
     assert connection.execute("SELECT COUNT(DISTINCT statement_id) FROM stances").fetchone()[0] == 4
     assert connection.execute("SELECT COUNT(*) FROM statements WHERE speaker_actor IS NOT NULL").fetchone()[0] == 4
-    # A second run of the same file stores nothing twice.
-    runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    # A second run skips what this model already scored and stores nothing twice; --rerun re-scores.
+    again = runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    assert re.search(r"skipped: already scored\s*│\s*4", again.output), again.output
     assert connection.execute("SELECT COUNT(*) FROM statements").fetchone()[0] == 4
+    forced = runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db), "--rerun"])
+    assert re.search(r"skipped: already scored\s*│\s*0", forced.output), forced.output
+    assert connection.execute("SELECT COUNT(*) FROM stances").fetchone()[0] == 4 * len(TARGETS)
 
 
 def test_predict_then_evaluate_round_trip(tmp_path, tiny_config, tiny_gold, tiny_model_dir):
