@@ -47,6 +47,7 @@ def run_batch(
     """
     enricher = Enricher(config)
     read = ReadResult([])
+    conflicts: list[QuarantinedRecord] = []
     summary = RunSummary(db=config.store.db, quarantine_file=config.store.quarantine, model_id=enricher.model_id)
     with Store(config.store.db) as store:
         store.sync_actors(enricher.registry)
@@ -57,7 +58,7 @@ def run_batch(
                 try:
                     store.check_conflict(statement)
                 except StoreConflict as conflict:
-                    read.quarantined.append(QuarantinedRecord("<store>", -1, "id", str(conflict), statement.model_dump_json()[:2000]))
+                    conflicts.append(QuarantinedRecord("<store>", -1, "id", str(conflict), statement.model_dump_json()[:2000]))
                     on_statement()
                     continue
                 if not rerun and set(enricher.targets_for(statement)) <= store.scored_targets(statement, enricher.model.weights_sha256_):
@@ -76,10 +77,12 @@ def run_batch(
                 on_statement()
             store.write_batch(pairs, run_id)
             summary.stored += len(pairs)
+        # Records the reader rejected never reached the loop above: count them into the progress once.
+        for _ in read.quarantined:
+            on_statement()
+        read.quarantined.extend(conflicts)
         summary.quarantined = len(read.quarantined)
         store.finish_run(run_id, summary.stored, summary.quarantined)
-    for record in read.quarantined:
-        on_statement()
     read.write_quarantine(config.store.quarantine)
     summary.quarantine_examples = [r.describe() for r in read.quarantined[:5]]
     return summary

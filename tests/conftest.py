@@ -46,6 +46,17 @@ def tiny_pairs(rows=TINY) -> tuple[list[str], list[str], list[str]]:
     return texts, targets, labels
 
 
+def tampered_copy(model_dir: Path, destination: Path, weights_file: str) -> Path:
+    """A copy of a saved model whose weights file has its last 16 bytes zeroed."""
+    import shutil
+
+    shutil.copytree(model_dir, destination)
+    with (destination / weights_file).open("r+b") as handle:
+        handle.seek(-16, 2)
+        handle.write(b"\x00" * 16)
+    return destination
+
+
 def tiny_records() -> list[dict]:
     records = []
     for index, (sid, text, first, second) in enumerate(TINY):

@@ -1,7 +1,6 @@
 """The classical baselines: same API as StanceClassifier, safe persistence, global fallback for unseen targets."""
 
 import json
-import shutil
 
 import numpy as np
 import pytest
@@ -10,7 +9,7 @@ from corpus.schema import STANCE_LABELS
 from models.baseline import WEIGHTS_FILE, EmbeddingStanceClassifier, TfidfStanceClassifier
 from models.registry import load_stance_model
 from models.stance import CARD_FILE, CONFIG_FILE
-from tests.conftest import TARGETS, TINY, tiny_pairs
+from tests.conftest import TARGETS, TINY, tampered_copy, tiny_pairs
 
 UNSEEN = "Reopening the Lithuanian border crossings"
 # Line breaks and emoji end up inside char n-grams: they must survive the trip through safetensors.
@@ -98,13 +97,8 @@ def test_grouped_prediction_matches_pairwise(tfidf_dir):
 def test_tampered_weights_are_refused_and_nothing_is_pickled(kind, tfidf_dir, embedding_dir, tmp_path):
     directory = {"tfidf": tfidf_dir, "embedding": embedding_dir}[kind]
     assert {p.name for p in directory.iterdir()} == {CONFIG_FILE, CARD_FILE, WEIGHTS_FILE}
-    copy = tmp_path / "copy"
-    shutil.copytree(directory, copy)
-    with (copy / WEIGHTS_FILE).open("r+b") as handle:
-        handle.seek(-16, 2)
-        handle.write(b"\x00" * 16)
     with pytest.raises(ValueError, match="does not match"):
-        load_stance_model(copy)
+        load_stance_model(tampered_copy(directory, tmp_path / "copy", WEIGHTS_FILE))
 
 
 def test_embedding_model_stores_only_heads(embedding_dir):

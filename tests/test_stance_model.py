@@ -6,7 +6,7 @@ import pytest
 from corpus.schema import STANCE_LABELS
 from models.registry import load_stance_model
 from models.stance import CONFIG_FILE, WEIGHTS_FILE, StanceClassifier
-from tests.conftest import TARGETS, TINY, tiny_pairs
+from tests.conftest import TARGETS, TINY, tampered_copy, tiny_pairs
 
 
 def test_overfits_tiny_data_and_reloads_identically(tiny_model_dir):
@@ -40,15 +40,8 @@ def test_saved_folder_has_safetensors_card_and_hash(tiny_model_dir):
 
 
 def test_tampered_weights_are_refused(tiny_model_dir, tmp_path):
-    import shutil
-
-    copy = tmp_path / "copy"
-    shutil.copytree(tiny_model_dir, copy)
-    with (copy / WEIGHTS_FILE).open("r+b") as handle:
-        handle.seek(-16, 2)
-        handle.write(b"\x00" * 16)
     with pytest.raises(ValueError, match="does not match"):
-        StanceClassifier.load(copy)
+        StanceClassifier.load(tampered_copy(tiny_model_dir, tmp_path / "copy", WEIGHTS_FILE))
 
 
 def test_unfitted_and_unknown_labels_are_clear_errors(tmp_path):
