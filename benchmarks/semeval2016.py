@@ -19,7 +19,7 @@ from evaluation.stance import f_avg
 from models.training import carve_dev
 
 OUTPUT_DIR = Path(".stancewatch/semeval2016")
-MODELS = ("minilm", "tfidf", "embedding", "ensemble")
+MODELS = ("minilm", "tfidf", "embedding", "ensemble", "stacked")
 
 
 def build_model(name: str, epochs: int, seed: int):
@@ -32,6 +32,10 @@ def build_model(name: str, epochs: int, seed: int):
         "tfidf": lambda: TfidfStanceClassifier(seed=seed),
         "embedding": lambda: EmbeddingStanceClassifier(seed=seed),
     }
+    if name == "stacked":
+        from models.stacking import default_stack
+
+        return default_stack(seed)
     if name == "ensemble":
         return WeightedEnsembleStanceClassifier([factories[m]() for m in ("minilm", "tfidf", "embedding")])
     return factories[name]()

@@ -83,3 +83,37 @@ def vast_rows(split: str) -> list[dict[str, str]]:
                  "label": VAST_LABELS[record["Stance"]], "seen": record["seen?"].strip()}
             )
     return rows
+
+
+CHECKTHAT_FILES = {
+    "train": "CT24_checkworthy_english_train.tsv",
+    "dev": "CT24_checkworthy_english_dev.tsv",
+    "dev-test": "CT24_checkworthy_english_dev-test.tsv",
+    "test": "CT24_checkworthy_english_test_gold.tsv",
+}
+CHECKTHAT_LABELS = {"Yes": True, "No": False}
+
+
+def checkthat2024_rows(split: str) -> list[dict[str, object]]:
+    """CheckThat! 2024 Task 1 English as rows {id, text, checkworthy}; test is the official gold file.
+
+    Some texts are quoted with doubled inner quotes, so the default csv quoting reads them (QUOTE_NONE would not).
+    """
+    if split not in CHECKTHAT_FILES:
+        raise ValueError(f"CheckThat! 2024 split must be one of {sorted(CHECKTHAT_FILES)}, got {split!r}")
+    path = require_dataset("checkthat2024_task1_english") / CHECKTHAT_FILES[split]
+    rows: list[dict[str, object]] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, record in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
+            label = (record.get("class_label") or "").strip()
+            if label not in CHECKTHAT_LABELS:
+                raise ValueError(f"{path}:{line}: class_label {label!r} is not one of {sorted(CHECKTHAT_LABELS)}")
+            rows.append({"id": f"ct24-{record['Sentence_id'].strip()}", "text": record["Text"].strip(), "checkworthy": CHECKTHAT_LABELS[label]})
+    return rows
+
+
+def checkthat2024(split: str):
+    """The same rows as a `datasets.Dataset` (columns id, text, checkworthy)."""
+    from datasets import Dataset
+
+    return Dataset.from_list(checkthat2024_rows(split))

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import ValidationError
 
@@ -15,6 +16,12 @@ from corpus.schema import Statement
 SUPPORTED_SUFFIXES = (".jsonl", ".csv")
 # CSV cells are flat: list fields are written as "T1|T2".
 CSV_LIST_FIELDS = ("targets",)
+# A statement is a remark, a post or a press paragraph: a longer text is a document (split it with
+# article ingestion), or a broken export. Quarantined, because the stance model reads only its first
+# few hundred tokens and would score a document by its opening.
+MAX_TEXT_CHARS = 20_000
+# No JSONL line is read whole past this: a hostile or broken file cannot fill memory.
+MAX_LINE_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -62,11 +69,30 @@ def _parse(payload: object, file: str, line: int, raw: str) -> Statement | Quara
         return QuarantinedRecord(file, line, field, reason, raw)
 
 
+def _bounded_lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None, int]]:
+    """(line number, bytes, size) per line; bytes is None for a line over MAX_LINE_BYTES, skipped unread."""
+    line_number = 0
+    while raw := handle.readline(MAX_LINE_BYTES + 1):
+        line_number += 1
+        if len(raw) <= MAX_LINE_BYTES or raw.endswith(b"\n"):
+            yield line_number, raw, len(raw)
+            continue
+        size = len(raw)
+        while raw and not raw.endswith(b"\n"):
+            raw = handle.readline(MAX_LINE_BYTES)
+            size += len(raw)
+        yield line_number, None, size
+
+
 def _iter_jsonl(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord]]:
     with path.open("rb") as handle:
-        for line_number, raw_bytes in enumerate(handle, start=1):
+        for line_number, raw_bytes, size in _bounded_lines(handle):
+            if raw_bytes is None:
+                yield line_number, QuarantinedRecord(str(path), line_number, "<line>", f"line is {size:,} bytes; the limit is {MAX_LINE_BYTES:,}", "")
+                continue
             try:
-                raw = raw_bytes.decode("utf-8-sig" if line_number == 1 else "utf-8")
+                # utf-8-sig on every line: files joined with `cat` carry a byte-order mark mid-file.
+                raw = raw_bytes.decode("utf-8-sig")
             except UnicodeDecodeError as error:
                 yield line_number, QuarantinedRecord(str(path), line_number, "<line>", f"invalid UTF-8: {error.reason}", repr(raw_bytes[:200]))
                 continue
@@ -81,15 +107,64 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord
 
 
 def _iter_csv(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"id", "text", "source_type"} - set(reader.fieldnames or [])
+    with path.open("rb") as handle:
+        lines_read = 0
+        undecodable: dict[int, str] = {}
+        oversized: dict[int, int] = {}
+
+        def decoded(lines: BinaryIO) -> Iterator[str]:
+            # Line by line, so one bad byte or one huge line costs its row only: quarantined below.
+            nonlocal lines_read
+            for line_number, raw, size in _bounded_lines(lines):
+                lines_read = line_number
+                if raw is None:
+                    oversized[line_number] = size
+                    yield "\n"
+                    continue
+                try:
+                    yield raw.decode("utf-8-sig")
+                except UnicodeDecodeError as error:
+                    undecodable[line_number] = error.reason
+                    yield raw.decode("utf-8", errors="replace")
+
+        def skipped_lines() -> Iterator[tuple[int, QuarantinedRecord]]:
+            for number in sorted(n for n in oversized if n <= lines_read):
+                reason = f"line is {oversized.pop(number):,} bytes; the limit is {MAX_LINE_BYTES:,}"
+                yield number, QuarantinedRecord(str(path), number, "<line>", reason, "")
+
+        reader = csv.DictReader(decoded(handle))
+        try:
+            fieldnames = reader.fieldnames or []
+        except csv.Error as error:
+            yield 1, QuarantinedRecord(str(path), 1, "<header>", f"unreadable CSV header: {error}", "")
+            return
+        missing = {"id", "text", "source_type"} - set(fieldnames)
         if missing:
-            raise InputFileError(f"{path}: CSV header lacks required column(s) {sorted(missing)}")
-        for row in reader:
-            line_number = reader.line_num
+            # Every row would fail the same way: one record for the file, and the other inputs go on.
+            yield 1, QuarantinedRecord(str(path), 1, "<header>", f"CSV header lacks required column(s) {sorted(missing)}", ",".join(fieldnames)[:2000])
+            return
+        while True:
+            first_line = lines_read + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                yield from skipped_lines()
+                return
+            except csv.Error as error:
+                yield from skipped_lines()
+                yield lines_read, QuarantinedRecord(str(path), lines_read, "<row>", f"unreadable CSV row: {error}", "")
+                continue
+            yield from skipped_lines()
+            line_number = lines_read
+            bad = [undecodable.pop(n) for n in range(first_line, line_number + 1) if n in undecodable]
+            if bad:
+                yield line_number, QuarantinedRecord(str(path), line_number, "<line>", f"invalid UTF-8: {bad[0]}", str(row)[:2000])
+                continue
             if None in row:
                 yield line_number, QuarantinedRecord(str(path), line_number, "<row>", "more cells than header columns", str(row)[:2000])
+                continue
+            if None in row.values():
+                yield line_number, QuarantinedRecord(str(path), line_number, "<row>", "fewer cells than header columns (a cut row?)", str(row)[:2000])
                 continue
             payload = {key: value for key, value in row.items() if value not in ("", None)}
             for key in CSV_LIST_FIELDS:
@@ -101,13 +176,17 @@ def _iter_csv(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord]]
 def read_statements(paths: Iterable[Path], result: ReadResult | None = None) -> Iterator[Statement]:
     """Yields valid statements in file order; quarantined records land in `result`.
 
-    Duplicate ids within one read are quarantined too: the first record wins, so a re-sent id never
-    silently overwrites earlier work.
+    Streams: memory holds one line at a time plus one small entry per id seen. Duplicate ids within one
+    read are quarantined too: the first record wins, so a re-sent id never silently overwrites earlier
+    work. A text over MAX_TEXT_CHARS is quarantined.
     """
     result = result if result is not None else ReadResult([])
-    seen_ids: dict[str, str] = {}
+    # id -> file index * 2**40 + line: one small int per id keeps a 1M-id read near 100 MB.
+    seen_ids: dict[str, int] = {}
+    files: list[Path] = []
     for path in paths:
         path = Path(path)
+        files.append(path)
         if not path.is_file():
             raise InputFileError(f"{path}: no such file")
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -117,13 +196,19 @@ def read_statements(paths: Iterable[Path], result: ReadResult | None = None) -> 
             if isinstance(record, QuarantinedRecord):
                 result.quarantined.append(record)
                 continue
-            where = f"{path}:{line_number}"
-            if record.id in seen_ids:
+            if len(record.text) > MAX_TEXT_CHARS:
                 result.quarantined.append(
-                    QuarantinedRecord(str(path), line_number, "id", f"duplicate id {record.id!r} (first seen in {seen_ids[record.id]})", record.model_dump_json()[:2000])
+                    QuarantinedRecord(str(path), line_number, "text", f"text is {len(record.text):,} characters; the limit is {MAX_TEXT_CHARS:,} (split documents into statements)", record.text[:200])
                 )
                 continue
-            seen_ids[record.id] = where
+            first = seen_ids.get(record.id)
+            if first is not None:
+                where = f"{files[first >> 40]}:{first & ((1 << 40) - 1)}"
+                result.quarantined.append(
+                    QuarantinedRecord(str(path), line_number, "id", f"duplicate id {record.id!r} (first seen in {where})", record.model_dump_json()[:2000])
+                )
+                continue
+            seen_ids[record.id] = ((len(files) - 1) << 40) + line_number
             yield record
 
 

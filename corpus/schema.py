@@ -77,6 +77,20 @@ class Gold(_Strict):
         return next((s.label for s in self.stances if s.target == target), None)
 
 
+class ArticleOrigin(_Strict):
+    """Where a statement found inside an article sits in it: offsets into the article text, the cue verb and
+    the speaker as the text names them (kept when no actor resolves), and a time the text gives only vaguely."""
+
+    article_id: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    cue: str | None = None
+    speaker_mention: str | None = None
+    kind: str | None = None  # direct, mixed, indirect, according_to, continuation, press_release
+    period: str | None = None  # YYYY-MM or YYYY when the text dates the statement only to a month or year
+    date_mention: str | None = None
+
+
 class Statement(_Strict):
     """One thing someone said, as it enters the pipeline."""
 
@@ -90,6 +104,7 @@ class Statement(_Strict):
     outlet: str | None = None
     targets: list[str] | None = None
     gold: Gold | None = None
+    origin: ArticleOrigin | None = None  # set on statements the pipeline found in an article
 
     @field_validator("text")
     @classmethod
@@ -145,6 +160,41 @@ class PredictedStance(_Strict):
         return probs
 
 
+class PredictedQuantity(_Strict):
+    """A number a claim states: `value`, or a range `low`..`high` (qualifier "from": a change between them)."""
+
+    start: int
+    end: int
+    text: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    qualifier: str | None = None  # "over", "nearly", "between", ... as written
+    unit: str | None = None  # a unit ("dollar", "kilometre", "per week") or the counted noun ("people", "smugglers")
+    dimension: str | None = None  # quantulum3's entity ("currency", "length"), or "count" for counted nouns
+
+
+class PredictedDate(_Strict):
+    start: int
+    end: int
+    text: str
+    iso: str | None = None  # YYYY-MM-DD, YYYY-MM or YYYY, to the precision the text gives
+    precision: Literal["day", "month", "year"] | None = None
+    exact: bool = False
+
+
+class PredictedClaim(ClaimSpan):
+    """A candidate claim sentence with its check-worthiness score and what it states, normalized."""
+
+    text: str = ""
+    score: float | None = Field(default=None, ge=0.0, le=1.0)
+    quantities: list[PredictedQuantity] = []
+    dates: list[PredictedDate] = []
+    entities: list[PredictedEntity] = []
+    speaker: str | None = None
+    speaker_actor: str | None = None
+
+
 class Provenance(_Strict):
     model_id: str
     model_name: str
@@ -153,6 +203,9 @@ class Provenance(_Strict):
     content_hash: str
     spacy_model: str
     stancewatch_version: str
+    # The claims model, when claims were scored.
+    claims_model_id: str | None = None
+    claims_weights_sha256: str | None = None
 
 
 class PredictionRecord(_Strict):
@@ -165,6 +218,7 @@ class PredictionRecord(_Strict):
     entities: list[PredictedEntity] = []
     speaker_actor: ActorRef | None = None
     stances: list[PredictedStance] = []
-    claims: list[ClaimSpan] | None = None
+    claims: list[PredictedClaim] | None = None
     quotes: list[QuoteSpan] | None = None
     provenance: Provenance | None = None
+    origin: ArticleOrigin | None = None

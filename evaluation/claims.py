@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
+
+from evaluation.bootstrap import DEFAULT_SEED, bootstrap_interval
 
 ClaimSpanTuple = tuple[int, int]
 
@@ -76,3 +79,35 @@ def span_overlap_scores(
     recall = matched / gold_total if gold_total else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"gold": gold_total, "predicted": predicted_total, "matched": matched, "precision": precision, "recall": recall, "f1": f1}
+
+
+def checkworthy_f1(gold: Sequence[bool], predicted: Sequence[bool]) -> float:
+    """F1 of the check-worthy class as 2TP / (gold positives + predicted positives): fast enough for 1000 resamples."""
+    gold_array, predicted_array = np.asarray(gold, dtype=bool), np.asarray(predicted, dtype=bool)
+    positives = int(gold_array.sum() + predicted_array.sum())
+    return 2 * int((gold_array & predicted_array).sum()) / positives if positives else 0.0
+
+
+def statement_claim_scores(
+    gold_claims: Sequence[Sequence[tuple[int, int, bool]]],
+    predicted_claims: Sequence[Sequence[tuple[int, int, bool]]],
+    seed: int = DEFAULT_SEED,
+) -> dict[str, object]:
+    """Check-worthiness per statement and claim spans, from (start, end, checkworthy) claims per statement.
+
+    A statement is check-worthy when any of its claims is, so a detector that scores every sentence and
+    one that lists only its check-worthy claims are scored alike. Spans compare the check-worthy claims
+    of both sides: a sentence the detector scored and rejected is not a claim it asserts.
+    """
+    gold_flags = [any(flag for _, _, flag in claims) for claims in gold_claims]
+    predicted_flags = [any(flag for _, _, flag in claims) for claims in predicted_claims]
+    checkworthy = checkworthy_scores(gold_flags, predicted_flags)
+    checkworthy["f1_interval_95"] = list(bootstrap_interval(checkworthy_f1, gold_flags, predicted_flags, seed=seed))
+    return {
+        "statements": len(gold_flags),
+        "checkworthy": checkworthy,
+        "spans": span_overlap_scores(
+            [[(start, end) for start, end, flag in claims if flag] for claims in gold_claims],
+            [[(start, end) for start, end, flag in claims if flag] for claims in predicted_claims],
+        ),
+    }

@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 from evaluation.claims import overlap_matches
 
+# (start, end, speaker): the speaker is the actor's canonical name, or the mention when no actor resolved.
 QuoteTuple = tuple[int, int, str]
+
+
+class ArticleGoldError(ValueError):
+    """An article gold file that does not fit the article it is scored against."""
+
+
+def speaker_key(actor: str | None, mention: str | None) -> str:
+    """What speaker accuracy compares: the actor when one resolved, else the mention as the text gives it."""
+    return actor or mention or ""
+
+
+def load_article_gold(gold_path: Path, article_text: str) -> list[QuoteTuple]:
+    """Quote tuples of an offsets-only article gold file, refusing an article whose text is not the annotated one
+    (a different sha256 means every offset would point at the wrong words)."""
+    gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+    digest = hashlib.sha256(article_text.encode("utf-8")).hexdigest()
+    if digest != gold["sha256"]:
+        raise ArticleGoldError(
+            f"{gold_path}: annotated article has sha256 {gold['sha256'][:12]}..., this text has {digest[:12]}...: "
+            f"not the same article text (edited, re-encoded or another file); offsets would be wrong"
+        )
+    quotes = [(q["start"], q["end"], speaker_key(q.get("speaker"), q.get("speaker_mention"))) for q in gold["quotes"]]
+    outside = [q for q in quotes if not 0 <= q[0] < q[1] <= len(article_text)]
+    if outside:
+        raise ArticleGoldError(f"{gold_path}: spans {outside[:3]} fall outside the article ({len(article_text)} chars)")
+    return quotes
 
 
 def _prf(matched: int, gold_total: int, predicted_total: int) -> dict[str, float]:
@@ -16,8 +46,8 @@ def _prf(matched: int, gold_total: int, predicted_total: int) -> dict[str, float
     return {"matched": matched, "precision": precision, "recall": recall, "f1": f1}
 
 
-def _same_speaker(gold: str, predicted: str) -> bool:
-    return gold.strip().casefold() == predicted.strip().casefold()
+def _same_speaker(gold: str | None, predicted: str | None) -> bool:
+    return (gold or "").strip().casefold() == (predicted or "").strip().casefold() != ""
 
 
 def quote_scores(gold_docs: Sequence[Sequence[QuoteTuple]], predicted_docs: Sequence[Sequence[QuoteTuple]]) -> dict[str, object]:
@@ -45,3 +75,19 @@ def quote_scores(gold_docs: Sequence[Sequence[QuoteTuple]], predicted_docs: Sequ
         "speaker_accuracy": right_speaker / gold_total if gold_total else 0.0,
         "speaker_accuracy_on_found": right_speaker / overlap if overlap else 0.0,
     }
+
+
+def quote_score_intervals(
+    gold_docs: Sequence[Sequence[QuoteTuple]], predicted_docs: Sequence[Sequence[QuoteTuple]], resamples: int = 1000, seed: int = 0
+) -> dict[str, tuple[float, float]]:
+    """95% bootstrap intervals of exact F1, overlap F1 and speaker accuracy, resampling whole documents (the quotes
+    of one article share its speakers and its style, so they are not independent draws)."""
+    from evaluation.bootstrap import percentile_interval, resample_indices
+
+    draws: dict[str, list[float]] = {"exact_f1": [], "overlap_f1": [], "speaker_accuracy": []}
+    for index in resample_indices(len(gold_docs), resamples, seed):
+        scores = quote_scores([gold_docs[i] for i in index], [predicted_docs[i] for i in index])
+        draws["exact_f1"].append(scores["exact"]["f1"])
+        draws["overlap_f1"].append(scores["overlap"]["f1"])
+        draws["speaker_accuracy"].append(scores["speaker_accuracy"])
+    return {name: percentile_interval(values) for name, values in draws.items()}

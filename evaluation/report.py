@@ -17,7 +17,7 @@ from corpus.reader import read_gold, read_predictions
 from corpus.schema import PredictionRecord, Statement
 from evaluation._inputs import check_ids_overlap
 from evaluation.calibration import calibration_report
-from evaluation.claims import checkworthy_scores, span_overlap_scores
+from evaluation.claims import statement_claim_scores
 from evaluation.ner import span_scores
 from evaluation.quotes import quote_scores
 from evaluation.stance import AlignedStances, align, confidence, coverage, most_confident_errors, paired_comparison, per_group, stance_scores
@@ -107,20 +107,15 @@ def _entity_section(gold: Sequence[Statement], predictions: Sequence[PredictionR
 
 
 def _claim_section(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> dict[str, object] | None:
-    """A statement is check-worthy when it holds a check-worthy claim; spans match on overlap, whatever their flag."""
+    """A statement is check-worthy when it holds a check-worthy claim; spans compare the check-worthy claims (evaluation/claims.py)."""
     by_id = {p.id: p for p in predictions if p.claims is not None}
     scored = [s for s in gold if s.gold is not None and s.id in by_id]
     if not scored:
         return None
-    return {
-        "statements": len(scored),
-        "checkworthy": checkworthy_scores(
-            [any(c.checkworthy for c in s.gold.claims) for s in scored], [any(c.checkworthy for c in by_id[s.id].claims) for s in scored]
-        ),
-        "spans": span_overlap_scores(
-            [[(c.start, c.end) for c in s.gold.claims] for s in scored], [[(c.start, c.end) for c in by_id[s.id].claims] for s in scored]
-        ),
-    }
+    return statement_claim_scores(
+        [[(c.start, c.end, c.checkworthy) for c in s.gold.claims] for s in scored],
+        [[(c.start, c.end, c.checkworthy) for c in by_id[s.id].claims] for s in scored],
+    )
 
 
 def _quote_section(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> dict[str, object] | None:
@@ -242,7 +237,7 @@ def _render_other_tasks(report: dict[str, object], console: Console) -> None:
         checkworthy, spans = claims["checkworthy"], claims["spans"]
         console.print(
             f"Claims on {claims['statements']} statements: check-worthy P {_number(checkworthy['precision'])} R {_number(checkworthy['recall'])} "
-            f"F1 {_number(checkworthy['f1'])}; span overlap P {_number(spans['precision'])} R {_number(spans['recall'])} F1 {_number(spans['f1'])}"
+            f"F1 {_with_interval(checkworthy['f1'], checkworthy['f1_interval_95'])}; span overlap P {_number(spans['precision'])} R {_number(spans['recall'])} F1 {_number(spans['f1'])}"
         )
     if "quotes" in report:
         quotes = report["quotes"]

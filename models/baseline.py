@@ -365,6 +365,16 @@ class _LinearHeadsStance:
             results += np.split(proba, np.cumsum([len(targets_per_text[i]) for i in chunk])[:-1])
         return results
 
+    def clone_for_folds(self) -> Self:
+        """An unfitted copy that uses, without searching again, the C and class weight this model's fit chose.
+
+        Stacking refits each member on k-1 folds: searching the grid in every fold would cost k times the
+        search and pick slightly different models than the one that is shipped.
+        """
+        self._require_fitted()
+        chosen = self.training_.selected.get("per_target") or self.training_.selected["global"]
+        return type(self)(**{**asdict(self.hyperparameters), "C": chosen["C"], "class_weight": chosen["class_weight"]})
+
     def _require_fitted(self) -> None:
         if None not in self.heads_:
             raise RuntimeError(f"the {self.kind} stance classifier is not fitted: call fit() or {type(self).__name__}.load(DIR)")
@@ -586,6 +596,14 @@ class EmbeddingStanceClassifier(_LinearHeadsStance):
         self.encoder_ = None
         self.tokenizer_ = None
         self._target_cache: dict[str, np.ndarray] = {}
+        # Set to a dict while a stacker refits this model fold by fold, so that each text is encoded once.
+        self.embedding_cache: dict[str, np.ndarray] | None = None
+
+    def clone_for_folds(self) -> Self:
+        """Shares the loaded encoder and the embedding cache with the copy: the folds re-read the same texts."""
+        clone = super().clone_for_folds()
+        clone.encoder_, clone.tokenizer_, clone.embedding_cache = self.encoder_, self.tokenizer_, self.embedding_cache
+        return clone
 
     def _load_encoder(self) -> None:
         from transformers import AutoModel, AutoTokenizer
@@ -610,6 +628,15 @@ class EmbeddingStanceClassifier(_LinearHeadsStance):
 
     def embed(self, strings: Sequence[str]) -> np.ndarray:
         """Unit-length mean-pooled embeddings, (n, d) float32; strings are batched by length to pad little."""
+        cache = self.embedding_cache
+        if cache is not None:
+            missing = list(dict.fromkeys(s for s in strings if s not in cache))
+            if missing:
+                cache.update(zip(missing, self._embed(missing)))
+            return np.array([cache[s] for s in strings], dtype=np.float32).reshape(len(strings), -1)
+        return self._embed(strings)
+
+    def _embed(self, strings: Sequence[str]) -> np.ndarray:
         hp = self.hyperparameters
         torch = prepare_torch(threads=hp.threads)
         if self.encoder_ is None:

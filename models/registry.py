@@ -7,6 +7,7 @@ from pathlib import Path
 
 from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
 from models.ensemble import WeightedEnsembleStanceClassifier
+from models.stacking import StackedStanceClassifier
 from models.stance import CONFIG_FILE, MODEL_KIND, StanceClassifier
 
 STANCE_MODEL_KINDS = {
@@ -14,6 +15,7 @@ STANCE_MODEL_KINDS = {
     TfidfStanceClassifier.kind: TfidfStanceClassifier,
     EmbeddingStanceClassifier.kind: EmbeddingStanceClassifier,
     WeightedEnsembleStanceClassifier.kind: WeightedEnsembleStanceClassifier,
+    StackedStanceClassifier.kind: StackedStanceClassifier,
 }
 
 
@@ -28,3 +30,13 @@ def load_stance_model(directory: Path):
     if kind not in STANCE_MODEL_KINDS:
         raise ValueError(f"{config_path}: unknown model kind {kind!r}; known: {sorted(STANCE_MODEL_KINDS)}")
     return STANCE_MODEL_KINDS[kind].load(directory)
+
+
+def load_claims_model(directory: Path):
+    """A saved check-worthiness model of any kind (models/claims.py), by the kind its config names."""
+    from models.claims import CLAIMS_CONFIG_FILE, CLAIMS_MODEL_KINDS, read_claims_config
+
+    kind = read_claims_config(Path(directory)).get("kind")
+    if kind not in CLAIMS_MODEL_KINDS:
+        raise ValueError(f"{Path(directory) / CLAIMS_CONFIG_FILE}: unknown claims model kind {kind!r}; known: {sorted(CLAIMS_MODEL_KINDS)}")
+    return CLAIMS_MODEL_KINDS[kind].load(directory)

@@ -36,6 +36,7 @@ def build_stance_model(settings: dict[str, object]):
     """The estimator named by `settings["model"]` (default the fine-tuned MiniLM), from the [train] settings."""
     from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
     from models.ensemble import WeightedEnsembleStanceClassifier
+    from models.stacking import default_stack
 
     kind = settings.get("model", "minilm")
     seed = int(settings.get("seed", 13))
@@ -46,8 +47,10 @@ def build_stance_model(settings: dict[str, object]):
     }
     if kind == "ensemble":
         return WeightedEnsembleStanceClassifier([build() for build in builders.values()])
+    if kind == "stacked":
+        return default_stack(seed, settings.get("encoder"))
     if kind not in builders:
-        raise ValueError(f"unknown stance model {kind!r}; expected one of {sorted([*builders, 'ensemble'])}")
+        raise ValueError(f"unknown stance model {kind!r}; expected one of {sorted([*builders, 'ensemble', 'stacked'])}")
     return builders[kind]()
 
 

@@ -3,6 +3,7 @@ Regional Government' all resolve to one actor, in texts (through spaCy's EntityR
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable
@@ -25,6 +26,31 @@ class Actor:
         return {"name": self.name, "kind": self.kind, "affiliation": self.affiliation}
 
 
+@dataclass(frozen=True)
+class OfficeTerm:
+    """One actor holding an office from `start` up to (not including) `end`; None is open-ended."""
+
+    actor: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Office:
+    """A role that different actors hold over time ('the Iraqi Foreign Minister'): a mention of the role
+    names whoever held it on the statement's date, not whoever holds it today."""
+
+    title: str
+    aliases: tuple[str, ...]
+    terms: tuple[OfficeTerm, ...]
+
+    def holder_on(self, day: dt.date) -> str | None:
+        return next((term.actor for term in self.terms if term.covers(day)), None)
+
+
 def _normalise(mention: str) -> str:
     mention = re.sub(r"\s+", " ", mention.strip().strip("\"'“”‘’.,:;")).lower()
     return re.sub(r"^the ", "", mention)
@@ -33,7 +59,9 @@ def _normalise(mention: str) -> str:
 @dataclass
 class ActorRegistry:
     actors: dict[str, Actor] = field(default_factory=dict)
+    offices: dict[str, Office] = field(default_factory=dict)
     _alias_index: dict[str, str] = field(default_factory=dict)
+    _office_index: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_files(cls, paths: Iterable[Path]) -> "ActorRegistry":
@@ -62,6 +90,23 @@ class ActorRegistry:
                 label=entry.get("label", ACTOR_LABELS[entry["kind"]]),
             )
             self.add(actor, where)
+        for index, entry in enumerate(raw.get("office", []), start=1):
+            self.add_office(_office_from_toml(entry, f"{path}: [[office]] #{index}"), f"{path}: [[office]] #{index}")
+
+    def add_office(self, office: Office, where: str = "registry") -> None:
+        """Offices are read after actors, so every holder must already be a known actor."""
+        if office.title in self.offices:
+            raise ValueError(f"{where}: office {office.title!r} is defined twice")
+        unknown = sorted({t.actor for t in office.terms} - set(self.actors))
+        if unknown:
+            raise ValueError(f"{where}: holders {unknown} of {office.title!r} are not actors of the registry")
+        self.offices[office.title] = office
+        for mention in (office.title, *office.aliases):
+            key = _normalise(mention)
+            owner = self._office_index.get(key)
+            if owner is not None and owner != office.title:
+                raise ValueError(f"{where}: alias {mention!r} of office {office.title!r} already names office {owner!r}")
+            self._office_index[key] = office.title
 
     def add(self, actor: Actor, where: str = "registry") -> None:
         if actor.name in self.actors:
@@ -78,17 +123,43 @@ class ActorRegistry:
     def __len__(self) -> int:
         return len(self.actors)
 
-    def resolve(self, mention: str | None) -> Actor | None:
+    def resolve(self, mention: str | None, on: dt.date | None = None) -> Actor | None:
         """Exact alias first; otherwise the longest alias that ends the mention or one of its comma parts.
 
         English names a speaker last ('KRG Prime Minister Masrour Barzani', 'Fuad Hussein, Iraq's
         Foreign Minister'), so an alias at the start ('KRG Department of ...', 'Warsaw Institute')
-        never claims the whole mention.
+        never claims the whole mention. With a date `on`, a mention that is only an office ('Austria's
+        new chancellor') names the office's holder on that day; a named person always wins.
         """
         if not mention or not mention.strip():
             return None
-        name = self._lookup(_normalise(mention))
+        key = _normalise(mention)
+        if on is not None:
+            office = self._office_named(key)
+            if office is not None:  # no holder on that day: unknown, not whoever held it before or after
+                holder = office.holder_on(on)
+                return self.actors[holder] if holder else None
+        name = self._lookup(key)
         return self.actors[name] if name else None
+
+    def resolve_exact(self, mention: str, on: dt.date | None = None) -> Actor | None:
+        """Only a whole-mention match (a name, an alias, or an office on `on`): 'an official in Minsk' is not Minsk."""
+        key = _normalise(mention)
+        title = self._office_index.get(key)
+        name = self.offices[title].holder_on(on) if title is not None and on is not None else self._alias_index.get(key)
+        return self.actors[name] if name else None
+
+    def _office_named(self, key: str) -> Office | None:
+        """The office the whole mention names, modifiers aside ('Iraq's new Foreign Minister')."""
+        words = [w for w in key.split() if w not in _OFFICE_MODIFIERS]
+        for first in range(len(words)):
+            title = self._office_index.get(" ".join(words[first:]))
+            if title is not None:
+                # 'Iraq's X' is still the office; a name before it ('Smith, X') is not.
+                if all(w.endswith(("'s", "’s")) for w in words[:first]):
+                    return self.offices[title]
+                return None
+        return None
 
     @lru_cache(maxsize=65536)  # noqa: B019 - registries live for the whole run
     def _lookup(self, key: str) -> str | None:
@@ -107,3 +178,34 @@ class ActorRegistry:
 
     def __hash__(self) -> int:
         return id(self)
+
+
+# Words that leave an office mention naming the same holder ('the new Iraqi Foreign Minister'); 'former' would not.
+_OFFICE_MODIFIERS = frozenset({"new", "current", "incoming", "acting", "interim", "then"})
+
+
+def _date(value: object, where: str, key: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise ValueError(f"{where}: {key} must be a TOML date (1979-05-27), got {value!r}")
+
+
+def _office_from_toml(entry: dict, where: str) -> Office:
+    unknown = set(entry) - {"title", "aliases", "holders"}
+    if unknown or "title" not in entry or not entry.get("holders"):
+        raise ValueError(f"{where}: needs 'title' and 'holders'; unknown keys {sorted(unknown)}")
+    terms = []
+    for number, holder in enumerate(entry["holders"], start=1):
+        spot = f"{where} holder #{number}"
+        extra = set(holder) - {"actor", "from", "to"}
+        if extra or "actor" not in holder:
+            raise ValueError(f"{spot}: needs 'actor' (and optional 'from', 'to'); unknown keys {sorted(extra)}")
+        term = OfficeTerm(holder["actor"], _date(holder.get("from"), spot, "from"), _date(holder.get("to"), spot, "to"))
+        if term.start and term.end and term.end <= term.start:
+            raise ValueError(f"{spot}: 'to' ({term.end}) must come after 'from' ({term.start})")
+        terms.append(term)
+    ordered = sorted(terms, key=lambda t: t.start or dt.date.min)
+    for before, after in zip(ordered, ordered[1:]):
+        if before.end is None or (after.start is not None and after.start < before.end):
+            raise ValueError(f"{where}: terms of {before.actor!r} and {after.actor!r} overlap")
+    return Office(entry["title"], tuple(entry.get("aliases", [])), tuple(ordered))

@@ -12,9 +12,9 @@ from corpus.reader import QuarantinedRecord, ReadResult, read_statements
 from corpus.schema import Statement
 from pipeline.config import StancewatchConfig
 from pipeline.enrich import Enricher
+from pipeline.ingest import ArticleDefaults
+from pipeline.language import DetectedLanguage, decide_language, default_detector, unsupported_reason
 from pipeline.store import Store, StoreConflict
-
-COMMIT_EVERY = 256
 
 
 @dataclass
@@ -27,7 +27,11 @@ class RunSummary:
     speakers_resolved: int = 0
     entities: int = 0
     stances: int = 0
+    claims: int = 0
+    checkworthy_claims: int = 0
     model_id: str | None = None
+    # Stored but deliberately left unscored, by language (a language outside `[language] supported`).
+    unscored_languages: Counter = field(default_factory=Counter)
     label_counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     quarantine_examples: list[str] = field(default_factory=list)
 
@@ -39,53 +43,108 @@ def _chunks(items: Iterable[Statement], size: int) -> Iterator[list[Statement]]:
 
 
 def run_batch(
-    inputs: list[Path], config: StancewatchConfig, on_statement: Callable[[], None] = lambda: None, rerun: bool = False
+    inputs: list[Path],
+    config: StancewatchConfig,
+    on_statement: Callable[[], None] = lambda: None,
+    rerun: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    articles: ArticleDefaults | None = None,
 ) -> RunSummary:
     """Stores every valid statement with its enrichment; one transaction per chunk, so a crash keeps what was done.
 
-    A statement whose content this model already scored on all its targets is skipped unless `rerun`.
+    This process reads, decides what needs scoring and writes; `engine` says where the enrichment runs
+    (`local`: here; `dask`: on the workers of `scheduler`, or of a LocalCluster without one). A statement
+    whose content this model already scored on all its targets is skipped unless `rerun`; one scored on
+    some of them is scored on the missing ones only. A statement in a language outside
+    `[language] supported` is stored unscored, with the reason, never scored as if it were English.
+    With `articles`, the inputs are articles (.txt, .html, or JSONL article records): each is stored and
+    the statements found in it are scored, linked to it by offsets (`articles` holds the CLI's defaults).
     """
-    enricher = Enricher(config)
+    from pipeline.engines import open_engine
+
     read = ReadResult([])
     conflicts: list[QuarantinedRecord] = []
-    summary = RunSummary(db=config.store.db, quarantine_file=config.store.quarantine, model_id=enricher.model_id)
-    with Store(config.store.db) as store:
-        store.sync_actors(enricher.registry)
-        run_id = store.start_run([str(p) for p in inputs], enricher.model_id)
-        for chunk in _chunks(read_statements(inputs, read), COMMIT_EVERY):
-            accepted = []
-            for statement in chunk:
-                try:
-                    store.check_conflict(statement)
-                except StoreConflict as conflict:
-                    conflicts.append(QuarantinedRecord("<store>", -1, "id", str(conflict), statement.model_dump_json()[:2000]))
-                    on_statement()
-                    continue
-                if not rerun and set(enricher.targets_for(statement)) <= store.scored_targets(statement, enricher.model.weights_sha256_):
-                    summary.skipped += 1
-                    on_statement()
-                    continue
-                accepted.append(statement)
-            pairs = []
-            for statement, record in enricher.enrich(accepted):
-                pairs.append((statement, record))
+    detector = default_detector()
+    with open_engine(config, engine, scheduler) as enrich_engine, Store(config.store.db) as store:
+        summary = RunSummary(db=config.store.db, quarantine_file=config.store.quarantine, model_id=enrich_engine.model_id)
+        store.sync_actors(enrich_engine.registry)
+        run_id = store.start_run([str(p) for p in inputs], enrich_engine.model_id)
+        languages: dict[str, DetectedLanguage] = {}
+
+        source = read_statements(inputs, read) if articles is None else _article_source(inputs, read, config, articles, store, run_id, conflicts)
+
+        def admitted_chunks() -> Iterator[list[Statement]]:
+            for chunk in _chunks(source, config.store.commit_every):
+                accepted, unscored = [], []
+                for statement in chunk:
+                    try:
+                        store.check_conflict(statement)
+                    except StoreConflict as conflict:
+                        conflicts.append(QuarantinedRecord("<store>", -1, "id", str(conflict), statement.model_dump_json()[:2000]))
+                        on_statement()
+                        continue
+                    targets = enrich_engine.targets_for(statement)
+                    scored = set() if rerun else store.scored_targets(statement, enrich_engine.model_hash)
+                    missing = [t for t in targets if t not in scored]
+                    if not missing:
+                        summary.skipped += 1
+                        on_statement()
+                        continue
+                    detected = detector.detect(statement.text)
+                    lang = decide_language(statement.lang if "lang" in statement.model_fields_set else None, detected)
+                    reason = unsupported_reason(lang, detected, config.language.supported)
+                    if reason is not None:
+                        unscored.append((statement, detected, reason))
+                        summary.unscored_languages[lang] += 1
+                        on_statement()
+                        continue
+                    languages[statement.id] = detected
+                    accepted.append(statement if missing == targets else statement.model_copy(update={"targets": missing}))
+                if unscored:
+                    store.write_unscored(unscored, run_id)
+                yield accepted
+
+        for pairs in enrich_engine.enrich_chunks(admitted_chunks()):
+            for statement, record in pairs:
                 summary.speakers_resolved += record.speaker_actor is not None
                 summary.entities += len(record.entities)
                 summary.stances += len(record.stances)
+                summary.claims += len(record.claims or [])
+                summary.checkworthy_claims += sum(claim.checkworthy for claim in record.claims or [])
                 for stance in record.stances:
                     summary.label_counts[stance.target][stance.label] += 1
                 on_statement()
-            store.write_batch(pairs, run_id)
+            store.write_batch(pairs, run_id, {statement.id: languages.pop(statement.id) for statement, _ in pairs})
             summary.stored += len(pairs)
         # Records the reader rejected never reached the loop above: count them into the progress once.
         for _ in read.quarantined:
             on_statement()
         read.quarantined.extend(conflicts)
         summary.quarantined = len(read.quarantined)
-        store.finish_run(run_id, summary.stored, summary.quarantined)
+        store.finish_run(run_id, summary.stored + sum(summary.unscored_languages.values()), summary.quarantined)
     read.write_quarantine(config.store.quarantine)
     summary.quarantine_examples = [r.describe() for r in read.quarantined[:5]]
     return summary
+
+
+def _article_source(
+    inputs: list[Path], read: ReadResult, config: StancewatchConfig, defaults: ArticleDefaults, store: Store | None, run_id: int | None,
+    conflicts: list[QuarantinedRecord],
+) -> Iterator[Statement]:
+    """The statements found in the input articles, each article stored first (when there is a store)."""
+    from pipeline.ingest import read_articles
+    from pipeline.quotes import ArticleStatementFinder
+
+    finder = ArticleStatementFinder(config.nlp.spacy_models, config.actors.registry)
+    for article in read_articles(inputs, read, defaults):
+        if store is not None:
+            try:
+                store.write_article(article, run_id)
+            except StoreConflict as conflict:
+                conflicts.append(QuarantinedRecord(article.source or "<article>", -1, "id", str(conflict), article.text[:2000]))
+                continue
+        yield from finder.statements(article)
 
 
 def predict_file(
@@ -94,16 +153,21 @@ def predict_file(
     config: StancewatchConfig,
     targets: list[str] | None,
     on_statement: Callable[[], None] = lambda: None,
+    articles: ArticleDefaults | None = None,
 ) -> tuple[int, list[QuarantinedRecord]]:
-    """Writes one prediction record per valid input statement; returns (written, quarantined)."""
+    """Writes one prediction record per valid input statement (with `articles`: per statement found in the
+    input articles, each record carrying its `origin` in the article); returns (written, quarantined)."""
     enricher = Enricher(config, forced_targets=targets)
     read = ReadResult([])
     out_path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
     partial = out_path.with_suffix(out_path.suffix + ".partial")
+    source = read_statements([input_path], read) if articles is None else _article_source([input_path], read, config, articles, None, None, [])
     with partial.open("w", encoding="utf-8") as out:
-        for chunk in _chunks(read_statements([input_path], read), COMMIT_EVERY):
-            for _, record in enricher.enrich(chunk):
+        for chunk in _chunks(source, config.store.commit_every):
+            for statement, record in enricher.enrich(chunk):
+                if statement.origin is not None:
+                    record = record.model_copy(update={"origin": statement.origin})
                 out.write(record.model_dump_json() + "\n")
                 written += 1
                 on_statement()

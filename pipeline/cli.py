@@ -57,12 +57,48 @@ def _count_lines(paths: list[Path]) -> int | None:
         return None
 
 
+ArticlesOption = Annotated[
+    bool, typer.Option("--articles", help="Inputs are articles: .txt, .html, or JSONL article records (one article a line); .txt/.html imply it.")
+]
+ArticleDateOption = Annotated[Optional[str], typer.Option("--date", help="Publication date (YYYY-MM-DD) of articles that give none.")]
+ArticleOutletOption = Annotated[Optional[str], typer.Option("--outlet", help="Outlet of articles that name none.")]
+ArticleUrlOption = Annotated[Optional[str], typer.Option("--url", help="URL of articles that give none.")]
+
+
+def _article_defaults(inputs: list[Path], articles: bool, date: str | None, outlet: str | None, url: str | None):
+    """Article mode when asked for or implied by a .txt/.html input; the CLI's date, outlet and url for articles lacking them."""
+    import datetime as dt
+
+    from pipeline.ingest import HTML_SUFFIXES, TEXT_SUFFIXES, ArticleDefaults
+
+    implied = any(p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES for p in inputs)
+    if not (articles or implied):
+        if date or outlet or url:
+            _fail("--date, --outlet and --url describe articles: add --articles (or give a .txt/.html article)")
+        return None
+    if implied and any(p.suffix.lower() == ".csv" for p in inputs):
+        _fail("articles are .txt, .html or JSONL article records; a CSV holds statements: run it separately")
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        _fail(f"--date {date!r}: expected YYYY-MM-DD")
+    return ArticleDefaults(date=day, outlet=outlet, url=url)
+
+
 @app.command()
 def run(
-    inputs: Annotated[list[Path], typer.Argument(help="JSONL or CSV statement files.", metavar="INPUT...")],
+    inputs: Annotated[list[Path], typer.Argument(help="JSONL or CSV statement files; with --articles, articles.", metavar="INPUT...")],
     config: ConfigOption = None,
     db: Annotated[Optional[Path], typer.Option("--db", help="SQLite file (default from config).")] = None,
     rerun: Annotated[bool, typer.Option("--rerun", help="Re-score statements this model already scored.")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="local | dask (`pip install '.[dask]'`).")] = "local",
+    scheduler: Annotated[
+        Optional[str], typer.Option("--scheduler", help="Dask scheduler address (tcp://HOST:PORT); without it a LocalCluster starts.")
+    ] = None,
+    articles: ArticlesOption = False,
+    date: ArticleDateOption = None,
+    outlet: ArticleOutletOption = None,
+    url: ArticleUrlOption = None,
 ) -> None:
     """Ingest -> enrich -> store, with a progress bar and a closing summary."""
     from pipeline.batch import run_batch
@@ -70,16 +106,32 @@ def run(
     cfg = _load_config(config)
     if db is not None:
         cfg.store.db = db
+    defaults = _article_defaults(inputs, articles, date, outlet, url)
     started = time.perf_counter()
     with _progress() as progress:
-        task = progress.add_task("enriching", total=_count_lines(inputs))
+        task = progress.add_task("enriching", total=None if defaults else _count_lines(inputs))
         try:
-            summary = run_batch(inputs, cfg, on_statement=lambda: progress.advance(task), rerun=rerun)
+            summary = run_batch(
+                inputs, cfg, on_statement=lambda: progress.advance(task), rerun=rerun, engine=engine, scheduler=scheduler,
+                articles=defaults,
+            )
         except (FileNotFoundError, ValueError, OSError) as error:
             _fail(str(error))
     _print_run_summary(summary, time.perf_counter() - started)
+    _print_claims_note(cfg)
     if summary.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
+
+
+def _print_claims_note(cfg) -> None:
+    """Says when claims were not scored, so that records without `claims` are never mistaken for 'no claims found'."""
+    from pipeline.claims import claims_unavailable_reason
+
+    note = claims_unavailable_reason(cfg)
+    if note is not None:
+        from rich.markup import escape
+
+        console.print(f"[yellow]claims not scored:[/yellow] {escape(note)}", highlight=False)
 
 
 def _print_run_summary(summary, seconds: float) -> None:
@@ -89,10 +141,12 @@ def _print_run_summary(summary, seconds: float) -> None:
     rows = [
         ("statements stored", summary.stored),
         ("skipped: already scored", summary.skipped),
+        ("stored unscored: unsupported language", sum(summary.unscored_languages.values())),
         ("quarantined", summary.quarantined),
         ("speakers resolved to actors", f"{summary.speakers_resolved}/{summary.stored}"),
         ("entities", summary.entities),
         ("stance predictions", summary.stances),
+        ("claims: check-worthy / sentences", f"{summary.checkworthy_claims}/{summary.claims}"),
         ("model", summary.model_id or "-"),
         ("database", str(summary.db)),
         ("seconds", f"{seconds:.1f}"),
@@ -107,6 +161,9 @@ def _print_run_summary(summary, seconds: float) -> None:
         for target, counts in sorted(summary.label_counts.items()):
             labels.add_row(target, *(str(counts.get(label, 0)) for label in ("favor", "against", "none")))
         console.print(labels)
+    if summary.unscored_languages:
+        languages = ", ".join(f"{lang} {count}" for lang, count in summary.unscored_languages.most_common())
+        console.print(f"[yellow]unscored, language not supported:[/yellow] {languages}", highlight=False)
     if summary.quarantined:
         console.print(f"[yellow]{summary.quarantined} record(s) quarantined[/yellow] -> {summary.quarantine_file}")
         for line in summary.quarantine_examples:
@@ -120,20 +177,28 @@ def predict(
     targets: Annotated[Optional[list[str]], typer.Option("--targets", help="Targets to score (default: the config's).")] = None,
     model: Annotated[Optional[Path], typer.Option("--model", help="Trained stance model folder.")] = None,
     config: ConfigOption = None,
+    articles: ArticlesOption = False,
+    date: ArticleDateOption = None,
+    outlet: ArticleOutletOption = None,
+    url: ArticleUrlOption = None,
 ) -> None:
-    """Enrich statements and write one JSON record per statement."""
+    """Enrich statements and write one JSON record per statement (with --articles: per statement found in them)."""
     from pipeline.batch import predict_file
 
     cfg = _load_config(config)
     if model is not None:
         cfg.stance.model_dir = model
+    defaults = _article_defaults([input], articles, date, outlet, url)
     with _progress() as progress:
-        task = progress.add_task("predicting", total=_count_lines([input]))
+        task = progress.add_task("predicting", total=None if defaults else _count_lines([input]))
         try:
-            written, quarantined = predict_file(input, out, cfg, targets or None, on_statement=lambda: progress.advance(task))
+            written, quarantined = predict_file(
+                input, out, cfg, targets or None, on_statement=lambda: progress.advance(task), articles=defaults
+            )
         except (FileNotFoundError, ValueError, OSError) as error:
             _fail(str(error))
     console.print(f"wrote {written} prediction(s) to {out}")
+    _print_claims_note(cfg)
     if quarantined:
         console.print(f"[yellow]{len(quarantined)} record(s) quarantined[/yellow] -> {cfg.store.quarantine}")
         for record in quarantined[:5]:
@@ -214,6 +279,85 @@ def evaluate(
     _write_evaluation_outputs(report, json_out, html_out, png_dir)
 
 
+DbOption = Annotated[Optional[Path], typer.Option("--db", help="SQLite store (default from config).")]
+PeriodOption = Annotated[Optional[str], typer.Option("--period", help="day | week | month (default from config: month).")]
+ByOption = Annotated[Optional[str], typer.Option("--by", help="actor | affiliation (default from config: affiliation).")]
+MinCountOption = Annotated[Optional[int], typer.Option("--min-count", help="Stance-taking statements a period needs to be reported.")]
+WeightingOption = Annotated[Optional[str], typer.Option("--weighting", help="none | confidence (votes weighted by model probability).")]
+
+
+def _trends_settings(config: Path | None, db: Path | None, period, by, min_count, weighting):
+    """The config's [trends] and [store] with the command's flags on top, validated by the config model."""
+    from pydantic import ValidationError
+
+    cfg = _load_config(config)
+    flags = {"period": period, "group_by": by, "min_count": min_count, "weighting": weighting}
+    try:
+        settings = type(cfg.trends).model_validate({**cfg.trends.model_dump(), **{k: v for k, v in flags.items() if v is not None}})
+    except ValidationError as error:
+        first = error.errors()[0]
+        _fail(f"--{'by' if first['loc'][0] == 'group_by' else str(first['loc'][0]).replace('_', '-')}: {first['msg']}")
+    return db or cfg.store.db, settings
+
+
+@app.command()
+def trends(
+    db: DbOption = None,
+    config: ConfigOption = None,
+    period: PeriodOption = None,
+    by: ByOption = None,
+    min_count: MinCountOption = None,
+    weighting: WeightingOption = None,
+    csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the aggregates as CSV.")] = None,
+    parquet: Annotated[Optional[Path], typer.Option("--parquet", help="Write the aggregates as Parquet.")] = None,
+    statements_csv: Annotated[Optional[Path], typer.Option("--statements-csv", help="Write the statement-level table as CSV.")] = None,
+    statements_parquet: Annotated[Optional[Path], typer.Option("--statements-parquet", help="Write the statement-level table as Parquet.")] = None,
+) -> None:
+    """Stance per actor x target x period with 95% intervals and the shifts beyond them: a table here, or CSV / Parquet."""
+    from pipeline.trends import TrendsError, compute_trends, load_statements, render_trends, write_table
+
+    db_path, settings = _trends_settings(config, db, period, by, min_count, weighting)
+    try:
+        statements = load_statements(db_path)
+    except TrendsError as error:
+        _fail(str(error))
+    result = compute_trends(statements, settings.period, settings.group_by, settings.min_count, settings.weighting)
+    exports = [(csv, result.aggregates, "csv"), (parquet, result.aggregates, "parquet"),
+               (statements_csv, statements, "csv"), (statements_parquet, statements, "parquet")]
+    render_trends(result, Console(), cells=not any(path for path, _, _ in exports))
+    for path, frame, file_format in exports:
+        if path is not None:
+            write_table(frame, path, file_format)
+            console.print(f"wrote {len(frame)} rows to {path}")
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The HTML page to write.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    period: PeriodOption = None,
+    by: ByOption = None,
+    min_count: MinCountOption = None,
+    weighting: WeightingOption = None,
+    evaluation: Annotated[Optional[Path], typer.Option("--evaluation", help="JSON from `stancewatch evaluate --json`, shown in the header.")] = None,
+    png_dir: Annotated[Optional[Path], typer.Option("--png-dir", help="Folder for one PNG chart per target.")] = None,
+) -> None:
+    """One self-contained HTML page: stance over time per target, intervals, shifts and their evidence, filters."""
+    from pipeline.report import build_report
+    from pipeline.trends import TrendsError
+
+    db_path, settings = _trends_settings(config, db, period, by, min_count, weighting)
+    try:
+        summary = build_report(db_path, out, settings.period, settings.group_by, settings.min_count, settings.weighting, evaluation, png_dir)
+    except TrendsError as error:
+        _fail(str(error))
+    console.print(
+        f"wrote {summary.out} ({summary.bytes / 1e6:.1f} MB) in {summary.seconds:.1f} s: model {summary.trends.model_id}, "
+        f"{len(summary.trends.shifts)} shift(s) in the {settings.group_by} view" + (f", {len(summary.pngs)} PNG(s) in {png_dir}" if png_dir else "")
+    )
+
+
 @corpus_app.command("check")
 def corpus_check(
     data: Annotated[Optional[Path], typer.Option("--data", help="Corpus data folder (default: the shipped one).")] = None,
@@ -258,7 +402,7 @@ def corpus_agreement(
 
 
 def _is_input_file(token: str) -> bool:
-    return token.lower().endswith((".jsonl", ".csv")) and Path(token).is_file()
+    return token.lower().endswith((".jsonl", ".csv", ".txt", ".html", ".htm")) and Path(token).is_file()
 
 
 def normalise_argv(argv: list[str]) -> list[str]:

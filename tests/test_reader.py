@@ -65,9 +65,11 @@ def test_unreadable_inputs_are_clear_errors(tmp_path):
     (tmp_path / "x.txt").write_text("hi")
     with pytest.raises(InputFileError, match="unsupported input type"):
         list(read_statements([tmp_path / "x.txt"]))
+    # A CSV without a required column is bad input, not a user error: quarantined, and other files go on.
     (tmp_path / "nocol.csv").write_text("id,source_type\n1,tweet\n")
-    with pytest.raises(InputFileError, match="text"):
-        list(read_statements([tmp_path / "nocol.csv"]))
+    result = ReadResult([])
+    assert list(read_statements([tmp_path / "nocol.csv"], result)) == []
+    assert result.quarantined[0].line == 1 and "text" in result.quarantined[0].reason
 
 
 def test_gold_reader_fails_on_first_bad_record_naming_line(tmp_path):

@@ -1,0 +1,211 @@
+"""Article readers: plain text, HTML and JSONL article records become `Article`s, the unit quotes are found in.
+
+An article keeps its text exactly as read (no newline translation), because every statement found in it
+points back into that text by character offsets, and the gold's sha256 is taken over the same string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from corpus.reader import InputFileError, QuarantinedRecord, ReadResult
+from corpus.schema import SourceType
+
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+ARTICLE_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, ".jsonl")
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Article(BaseModel):
+    """One article: its text and where it came from. `id` defaults to a hash of the text, so re-reading
+    the same article gives the same id (and the same statement ids) on every run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1)
+    text: str
+    source_type: SourceType = "press"
+    title: str | None = None
+    outlet: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    lang: str = "en"
+    source: str | None = None  # the file it was read from
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("article text is empty or whitespace")
+        return text
+
+    @property
+    def sha256(self) -> str:
+        return text_sha256(self.text)
+
+
+class ArticleRecord(BaseModel):
+    """One line of an article JSONL file: `text` (or `html`), with optional id, outlet, date, url, title."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(default=None, min_length=1)
+    text: str | None = None
+    html: str | None = None
+    source_type: SourceType = "press"
+    title: str | None = None
+    outlet: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    lang: str = "en"
+
+    @model_validator(mode="after")
+    def _one_body(self) -> "ArticleRecord":
+        if (self.text is None) == (self.html is None):
+            raise ValueError("an article record needs exactly one of 'text' or 'html'")
+        return self
+
+
+def article_id_for(text: str) -> str:
+    return "art-" + text_sha256(text)[:12]
+
+
+@dataclass
+class ArticleDefaults:
+    """What the command line says about articles whose file or record does not say it itself."""
+
+    date: dt.date | None = None
+    outlet: str | None = None
+    url: str | None = None
+    source_type: SourceType = "press"
+
+
+def extract_html(html: str, where: str) -> tuple[str, str | None, dt.date | None, str | None]:
+    """Main text, title, date and url of an HTML page, boilerplate (menus, footers) removed by trafilatura."""
+    import trafilatura
+
+    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    text = document.text if document is not None else None
+    if not text or not text.strip():
+        raise ValueError(f"{where}: no article text found in the HTML (is it a page with a main text?)")
+    date = None
+    if document.date:
+        try:
+            date = dt.date.fromisoformat(document.date[:10])
+        except ValueError:
+            date = None
+    return text, document.title, date, document.url
+
+
+def _decode(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputFileError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+
+
+def read_article_file(path: Path, defaults: ArticleDefaults | None = None) -> Article:
+    """A .txt or .html file as one article; the command line's date/outlet/url win over the page's metadata."""
+    defaults = defaults or ArticleDefaults()
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    raw = _decode(path)
+    title = page_date = page_url = None
+    if suffix in HTML_SUFFIXES:
+        text, title, page_date, page_url = extract_html(raw, str(path))
+    elif suffix in TEXT_SUFFIXES:
+        text = raw
+    else:
+        raise InputFileError(f"{path}: unsupported article type {path.suffix!r}; expected one of {ARTICLE_SUFFIXES}")
+    try:
+        return Article(
+            id=article_id_for(text), text=text, source_type=defaults.source_type, title=title,
+            outlet=defaults.outlet, date=defaults.date or page_date, url=defaults.url or page_url, source=str(path),
+        )
+    except ValidationError as error:
+        raise InputFileError(f"{path}: {error.errors()[0]['msg']}") from None
+
+
+class _RecordFieldError(ValueError):
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field_name = field_name
+
+
+def _article_from_record(payload: object, path: Path, line: int, defaults: ArticleDefaults) -> Article:
+    if not isinstance(payload, dict):
+        raise _RecordFieldError("<record>", f"expected a JSON object, got {type(payload).__name__}")
+    record = ArticleRecord.model_validate(payload)
+    title = record.title
+    date = record.date or defaults.date
+    url = record.url or defaults.url
+    if record.html is not None:
+        try:
+            text, page_title, page_date, page_url = extract_html(record.html, f"{path}:{line}")
+        except ValueError as error:
+            raise _RecordFieldError("html", str(error).split(": ", 1)[-1]) from None
+        title, date, url = title or page_title, date or page_date, url or page_url
+    else:
+        text = record.text
+    return Article(
+        id=record.id or article_id_for(text), text=text, source_type=record.source_type, title=title,
+        outlet=record.outlet or defaults.outlet, date=date, url=url, lang=record.lang, source=f"{path}:{line}",
+    )
+
+
+def read_article_records(path: Path, result: ReadResult, defaults: ArticleDefaults | None = None) -> Iterator[Article]:
+    """Streams the articles of a JSONL file; a bad line is quarantined with its line and field, never fatal."""
+    defaults = defaults or ArticleDefaults()
+    seen: dict[str, int] = {}
+    with Path(path).open("rb") as handle:
+        for line, raw_bytes in enumerate(handle, start=1):
+            try:
+                raw = raw_bytes.decode("utf-8-sig" if line == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                result.quarantined.append(QuarantinedRecord(str(path), line, "<line>", f"invalid UTF-8: {error.reason}", repr(raw_bytes[:200])))
+                continue
+            if not raw.strip():
+                continue
+            try:
+                article = _article_from_record(json.loads(raw), Path(path), line, defaults)
+            except json.JSONDecodeError as error:
+                result.quarantined.append(QuarantinedRecord(str(path), line, "<json>", f"malformed JSON: {error.msg} (column {error.colno})", raw[:2000]))
+                continue
+            except ValidationError as error:
+                first = error.errors()[0]
+                where = ".".join(str(part) for part in first["loc"]) or "<record>"
+                result.quarantined.append(QuarantinedRecord(str(path), line, where, first["msg"], raw[:2000]))
+                continue
+            except _RecordFieldError as error:
+                result.quarantined.append(QuarantinedRecord(str(path), line, error.field_name, str(error), raw[:2000]))
+                continue
+            if article.id in seen:
+                result.quarantined.append(QuarantinedRecord(str(path), line, "id", f"duplicate article id {article.id!r} (first on line {seen[article.id]})", raw[:2000]))
+                continue
+            seen[article.id] = line
+            yield article
+
+
+def read_articles(paths: list[Path], result: ReadResult, defaults: ArticleDefaults | None = None) -> Iterator[Article]:
+    """Every article of the given files: .txt/.html are one article each, .jsonl holds one article record a line."""
+    for path in paths:
+        path = Path(path)
+        if not path.is_file():
+            raise InputFileError(f"{path}: no such file")
+        if path.suffix.lower() == ".jsonl":
+            yield from read_article_records(path, result, defaults)
+        else:
+            yield read_article_file(path, defaults)

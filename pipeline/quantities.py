@@ -1,0 +1,196 @@
+"""What a claim states, normalized: quantities (value or range, qualifier, unit), dates (ISO where exact), entities.
+
+quantulum3 finds and parses the numbers ("2 million" -> 2e6, "ten" -> 10, "7,500 to 8,000" -> a range,
+"$4 billion" -> 4e9 dollar, "12 km" -> 12 kilometre). It leaves three gaps this module fills:
+it does not keep qualifiers ("over 2000"), it has no unit for counted things ("2000 people" is
+dimensionless to it), and it will read a unit into any word ("ten migrant" -> mi·gr·a·nt). So a unit
+is kept only when each of its parts is a whole word of the match; otherwise the counted noun after the
+number becomes the unit ("ten migrant smugglers" -> smugglers). spaCy's NER (already run on the
+statement) supplies the DATE entities, which dateparser resolves against the statement's date, and
+the named entities. Years are dates, not quantities, unless they count something ("over 2000 people").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from typing import Any
+
+from spacy.tokens import Span
+
+NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL", "DATE", "TIME"})
+QUALIFIERS = (
+    "more than", "less than", "fewer than", "greater than", "at least", "at most", "up to", "as many as", "as few as", "close to",
+    "just over", "just under", "well over", "nearly", "almost", "over", "under", "above", "below", "about", "around",
+    "approximately", "roughly", "some", "only", "exactly", "between", "from",
+)
+RANGE_QUALIFIERS = frozenset({"between", "from"})
+_QUALIFIER_AT_END = re.compile(r"\b(" + "|".join(re.escape(q) for q in QUALIFIERS) + r")\s*$", re.IGNORECASE)
+_RANGE_CONNECTOR = re.compile(r"\d\s*(?:-|–|—|to|and)\s*\w|\b\w+\s+(?:to|and)\s+\w", re.IGNORECASE)
+_NUMBER_TOKEN = re.compile(r"^[\d.,]+$")
+NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
+    "nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion "
+    "billions trillion dozen dozens half quarter and a an to".split()
+)
+# Words between a number and what it counts, before any other word ("7,500 of the migrants", "three other Iraqi cities").
+COUNT_BRIDGES = frozenset({"of", "the", "other", "more", "additional", "new", "those", "these", "their", "our"})
+# quantulum reads ordinals as fractions ("third" -> 1/3); spaCy's ORDINAL entities miss sentence-initial ones.
+ORDINAL_WORDS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
+# Number words that are articles or pronouns far more often than counts ("a turn", "one of the world's").
+NOT_COUNTS = frozenset({"a", "an", "one"})
+COUNT_LOOKAHEAD = 5
+
+
+@lru_cache(maxsize=1)
+def _quantulum():
+    """quantulum3's parser, without its scikit-learn unit classifier: that is a pickle (which we never load)
+    written by an older scikit-learn; the dictionary disambiguation it falls back to is enough here."""
+    from quantulum3 import classifier, parser
+
+    classifier.USE_CLF = False
+    return parser
+
+
+@lru_cache(maxsize=1)
+def _inflect():
+    import inflect
+
+    return inflect.engine()
+
+
+def _is_plural_noun(token) -> bool:
+    # inflect singularises any word ("was" -> "wa"), so stop words and non-words are ruled out first.
+    return token.is_alpha and not token.is_stop and len(token.text) > 2 and bool(_inflect().singular_noun(token.text.lower()))
+
+
+def _unit_is_in_text(quantity, surface: str) -> bool:
+    """True when every part of quantulum's unit is a whole word or symbol of the match (not "mi" inside "migrant")."""
+    parts = [d.get("surface") or "" for d in quantity.unit.original_dimensions]
+    return bool(parts) and all(re.search(rf"(?<![A-Za-z]){re.escape(p)}(?![A-Za-z])", surface, re.IGNORECASE) for p in parts if p)
+
+
+def _number_prefix_length(surface: str) -> int:
+    """Characters of `surface` that spell the number itself, when quantulum glued a false unit onto it."""
+    end = 0
+    for match in re.finditer(r"\S+", surface):
+        word = match.group().lower().strip(",")
+        if not (_NUMBER_TOKEN.match(word) or word in NUMBER_WORDS or re.match(r"^[\d.,]+[-–—][\d.,]+$", word)):
+            break
+        end = match.end()
+    return end
+
+
+def _counted_noun(span: Span, end_char: int) -> str | None:
+    """The plural noun a count refers to, within a few words after it ("2000 people", "ten migrant smugglers")."""
+    doc = span.doc
+    following = [t for t in doc[span.start : span.end] if t.idx >= end_char][:COUNT_LOOKAHEAD]
+    seen_word = False
+    for token in following:
+        if _is_plural_noun(token):
+            return token.text.lower()
+        if token.is_punct or token.like_num or (token.is_stop and (seen_word or token.lower_ not in COUNT_BRIDGES)):
+            return None
+        seen_word = seen_word or not token.is_stop
+    return None
+
+
+def _qualifier(text: str, start: int, is_range: bool) -> str | None:
+    match = _QUALIFIER_AT_END.search(text[max(0, start - 24) : start])
+    qualifier = match.group(1).lower() if match else None
+    # "between" and "from" qualify a range; before a single number they are plain prepositions ("from three cities").
+    return None if qualifier in RANGE_QUALIFIERS and not is_range else qualifier
+
+
+def normalize_quantities(span: Span) -> list[dict[str, Any]]:
+    """Quantities stated in `span`, offsets into the whole doc.
+
+    Each: {start, end, text, value, low, high, qualifier, unit, dimension}; a range ("7,500 to 8,000",
+    "four to five") has `low` and `high` and no `value`; qualifier "from" marks a change between the two.
+    """
+    doc, offset = span.doc, span.start_char
+    dates = [e for e in doc.ents if e.label_ in ("DATE", "TIME") and e.start_char < span.end_char and span.start_char < e.end_char]
+    ordinals = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORDINAL"]
+    found = []
+    for quantity in _quantulum().parse(span.text):
+        start, end = offset + quantity.span[0], offset + quantity.span[1]
+        surface = doc.text[start:end]
+        number = surface[: _number_prefix_length(surface)].lower()
+        if number in NOT_COUNTS or surface.lower() in ORDINAL_WORDS or any(s < end and start < e for s, e in ordinals):
+            continue
+        if not re.search(r"\d", surface) and not set(re.findall(r"[a-z]+", surface.lower())) & (NUMBER_WORDS - {"a", "an", "and", "to"}):
+            continue  # quantulum reads some words as numbers ("negative" -> 0)
+        dimension = quantity.unit.entity.name
+        unit: str | None = quantity.unit.name
+        if unit == "dimensionless" or not _unit_is_in_text(quantity, surface):
+            end = start + (_number_prefix_length(surface) or len(surface))
+            surface = doc.text[start:end].rstrip()
+            end = start + len(surface)
+            unit = _counted_noun(span, end)
+            dimension = "count" if unit else None
+        if unit is None and any(d.start_char <= start and end <= d.end_char for d in dates):
+            continue  # a year or a day of the month, reported as a date
+        uncertainty = quantity.uncertainty
+        is_range = bool(uncertainty) and bool(_RANGE_CONNECTOR.search(surface))
+        found.append(
+            {
+                "start": start, "end": end, "text": surface,
+                "value": None if is_range else _plain(quantity.value),
+                "low": _plain(quantity.value - uncertainty) if is_range else None,
+                "high": _plain(quantity.value + uncertainty) if is_range else None,
+                "qualifier": _qualifier(doc.text, start, is_range), "unit": unit, "dimension": dimension,
+            }
+        )
+    return found
+
+
+def _plain(number: float) -> float | int:
+    return int(number) if float(number).is_integer() else round(float(number), 6)
+
+
+def normalize_dates(span: Span, reference: dt.date | None, counted: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """DATE entities in `span` as ISO where the text pins them: {start, end, text, iso, precision, exact}.
+
+    A date without a year ("October 9") takes its year from the statement's date, the most recent such
+    day on or before it; with neither, `iso` is None. `exact` is True only for a whole day.
+    """
+    found = []
+    for entity in span.ents:
+        if entity.label_ != "DATE":
+            continue
+        if any(q["start"] < entity.end_char and entity.start_char < q["end"] and q["unit"] for q in counted):
+            continue  # "over 2000 people": spaCy's small model calls the count a year
+        iso, precision = _resolve_date(entity.text, reference)
+        found.append({"start": entity.start_char, "end": entity.end_char, "text": entity.text, "iso": iso, "precision": precision, "exact": precision == "day"})
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _resolve_date(text: str, reference: dt.date | None) -> tuple[str | None, str | None]:
+    parsed = _date_parser(reference).get_date_data(text)
+    if parsed.date_obj is None or parsed.period not in ("day", "month", "year"):
+        return None, None
+    if reference is None and not re.search(r"\b\d{4}\b", text):
+        return None, None  # no year in the text and no statement date to take it from
+    formats = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+    return parsed.date_obj.strftime(formats[parsed.period]), parsed.period
+
+
+@lru_cache(maxsize=64)
+def _date_parser(reference: dt.date | None):
+    from dateparser.date import DateDataParser
+
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": True}
+    if reference is not None:
+        settings["RELATIVE_BASE"] = dt.datetime.combine(reference, dt.time())
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def claim_entities(span: Span) -> list[dict[str, Any]]:
+    """Named entities in `span` (numbers and dates are reported normalized instead), with their linked actor."""
+    return [
+        {"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_, "actor": e.kb_id_ or None}
+        for e in span.ents
+        if e.label_ not in NUMERIC_LABELS
+    ]

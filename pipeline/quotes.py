@@ -1,0 +1,591 @@
+"""Quote extraction: the statements inside an article, each with its character offsets, cue and speaker.
+
+Rule-based on spaCy's parse, in the spirit of PARC-style attribution (cue, source, content):
+- a speech cue ('said', 'told', 'tweeted', 'maintains', 'according to') is found with spaCy's Matcher;
+  its subject (DependencyMatcher) is the speaker mention, its clausal complement the content;
+- content inside quote marks is a direct quote (the whole quoted stretch, across sentences and around
+  the cue: '"A," he said, "B."' gives A and B); an indirect clause holding a quoted fragment is a mixed
+  quote (the clause, marks inside); a clause with no marks is an indirect quote;
+- a quoted stretch with no cue of its own continues the previous speaker of its paragraph;
+- press-release layouts: a paragraph ending '— Commissioner X', or paragraphs under 'From Minister X:'.
+
+Spans follow corpus/GUIDELINES.md §7: direct quotes without their marks and without the comma or full
+stop English puts inside the closing mark; indirect ones from the first word after 'that'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher, Matcher
+from spacy.tokens import Doc, Span, Token
+
+from corpus.schema import ArticleOrigin, Statement
+from pipeline.actors import ActorRegistry
+from pipeline.ingest import Article
+from pipeline.speakers import ActorMention, SpeakerResolver, mention_tokens
+
+QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
+
+# Verbs that report speech or writing; content comes from their clausal complement.
+SPEECH_CUES = frozenset(
+    "say tell add claim argue maintain insist warn state announce stress emphasise emphasize note reply respond "
+    "explain estimate assure acknowledge admit declare reiterate tweet write post confirm report predict "
+    "promise vow pledge complain conclude urge call accuse question allege caution concede contend remark "
+    "observe comment describe defend dub brand".split()
+)
+# Cues whose object complement may be a quoted fragment: 'called the ban "a collective punishment"'.
+COMPLEMENT_CUES = frozenset("call describe defend dub brand label term".split())
+# Subjects that are the writer's own reasoning, not a speaker: 'This suggests that ...'.
+NOT_SPEAKERS = frozenset("this that these those which what".split())
+# Cues whose direct object is itself the reported content ('reported the detection of ...', 'urged Brussels to
+# act', 'accusing Warsaw of provoking'); for the others an object is the addressee ('told reporters').
+OBJECT_CONTENT_CUES = frozenset("report urge accuse emphasise emphasize stress".split())
+CLAUSE_AS_OBJECT_CUES = frozenset("say add claim argue insist maintain state write tweet".split())
+CLAUSE_DEPS = ("ccomp", "xcomp", "parataxis")
+# A quoted stretch shorter than this, with no cue of its own, is a scare quote or a term ('hybrid attacks').
+MIN_QUOTE_WORDS = 3
+OPENING_MARKS = {"“": "”", "«": "»", "„": "“"}
+TRAILING_INSIDE_MARK = ",.;:"
+QUOTE_MARKS = "“”«»„\""
+DASH_SIGNATURE = re.compile(r"^(?P<body>.+?)\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$", re.S)
+FROM_HEADER = re.compile(r"^\s*From (?P<who>[^:\n]{2,80}):\s*$")
+
+
+@dataclass(frozen=True)
+class ExtractedQuote:
+    """One statement found in an article; offsets are into the article text, [start, end)."""
+
+    start: int
+    end: int
+    kind: QuoteKind
+    cue: str | None
+    speaker_mention: str | None
+    speaker: str | None  # the registry actor, None when unresolved
+    date: dt.date | None  # an exact day, when the text or the article gives one
+    period: str | None  # 'YYYY-MM' or 'YYYY' when the text gives only a month or a year
+    date_mention: str | None
+
+
+@dataclass
+class _Draft:
+    start: int
+    end: int
+    kind: QuoteKind
+    cue: Token | None
+    subject: Token | None
+    anchor: int  # token index where the attribution sits, for pronoun order
+    date_tokens: list[Token]
+    speaker_text: str | None = None
+
+
+def quote_mark_spans(text: str) -> list[tuple[int, int]]:
+    """(open mark, close mark) character positions of every quoted stretch.
+
+    Curly and angle marks pair by direction; straight double quotes alternate within a paragraph. A mark
+    left open at a paragraph's end closes there (the press convention for quotes running over paragraphs).
+    """
+    spans: list[tuple[int, int]] = []
+    opened: tuple[int, str] | None = None
+    for index, char in enumerate(text):
+        if char == "\n" and opened is not None and text[index + 1 : index + 2] in ("\n", ""):
+            spans.append((opened[0], index))
+            opened = None
+        elif opened is None and (char in OPENING_MARKS or char == '"'):
+            opened = (index, OPENING_MARKS.get(char, '"'))
+        elif opened is not None and char == opened[1]:
+            spans.append((opened[0], index))
+            opened = None
+    if opened is not None:
+        spans.append((opened[0], len(text)))
+    return spans
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strips whitespace, quote marks and the punctuation a span never starts or ends with ('?' and '!' stay):
+    a mixed quote ending in a quoted fragment ends at its last word, like a direct one."""
+    while start < end and (text[start].isspace() or text[start] in ",;:" + QUOTE_MARKS):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in TRAILING_INSIDE_MARK + QUOTE_MARKS):
+        end -= 1
+    return start, end
+
+
+class QuoteExtractor:
+    """Finds statements in article texts; holds the parsing pipeline and the registry for a whole run."""
+
+    def __init__(self, nlp: Language, registry: ActorRegistry) -> None:
+        self.nlp = nlp
+        self.registry = registry
+        self.resolver = SpeakerResolver(registry)
+        self.cues = Matcher(nlp.vocab)
+        self.cues.add("CUE", [[{"LEMMA": {"IN": sorted(SPEECH_CUES)}, "POS": "VERB"}]])
+        self.cues.add("ACCORDING_TO", [[{"LOWER": "according"}, {"LOWER": "to"}]])
+        self.relations = DependencyMatcher(nlp.vocab)
+        self.relations.add(
+            "SUBJECT",
+            [[{"RIGHT_ID": "cue", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(SPEECH_CUES)}}},
+              {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "subject", "RIGHT_ATTRS": {"DEP": {"IN": ["nsubj"]}}}]],
+        )
+        self.relations.add(
+            "CONTENT",
+            [[{"RIGHT_ID": "cue", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(SPEECH_CUES)}}},
+              {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "content", "RIGHT_ATTRS": {"DEP": {"IN": list(CLAUSE_DEPS)}}}],
+             [{"RIGHT_ID": "cue", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(OBJECT_CONTENT_CUES)}}},
+              {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "content", "RIGHT_ATTRS": {"DEP": "dobj"}}],
+             [{"RIGHT_ID": "cue", "RIGHT_ATTRS": {"LEMMA": "call"}},
+              {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "content", "RIGHT_ATTRS": {"DEP": "prep", "LOWER": "for"}}],
+             [{"RIGHT_ID": "cue", "RIGHT_ATTRS": {"LEMMA": "call"}},
+              {"LEFT_ID": "cue", "REL_OP": ".", "RIGHT_ID": "content", "RIGHT_ATTRS": {"DEP": "prep", "LOWER": "on"}}],
+             [{"RIGHT_ID": "cue", "RIGHT_ATTRS": {"LEMMA": "call"}},
+              {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "content", "RIGHT_ATTRS": {"DEP": "advcl"}},
+              {"LEFT_ID": "content", "REL_OP": ">", "RIGHT_ID": "for", "RIGHT_ATTRS": {"DEP": "mark", "LOWER": "for"}}],
+             # 'said a package with visa and hotel sold for $3,500': a clause the parser read as an object.
+             [{"RIGHT_ID": "cue", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(CLAUSE_AS_OBJECT_CUES)}}},
+              {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "content", "RIGHT_ATTRS": {"DEP": "dobj"}},
+              {"LEFT_ID": "content", "REL_OP": ">", "RIGHT_ID": "verb", "RIGHT_ATTRS": {"DEP": "acl", "TAG": {"IN": ["VBD", "VBN", "VBZ", "VBP"]}}}]],
+        )
+
+    def extract(self, text: str, article_date: dt.date | None = None) -> list[ExtractedQuote]:
+        doc = self.nlp(text)
+        return self.extract_doc(doc, article_date)
+
+    def extract_doc(self, doc: Doc, article_date: dt.date | None = None) -> list[ExtractedQuote]:
+        marks = quote_mark_spans(doc.text)
+        drafts = self._cue_drafts(doc, marks)
+        drafts += self._unattributed_quotes(doc, marks, drafts)
+        drafts += self._press_release_drafts(doc)
+        drafts = _without_overlaps(drafts)
+        return self._resolve(doc, drafts, article_date)
+
+    # --- finding content -------------------------------------------------------------------------------------
+
+    def _cue_drafts(self, doc: Doc, marks: list[tuple[int, int]]) -> list[_Draft]:
+        def quoted(token: Token) -> bool:
+            return any(o < token.idx < c for o, c in marks)
+
+        subjects: dict[int, Token] = {}
+        contents: dict[int, list[Token]] = {}
+        for match_id, (cue_i, other_i, *_) in sorted(self.relations(doc), key=lambda m: m[1]):
+            name = doc.vocab.strings[match_id]
+            if name == "SUBJECT":
+                # A quoted sentence can be parsed as the cue's subject ('"... Anyone would ...," she wrote').
+                if not quoted(doc[other_i]):
+                    subjects.setdefault(cue_i, doc[other_i])
+            elif not (doc[cue_i].lemma_ in COMPLEMENT_CUES and doc[other_i].dep_ == "ccomp"):
+                contents.setdefault(cue_i, []).append(doc[other_i])
+        drafts: list[_Draft] = []
+        for match_id, start, end in self.cues(doc):
+            if doc.vocab.strings[match_id] == "ACCORDING_TO":
+                draft = self._according_to(doc, doc[start:end])
+                if draft is not None:
+                    drafts.append(draft)
+                continue
+            cue = doc[start]
+            # Passives ('was asked') and infinitives ('this is not to say') report no speaker of their own.
+            if quoted(cue) or any(c.dep_ in ("nsubjpass", "auxpass") or (c.dep_ == "aux" and c.lower_ == "to") for c in cue.children):
+                continue
+            if doc.text[max(0, cue.idx - 3) : cue.idx].lower() == "so-":  # 'so-called' introduces a term, not a quote
+                continue
+            subject = subjects.get(cue.i) or _inherited_subject(cue, quoted)
+            if subject is not None and (quoted(subject) or subject.lower_ in NOT_SPEAKERS):
+                continue
+            drafts += self._drafts_for_cue(doc, cue, subject, contents.get(cue.i, []), marks)
+        return drafts
+
+    def _drafts_for_cue(self, doc: Doc, cue: Token, subject: Token | None, heads: list[Token], marks: list[tuple[int, int]]) -> list[_Draft]:
+        text = doc.text
+        drafts = []
+        used_marks: set[tuple[int, int]] = set()
+        for tokens, head in _content_parts(heads, cue):
+            start, end = trim(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
+            if end - start < 2:
+                continue
+            inside = [m for m in marks if m[0] < end and start < m[1]]
+            around = [m for m in inside if m[0] <= start and end <= m[1] + 1]
+            if around:  # the clause is (part of) a quoted stretch: the whole stretch is the statement
+                mark = around[0]
+                start, end = trim(text, mark[0] + 1, mark[1])
+                kind: QuoteKind = "direct"
+                used_marks.add(mark)
+            elif inside and all(start <= m[0] + 1 and m[1] <= end + 1 for m in inside):
+                kind = "direct" if _only_marks_outside(text, start, end, inside) else "mixed"
+                if kind == "direct":
+                    start, end = trim(text, inside[0][0] + 1, inside[-1][1])
+                used_marks.update(inside)
+            elif inside:  # a quoted stretch that runs past the clause: a direct quote the parse cut short
+                mark = inside[0]
+                start, end = trim(text, mark[0] + 1, mark[1])
+                kind = "direct"
+                used_marks.add(mark)
+            elif subject is None:  # an indirect clause with no one saying it is the writer's
+                continue
+            else:
+                kind = "indirect"
+            drafts.append(_Draft(start, end, kind, cue, subject, cue.i, _date_tokens(cue, head, tokens)))
+        # Quoted stretches next to the cue ('"A," he said, "B."' or 'said: "A"') or inside its object ('called it "A"').
+        for mark in _adjacent_marks(doc, cue, subject, marks):
+            if mark in used_marks or any(d.start <= mark[0] < d.end for d in drafts):
+                continue
+            start, end = trim(text, mark[0] + 1, mark[1])
+            drafts.append(_Draft(start, end, "direct", cue, subject, cue.i, _date_tokens(cue, None, [])))
+        return drafts
+
+    def _according_to(self, doc: Doc, phrase: Span) -> _Draft | None:
+        """'According to X, CLAUSE' / 'CLAUSE, according to X': the longer side of the phrase is the content,
+        so a connective before it ('However, according to X, ...') never is."""
+        to = phrase[1]
+        objects = [c for c in to.children if c.dep_ == "pobj"]
+        if not objects:
+            return None
+        source = objects[0]
+        if source.lower_ in NON_SPEAKER_NOUNS:
+            return None
+        sentence = phrase.sent
+        phrase_end = source.right_edge.i + 1
+        before = (sentence.start_char, phrase.start_char)
+        after = (doc[phrase_end].idx if phrase_end < len(doc) else len(doc.text), sentence.end_char)
+        text = doc.text
+        before_t = trim(text, *before)
+        after_t = trim(text, *after)
+        start, end = after_t if after_t[1] - after_t[0] > before_t[1] - before_t[0] else before_t
+        if end - start < 10:
+            return None
+        return _Draft(start, end, "according_to", None, source, phrase.start, [])
+
+    def _unattributed_quotes(self, doc: Doc, marks: list[tuple[int, int]], drafts: list[_Draft]) -> list[_Draft]:
+        """Quoted stretches no cue claimed: a continuation of the paragraph's last speaker, or unknown."""
+        text = doc.text
+        found = []
+        for mark in marks:
+            start, end = trim(text, mark[0] + 1, mark[1])
+            if len(text[start:end].split()) < MIN_QUOTE_WORDS or any(d.start < end and start < d.end for d in drafts):
+                continue
+            paragraph_start = text.rfind("\n\n", 0, mark[0]) + 1
+            previous = [d for d in drafts + found if paragraph_start <= d.start < mark[0] and d.kind != "press_release"]
+            anchor = doc.char_span(mark[0], mark[0] + 1, alignment_mode="expand")
+            position = anchor.start if anchor is not None else 0
+            if previous:
+                last = max(previous, key=lambda d: d.start)
+                found.append(_Draft(start, end, "continuation", None, last.subject, last.anchor, last.date_tokens, last.speaker_text))
+            else:
+                found.append(_Draft(start, end, "continuation", None, None, position, []))
+        return found
+
+    def _press_release_drafts(self, doc: Doc) -> list[_Draft]:
+        """'"..." — Commissioner X' signatures and 'From Minister X:' headers over paragraphs."""
+        text = doc.text
+        found = []
+        offset = 0
+        header: str | None = None
+        for paragraph in text.split("\n"):
+            start, end = offset, offset + len(paragraph)
+            offset = end + 1
+            if not paragraph.strip():
+                continue
+            match = FROM_HEADER.match(paragraph)
+            if match:
+                header = match.group("who")
+                continue
+            signed = DASH_SIGNATURE.match(paragraph)
+            who, body_end = (signed.group("who"), start + signed.end("body")) if signed and _looks_like_name(signed.group("who")) else (header, end)
+            if who is None:
+                continue
+            body = trim(text, start, body_end)
+            if body[1] - body[0] < 10:
+                continue
+            token = doc.char_span(body[0], body[0] + 1, alignment_mode="expand")
+            found.append(_Draft(body[0], body[1], "press_release", None, None, token.start if token is not None else 0, [], speaker_text=who.strip()))
+        return found
+
+    # --- speakers and dates --------------------------------------------------------------------------------
+
+    def _resolve(self, doc: Doc, drafts: list[_Draft], article_date: dt.date | None) -> list[ExtractedQuote]:
+        history = [ActorMention(e.start, self.registry.actors[e.kb_id_], False) for e in doc.ents if e.kb_id_ in self.registry.actors]
+        results: list[ExtractedQuote] = []
+        for draft in sorted(drafts, key=lambda d: (d.anchor, d.start)):
+            date, period, date_text = resolve_date(draft.date_tokens, article_date)
+            on = date or article_date
+            if draft.speaker_text is not None:
+                mention_text = draft.speaker_text
+                actor = self.registry.resolve(mention_text, on)
+            elif draft.subject is not None:
+                mention = mention_tokens(draft.subject)
+                mention_text = mention.text
+                actor = self.resolver.resolve(mention, history, on)
+            else:
+                mention_text, actor = None, None
+            if actor is not None:
+                history.append(ActorMention(draft.anchor, actor, True))
+            results.append(ExtractedQuote(
+                start=draft.start, end=draft.end, kind=draft.kind, cue=_cue_text(draft), speaker_mention=mention_text,
+                speaker=actor.name if actor else None, date=date, period=period, date_mention=date_text,
+            ))
+        return sorted(results, key=lambda q: q.start)
+
+
+# Heads of 'according to X' that are documents, not speakers ('according to official figures').
+NON_SPEAKER_NOUNS = frozenset("figures data statistics estimates estimate report reports study survey records numbers law rules plan reports media".split())
+
+
+def _cue_text(draft: _Draft) -> str | None:
+    if draft.kind == "according_to":
+        return "according to"
+    return draft.cue.text if draft.cue is not None else None
+
+
+def _inherited_subject(cue: Token, quoted) -> Token | None:
+    """'he said, adding that ...' and 'said X and added Y': a participle or a coordinated verb shares its head's subject."""
+    current = cue
+    for _ in range(3):
+        if current.dep_ not in ("advcl", "conj", "xcomp") or current.head is current:
+            return None
+        current = current.head
+        subject = next((c for c in current.children if c.dep_ == "nsubj" and not quoted(c)), None)
+        if subject is not None:
+            return subject
+    return None
+
+
+def _content_parts(heads: list[Token], cue: Token) -> list[tuple[list[Token], Token]]:
+    """The content clauses of one cue: a conjunct with its own 'that' is a second statement ('tweeted that A and
+    later in December that B'); clauses the parse split but the text runs on are one."""
+    ordered = []
+    for head in heads:
+        ordered.append(head)
+        ordered += [c for c in head.children if c.dep_ == "conj" and any(m.dep_ == "mark" for m in c.children)]
+    parts: list[tuple[list[Token], Token]] = []
+    for head in sorted(ordered, key=lambda h: h.i):
+        tokens = _content_tokens(head, cue)
+        if not tokens:
+            continue
+        if parts and tokens[0].i == parts[-1][0][-1].i + 1 and head.dep_ != "conj":
+            parts[-1] = (parts[-1][0] + tokens, parts[-1][1])
+            continue
+        parts.append((tokens, head))
+    return parts
+
+
+def _content_tokens(head: Token, cue: Token) -> list[Token]:
+    """The clause under `head`, without its 'that', a second statement or speech verb coordinated to it, a leading
+    time adverbial ('said on Thursday the cabinet had ...'), or a trailing participle of the writer's (', implying')."""
+    doc = head.doc
+    excluded: set[int] = set()
+    for child in head.children:
+        coordinated_statement = child.dep_ == "conj" and (
+            any(c.dep_ == "mark" for c in child.children) or child.lemma_ in SPEECH_CUES
+        )
+        if coordinated_statement:
+            excluded.update(range(child.left_edge.i, child.right_edge.i + 1))
+            excluded.update(c.i for c in head.children if c.dep_ in ("cc", "punct") and head.i < c.i < child.i)
+        before = doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
+        if before is not None and before.text in "\"”»" and before.i > 0:
+            before = doc[before.i - 1]
+        if child.dep_ == "advcl" and child.tag_ == "VBG" and child.i > head.i and before is not None and before.text == ",":
+            excluded.update(range(before.i, child.right_edge.i + 1))
+    pre_mark = [c for c in head.children if c.dep_ == "mark"]
+    first = pre_mark[0].i + 1 if pre_mark and pre_mark[0].lower_ == "that" else head.left_edge.i
+    if head.dep_ == "conj" and pre_mark:
+        first = pre_mark[0].i + 1
+    if head.dep_ == "prep":  # 'calling for Frontex to be invited' keeps 'for'; 'called on X to act' drops 'on'
+        first = head.i if head.lower_ == "for" else head.i + 1
+    if head.dep_ in ("advcl", "dobj"):
+        first = head.left_edge.i
+    for child in sorted(head.lefts, key=lambda c: c.i):
+        if child.i == first and child.dep_ in ("prep", "npadvmod") and any(t.ent_type_ == "DATE" for t in child.subtree):
+            first = child.right_edge.i + 1
+    last = head.right_edge.i
+    # An object-content cue ('urged Brussels to act', 'called on Berlin to push'): the object and the clause after it.
+    if head.dep_ in ("dobj", "prep"):
+        for child in cue.children:
+            after_comma = child.left_edge.i > 0 and doc[child.left_edge.i - 1].text == ","
+            if child.i > head.i and not after_comma and (child.dep_ in ("xcomp", "ccomp") or (child.dep_ == "prep" and head.dep_ == "dobj")):
+                last = max(last, child.right_edge.i)
+    tokens = [doc[i] for i in range(first, last + 1) if i not in excluded and i != cue.i]
+    # ', describing the route as ...' / ', implying ...': a participle after a comma is a new act, not content.
+    for index, token in enumerate(tokens[1:], start=1):
+        comma = index - 1
+        if comma > 0 and tokens[comma].text in QUOTE_MARKS:  # '..." exist," dismissing reports'
+            comma -= 1
+        if token.dep_ == "advcl" and token.tag_ == "VBG" and token.left_edge.i == token.i and tokens[comma].text == ",":
+            tokens = tokens[:comma]
+            break
+    # 'urged X not to do Y: "quote"': the quote after the colon is a statement of its own.
+    for index, token in enumerate(tokens):
+        if token.text == ":" and index + 1 < len(tokens) and tokens[index + 1].text in "\"“«":
+            tokens = tokens[:index]
+            break
+    while tokens and (tokens[-1].is_punct and tokens[-1].text not in "”»\"?!"):
+        tokens.pop()
+    return tokens
+
+
+def _only_marks_outside(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> bool:
+    outside = text[start:end]
+    for open_at, close_at in sorted(marks, reverse=True):
+        outside = outside[: max(0, open_at - start)] + outside[max(0, close_at + 1 - start) :]
+    return not re.search(r"\w", outside)
+
+
+def _adjacent_marks(doc: Doc, cue: Token, subject: Token | None, marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quoted stretches attached to the cue: ending just before its clause ('"A," he said'), starting just after
+    it ('said: "A"', ', "B."'), or inside a complement of it ('called the ban "a collective punishment"')."""
+    text = doc.text
+    sentence = cue.sent
+    left_edge = min(cue.i, subject.left_edge.i if subject is not None else cue.i)
+    clause_start = doc[left_edge].idx
+    clause_end = cue.idx + len(cue)
+    for child in cue.rights:
+        if child.dep_ in ("dobj", "dative", "prep", "npadvmod", "advmod", "nsubj", "agent") and not any(o < child.idx < c for o, c in marks):
+            clause_end = max(clause_end, child.right_edge.idx + len(child.right_edge))
+    found = []
+    for mark in marks:
+        open_at, close_at = mark
+        between_before = text[close_at + 1 : clause_start]
+        between_after = text[clause_end:open_at]
+        if close_at < clause_start and re.fullmatch(r"[\s,.:;]*", between_before) and close_at >= sentence.start_char - 400:
+            found.append(mark)
+        elif open_at >= clause_end and re.fullmatch(r"[\s,:;]*", between_after) and open_at < sentence.end_char:
+            found.append(mark)
+        elif sentence.start_char <= open_at and close_at <= sentence.end_char:
+            inside = doc.char_span(open_at + 1, close_at, alignment_mode="expand")
+            if cue.lemma_ in COMPLEMENT_CUES and subject is not None and inside is not None and _governed_by(inside.root, cue, clause_ok=True):
+                found.append(mark)
+    return found
+
+
+def _governed_by(token: Token, cue: Token, clause_ok: bool = False) -> bool:
+    """True when the quoted phrase is a complement of the cue itself ('called X "Y"', 'defended X as "Y"'), not
+    part of a clause under it (the parser often reads 'called the ban "a punishment"' as a small clause)."""
+    current = token
+    for _ in range(6):
+        if current.head is current:
+            return False
+        if current.dep_ in ("advcl", "relcl", "conj", "parataxis") or (current.dep_ in ("ccomp", "xcomp") and not clause_ok):
+            return False
+        current = current.head
+        if current.i == cue.i:
+            return True
+    return False
+
+
+def _date_tokens(cue: Token, head: Token | None, content: list[Token]) -> list[Token]:
+    """Time expressions that date the speaking: children of the cue ('tweeted in November', 'said on Thursday'),
+    and of a coordinated second statement before its 'that' ('and later in December that ...')."""
+    inside_content = {t.i for t in content}
+
+    def dates(place: Token, before: int | None) -> list[Token]:
+        return [
+            t
+            for child in place.children
+            if child.dep_ in ("prep", "npadvmod", "advmod", "tmod") and child.i not in inside_content and (before is None or child.i < before)
+            for t in child.subtree
+            if t.ent_type_ == "DATE"
+        ]
+
+    if head is not None and head.dep_ == "conj":
+        own = dates(head, head.i)
+        if own:
+            return own
+    return dates(cue, None)
+
+
+def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.date | None, str | None, str | None]:
+    """(exact date, period, mention) of a statement. A month alone ('in November') gives a period and no day:
+    putting the article's date on it would be a false exact date. No time expression: the article's date."""
+    if not tokens:
+        return article_date, None, None
+    mention = " ".join(t.text for t in tokens)
+    from dateparser.date import DateDataParser
+
+    base = dt.datetime.combine(article_date, dt.time(12)) if article_date else None
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if base is not None:
+        settings["RELATIVE_BASE"] = base
+    data = DateDataParser(languages=["en"], settings=settings).get_date_data(mention)
+    if data is None or data.date_obj is None:
+        return None, None, mention
+    parsed = data.date_obj.date()
+    explicit_year = any(t.like_num and len(t.text) == 4 for t in tokens)
+    if base is None and not explicit_year:
+        return None, None, mention
+    if data.period == "day":
+        return parsed, None, mention
+    if data.period == "month":
+        return None, f"{parsed.year:04d}-{parsed.month:02d}", mention
+    if data.period == "year":
+        return None, f"{parsed.year:04d}", mention
+    return None, None, mention
+
+
+def _looks_like_name(who: str) -> bool:
+    words = who.split()
+    return 1 <= len(words) <= 8 and words[0][:1].isupper() and not who.rstrip().endswith((".", "?", "!"))
+
+
+def _without_overlaps(drafts: list[_Draft]) -> list[_Draft]:
+    """One statement per stretch of text: an attributed reading beats a continuation or a layout guess."""
+    priority = {"direct": 0, "mixed": 0, "indirect": 1, "according_to": 2, "press_release": 3, "continuation": 4}
+    kept: list[_Draft] = []
+    for draft in sorted(drafts, key=lambda d: (priority[d.kind], -(d.end - d.start))):
+        if any(k.start < draft.end and draft.start < k.end for k in kept):
+            continue
+        kept.append(draft)
+    return kept
+
+
+def load_article_nlp(spacy_models: list[str], registry_files: list[Path]) -> Language:
+    """The full spaCy pipeline (parser included: attribution needs it) plus actor linking; articles only."""
+    import spacy
+
+    import pipeline.nlp  # noqa: F401 - registers the stancewatch_actors factory
+
+    errors = []
+    for name in spacy_models:
+        try:
+            nlp = spacy.load(name)
+            break
+        except OSError as error:
+            errors.append(f"{name}: {str(error).splitlines()[0][:120]}")
+    else:
+        raise OSError("no spaCy pipeline could be loaded; tried " + "; ".join(errors))
+    nlp.add_pipe("stancewatch_actors", after="ner", config={"registry_files": [str(Path(p).resolve()) for p in registry_files]})
+    return nlp
+
+
+def article_statements(article: Article, quotes: list[ExtractedQuote]) -> list[Statement]:
+    """Statements of one article. Ids are the article id and the offsets, so a re-run finds the same ids and
+    skips what it already scored. An unresolved speaker stays None with its mention kept in `origin`."""
+    return [
+        Statement(
+            id=f"{article.id}:{quote.start}-{quote.end}",
+            text=article.text[quote.start : quote.end],
+            source_type=article.source_type,
+            speaker=quote.speaker,
+            date=quote.date,
+            lang=article.lang,
+            url=article.url,
+            outlet=article.outlet,
+            origin=ArticleOrigin(
+                article_id=article.id, start=quote.start, end=quote.end, cue=quote.cue, speaker_mention=quote.speaker_mention,
+                kind=quote.kind, period=quote.period, date_mention=quote.date_mention,
+            ),
+        )
+        for quote in quotes
+    ]
+
+
+class ArticleStatementFinder:
+    """What a run needs to turn articles into statements: the parsing pipeline and the registry, loaded once."""
+
+    def __init__(self, spacy_models: list[str], registry_files: list[Path]) -> None:
+        self.registry = ActorRegistry.from_files(registry_files)
+        self.extractor = QuoteExtractor(load_article_nlp(spacy_models, registry_files), self.registry)
+
+    def statements(self, article: Article) -> list[Statement]:
+        return article_statements(article, self.extractor.extract(article.text, article.date))

@@ -1,0 +1,156 @@
+"""Every kind of bad input goes to quarantine with file, line and reason; the valid records around it are kept."""
+
+import json
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from corpus.reader import MAX_LINE_BYTES, MAX_TEXT_CHARS, ReadResult, read_statements
+from pipeline.cli import app
+from tests.conftest import tiny_records
+
+runner = CliRunner()
+
+
+def _good(sid: str, text: str = "Minsk flew the migrants in on purpose.") -> dict:
+    return {"id": sid, "text": text, "source_type": "tweet", "speaker": "Fuad Hussein"}
+
+
+def _line(record: dict) -> bytes:
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _read(path):
+    result = ReadResult([])
+    kept = list(read_statements([path], result))
+    return [s.id for s in kept], {q.line: q for q in result.quarantined}
+
+
+# One case per kind of bad record: (name, the bad line's bytes, field the quarantine names, words in its reason).
+BAD_LINES = [
+    ("malformed JSON", b'{"id": "m1", "text": "unterminated\n', "<json>", "malformed JSON"),
+    ("invalid UTF-8", b'{"id": "u1", "text": "caf\xe9", "source_type": "tweet"}\n', "<line>", "invalid UTF-8"),
+    ("empty text", _line({**_good("e1"), "text": ""}), "text", "empty"),
+    ("whitespace text", _line({**_good("w1"), "text": " \t\u00a0 "}), "text", "empty"),
+    ("text as a number", _line({**_good("n1"), "text": 123}), "text", "string"),
+    ("targets as a string", _line({**_good("n2"), "targets": "Belarus"}), "targets", "list"),
+    ("speaker as a list", _line({**_good("n3"), "speaker": ["a"]}), "speaker", "string"),
+    ("id as a number", _line({**_good("n4"), "id": 7}), "id", "string"),
+    ("a JSON array, not an object", b'[1, 2, 3]\n', "<record>", "JSON object"),
+    ("unknown source type", _line({**_good("s1"), "source_type": "blog"}), "source_type", "official"),
+    ("unknown field", _line({**_good("f1"), "sentiment": "pos"}), "sentiment", "Extra inputs"),
+    ("text over the limit", _line(_good("big", "x" * (MAX_TEXT_CHARS + 1))), "text", "limit"),
+    ("a 5 MB line", _line(_good("huge", "word " * 1_000_000)), "<line>", "limit"),
+]
+
+
+@pytest.mark.parametrize("name,bad,field,reason", BAD_LINES, ids=[case[0] for case in BAD_LINES])
+def test_each_bad_jsonl_record_is_quarantined_between_kept_neighbours(tmp_path, name, bad, field, reason):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(_line(_good("before")) + bad + _line(_good("after")))
+    kept, quarantined = _read(path)
+    assert kept == ["before", "after"], name
+    assert list(quarantined) == [2]
+    assert quarantined[2].file == str(path) and quarantined[2].field == field
+    assert reason.lower() in quarantined[2].reason.lower(), quarantined[2].reason
+
+
+def test_a_50_mb_line_is_never_read_whole(tmp_path):
+    import tracemalloc
+
+    path = tmp_path / "huge.jsonl"
+    with path.open("wb") as out:
+        out.write(b'{"id": "h", "source_type": "tweet", "text": "')
+        for _ in range(50):
+            out.write(b"x" * 1_000_000)
+        out.write(b'"}\n' + _line(_good("after")))
+    tracemalloc.start()
+    kept, quarantined = _read(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert kept == ["after"] and "50,000,0" in quarantined[1].reason
+    assert peak < 4 * MAX_LINE_BYTES
+
+
+def test_byte_order_marks_at_the_start_and_in_the_middle_are_accepted(tmp_path):
+    path = tmp_path / "bom.jsonl"
+    # Two BOM-prefixed files joined with `cat`: the second BOM sits at the start of line 2.
+    path.write_bytes(b"\xef\xbb\xbf" + _line(_good("a")) + b"\xef\xbb\xbf" + _line(_good("b")))
+    assert _read(path) == (["a", "b"], {})
+    csv_path = tmp_path / "bom.csv"
+    csv_path.write_bytes(b"\xef\xbb\xbfid,text,source_type\nc1,Minsk again.,press\n")
+    assert _read(csv_path) == (["c1"], {})
+
+
+def test_blank_lines_are_skipped_not_quarantined(tmp_path):
+    path = tmp_path / "blank.jsonl"
+    path.write_bytes(_line(_good("a")) + b"\n   \n" + _line(_good("b")))
+    assert _read(path) == (["a", "b"], {})
+
+
+def test_a_truncated_last_line_is_quarantined(tmp_path):
+    path = tmp_path / "cut.jsonl"
+    path.write_bytes(_line(_good("a")) + _line(_good("b"))[:30])  # no closing brace, no newline
+    kept, quarantined = _read(path)
+    assert kept == ["a"] and quarantined[2].field == "<json>"
+    csv_path = tmp_path / "cut.csv"
+    csv_path.write_text('id,text,source_type,speaker\nc1,Fine.,press,Fuad Hussein\nc2,"Cut in the mid', encoding="utf-8")
+    kept, quarantined = _read(csv_path)
+    assert kept == ["c1"] and quarantined[3].field == "<row>" and "fewer cells" in quarantined[3].reason
+
+
+def test_duplicate_ids_with_different_text_keep_the_first(tmp_path):
+    path = tmp_path / "dup.jsonl"
+    path.write_bytes(_line(_good("d1", "First text.")) + _line(_good("d1", "A different text.")) + _line(_good("d2")))
+    result = ReadResult([])
+    kept = list(read_statements([path], result))
+    assert [(s.id, s.text) for s in kept] == [("d1", "First text."), ("d2", "Minsk flew the migrants in on purpose.")]
+    assert result.quarantined[0].line == 2 and "duplicate id 'd1'" in result.quarantined[0].reason
+    assert f"{path}:1" in result.quarantined[0].reason
+
+
+def test_csv_missing_column_cells_wrong_types_and_bad_bytes(tmp_path):
+    missing_column = tmp_path / "nocol.csv"
+    missing_column.write_text("id,source_type\n1,tweet\n", encoding="utf-8")
+    kept, quarantined = _read(missing_column)
+    assert kept == [] and quarantined[1].field == "<header>" and "['text']" in quarantined[1].reason
+    rows = tmp_path / "rows.csv"
+    rows.write_bytes(
+        b"id,text,source_type,date\n"
+        b"r1,Fine.,press,2021-11-10\n"
+        b"r2,Short row,press\n"  # a cell missing
+        b"r3,Bad date.,press,last tuesday\n"
+        b"r4,caf\xe9 in Minsk,press,2021-11-10\n"  # invalid UTF-8
+        b"r5,Too,many,cells,here\n"
+        b'r6,"' + b"y" * 200_000 + b'",press,2021-11-10\n'  # over csv's field limit
+        b"r7,Also fine.,tweet,2021-11-11\n"
+    )
+    kept, quarantined = _read(rows)
+    assert kept == ["r1", "r7"]
+    assert {line: q.field for line, q in quarantined.items()} == {3: "<row>", 4: "date", 5: "<line>", 6: "<row>", 7: "<row>"}
+
+
+def test_run_stores_every_valid_record_and_exits_3_with_a_quarantine_naming_file_and_line(tmp_path, tiny_config):
+    good = tiny_records()[:3]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(
+        _line(good[0]) + b"{broken\n" + _line({**good[1], "text": "   "}) + _line(good[1]) + b"\xff\xfe\n" + _line(good[2])
+        + _line({**good[0], "text": "Same id, other text."})
+    )
+    quarantine = tmp_path / "q.jsonl"
+    config = tmp_path / "c.toml"
+    config.write_text(tiny_config.read_text(encoding="utf-8").replace(str(tiny_config.parent / "quarantine.jsonl"), str(quarantine)))
+    db = tmp_path / "s.db"
+    result = runner.invoke(app, ["run", str(path), "--config", str(config), "--db", str(db)])
+    assert result.exit_code == 3, result.output
+    stored = {row[0] for row in sqlite3.connect(db).execute("SELECT id FROM statements")}
+    assert stored == {r["id"] for r in good}
+    records = [json.loads(line) for line in quarantine.read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["line"] for r in records) == [2, 3, 5, 7]
+    assert all(r["file"] == str(path) and r["reason"] for r in records)
+    # Nothing quarantined: exit 0.
+    clean = tmp_path / "clean.jsonl"
+    clean.write_bytes(b"".join(_line(r) for r in good))
+    result = runner.invoke(app, ["run", str(clean), "--config", str(config), "--db", str(db)])
+    assert result.exit_code == 0, result.output

@@ -1,0 +1,66 @@
+import datetime as dt
+import json
+
+import pytest
+
+from corpus.reader import InputFileError, ReadResult
+from pipeline.ingest import ArticleDefaults, article_id_for, read_article_file, read_article_records, read_articles
+
+HTML = """<html><head><title>Iraq and the border</title>
+<meta property="article:published_time" content="2021-12-10"></head>
+<body><nav><a href="/">Home</a> | <a href="/about">About us</a> | <a href="/subscribe">Subscribe</a></nav>
+<article><h1>Iraq and the border</h1>
+<p>Iraqi Foreign Minister Fuad Hussein said on Monday that Baghdad would organise more return flights for its citizens.
+"Those who want to return will be brought home," he told reporters in Baghdad after meeting EU envoys.</p>
+<p>The KRG Prime Minister Masrour Barzani tweeted in November that smugglers are using "our citizens for a political dispute".</p>
+</article><footer>Copyright 2021 Example Media. All rights reserved.</footer></body></html>"""
+
+
+def test_text_article_keeps_its_text_byte_for_byte_and_a_stable_id(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes('Hussein said "yes".\r\nBarzani said no.\n'.encode())
+    article = read_article_file(path, ArticleDefaults(date=dt.date(2021, 12, 1), outlet="Rudaw"))
+    assert article.text == 'Hussein said "yes".\r\nBarzani said no.\n'  # offsets point into exactly this
+    assert article.id == article_id_for(article.text) == read_article_file(path).id
+    assert (article.date, article.outlet, article.source_type) == (dt.date(2021, 12, 1), "Rudaw", "press")
+
+
+def test_html_article_keeps_the_main_text_and_the_page_date(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(HTML, encoding="utf-8")
+    article = read_article_file(path)
+    assert "Fuad Hussein said on Monday" in article.text and "our citizens for a political dispute" in article.text
+    assert "Copyright" not in article.text and "Subscribe" not in article.text
+    assert article.date == dt.date(2021, 12, 10) and article.title == "Iraq and the border"
+    # The command line's date wins over the page's.
+    assert read_article_file(path, ArticleDefaults(date=dt.date(2022, 1, 2))).date == dt.date(2022, 1, 2)
+
+
+def test_article_records_stream_and_bad_lines_are_quarantined_with_line_and_field(tmp_path):
+    path = tmp_path / "articles.jsonl"
+    lines = [
+        {"id": "a1", "text": "Hussein said the EU must act.", "source_type": "press", "outlet": "Rudaw", "date": "2021-11-02", "url": "https://x/1"},
+        {"id": "a2", "source_type": "press"},
+        {"id": "a3", "text": "x", "html": "<p>x</p>"},
+        {"id": "a4", "text": "Fine text.", "date": "2021-13-40"},
+        {"id": "a1", "text": "Another text under a used id."},
+        {"html": HTML, "outlet": "Example"},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\nnot json\n", encoding="utf-8")
+    result = ReadResult([])
+    articles = list(read_article_records(path, result, ArticleDefaults(outlet="Default outlet")))
+    assert [a.id for a in articles][0] == "a1" and len(articles) == 2
+    assert articles[0].outlet == "Rudaw" and articles[0].date == dt.date(2021, 11, 2)
+    from_html = articles[1]
+    assert from_html.id.startswith("art-") and from_html.outlet == "Example" and from_html.date == dt.date(2021, 12, 10)
+    problems = {(q.line, q.field) for q in result.quarantined}
+    assert problems == {(2, "<record>"), (3, "<record>"), (4, "date"), (5, "id"), (7, "<json>")}
+
+
+def test_unknown_article_file_types_and_missing_files_are_user_errors(tmp_path):
+    bad = tmp_path / "a.pdf"
+    bad.write_text("x")
+    with pytest.raises(InputFileError, match="unsupported article type"):
+        read_article_file(bad)
+    with pytest.raises(InputFileError, match="no such file"):
+        list(read_articles([tmp_path / "missing.txt"], ReadResult([])))

@@ -1,0 +1,89 @@
+"""Language detection on short statements, and what a run does with a language the models cannot score."""
+
+import json
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.language import DetectedLanguage, decide_language, default_detector, normalise_code, unsupported_reason
+
+LABELLED = Path(__file__).parent / "data" / "language_short.jsonl"
+
+
+@pytest.fixture(scope="module")
+def labelled() -> list[dict]:
+    return [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+
+
+def test_short_statements_in_seven_languages_are_detected(labelled):
+    detector = default_detector()
+    guesses = [(row["lang"], detector.detect(row["text"]).lang) for row in labelled]
+    right = Counter(gold for gold, guess in guesses if gold == guess)
+    assert set(Counter(gold for gold, _ in guesses)) == {"en", "ar", "ckb", "kmr", "ru", "pl", "lt"}
+    assert sum(right.values()) / len(guesses) >= 0.95, guesses
+    assert all(right[lang] >= 14 for lang in ("ar", "ckb", "kmr", "ru", "pl", "lt")), right  # of 16 each
+    # The error that matters: a foreign statement passing as English would be scored by an English model.
+    assert [guess for gold, guess in guesses if gold != "en" and guess == "en"] == []
+
+
+def test_codes_are_normalised_and_noise_is_ignored():
+    assert normalise_code("EN-us") == "en" and normalise_code("ku") == "kmr" and normalise_code("ckb") == "ckb"
+    detector = default_detector()
+    assert detector.detect("@EU_Commission https://t.co/xyz #12345").lang == "und"
+    assert detector.detect("@EU_Commission Людей выталкивают обратно в лес #Беларусь").lang == "ru"
+
+
+def test_the_detector_decides_unless_it_is_unsure_and_the_input_named_a_language():
+    unsure, sure = DetectedLanguage("it", 0.19), DetectedLanguage("ar", 0.99)
+    assert decide_language("en", unsure) == "en"
+    assert decide_language(None, unsure) == "it"
+    assert decide_language("en", sure) == "ar"
+    assert unsupported_reason("en", sure, ["en"]) is None
+    assert "'ar' is not supported" in unsupported_reason("ar", sure, ["en"])
+
+
+def test_run_stores_unsupported_languages_unscored_with_the_reason_and_counts_them(tmp_path, tiny_config, labelled):
+    from pipeline.cli import app
+
+    foreign = [row for row in labelled if row["lang"] != "en"][::4]  # 24 statements, 4 of each language
+    records = [
+        {"id": "en-1", "text": "Lukashenko is using migrants as a weapon against Europe.", "source_type": "tweet"},
+        {"id": "en-2", "text": "No comment.", "source_type": "tweet", "lang": "en"},  # too short to detect: the declared language stands
+        {"id": "ar-declared-en", "text": "يجب وقف الرحلات إلى مينسك فوراً.", "source_type": "tweet", "lang": "en"},
+        *({"id": row["id"], "text": row["text"], "source_type": "tweet"} for row in foreign),
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    db = tmp_path / "s.db"
+    result = CliRunner().invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "unscored, language not supported: " in result.output and "ar 5" in result.output
+    connection = sqlite3.connect(db)
+    rows = {r[0]: r[1:] for r in connection.execute("SELECT id, lang, lang_detected, unscored_reason FROM statements")}
+    assert len(rows) == len(records)
+    scored = {r[0] for r in connection.execute("SELECT DISTINCT statement_id FROM stances")}
+    assert scored == {"en-1", "en-2"}
+    assert rows["en-1"][:2] == ("en", "en") and rows["en-1"][2] is None
+    assert rows["en-2"][0] == "en" and rows["en-2"][2] is None
+    # The input said English; the text is Arabic: the declared language is kept, the detected one decides.
+    assert rows["ar-declared-en"][:2] == ("en", "ar") and "'ar' is not supported" in rows["ar-declared-en"][2]
+    for row in foreign:
+        lang, detected, reason = rows[row["id"]]
+        assert lang == detected and reason and "left unscored" in reason
+    assert {rows[row["id"]][1] for row in foreign} >= {"ar", "ckb", "kmr", "ru", "pl", "lt"}
+
+
+def test_supported_languages_are_configurable(tmp_path, tiny_config):
+    from pipeline.batch import run_batch
+    from pipeline.config import load_config
+
+    config = load_config(tiny_config)
+    config.store.db = tmp_path / "s.db"
+    config.language.supported = ["en", "ru"]
+    path = tmp_path / "ru.jsonl"
+    path.write_text(json.dumps({"id": "ru-1", "text": "Лукашенко использует мигрантов как оружие.", "source_type": "tweet"}, ensure_ascii=False) + "\n")
+    summary = run_batch([path], config)
+    assert summary.stored == 1 and not summary.unscored_languages

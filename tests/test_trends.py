@@ -1,0 +1,226 @@
+"""Trends: counts, net index and Jeffreys intervals, the minimum count, shifts, exports and the command, on real SQLite."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from scipy.stats import beta
+from typer.testing import CliRunner
+
+from corpus.schema import ActorRef, PredictedStance, PredictionRecord, Provenance, Statement
+from pipeline.actors import ActorRegistry
+from pipeline.cli import app
+from pipeline.config import DEFAULT_ACTORS_FILE
+from pipeline.store import Store
+from pipeline.trends import compute_trends, load_statements
+from tests.conftest import TINY, write_jsonl
+
+SMUGGLERS = "Smuggling networks are to blame"
+FLIGHTS = "Suspending flights to Minsk"
+KRG = "Kurdistan Regional Government"
+IRAQ = "Iraq federal government"
+runner = CliRunner()
+
+
+def stored_statement(sid: str, date: str | None, speaker: str, labels: dict[str, str], confidence: float = 0.9,
+                     text: str | None = None, source_type: str = "official", model: str = "m", weights: str = "a" * 64):
+    """One statement and its prediction record, as `stancewatch run` would hand them to the store."""
+    statement = Statement(id=sid, text=text or f"Statement {sid} by {speaker}.", source_type=source_type, speaker=speaker, date=date)
+    rest = (1 - confidence) / 2
+    stances = [
+        PredictedStance(target=target, label=label, probs={k: confidence if k == label else rest for k in ("favor", "against", "none")})
+        for target, label in labels.items()
+    ]
+    provenance = Provenance(model_id=f"{model}@{weights[:12]}", model_name=model, model_version="1", weights_sha256=weights,
+                            content_hash=statement.content_hash, spacy_model="-", stancewatch_version="0.1.0")
+    return statement, PredictionRecord(id=sid, stances=stances, provenance=provenance)
+
+
+def write_store(path: Path, pairs, registry: ActorRegistry | None = None) -> Path:
+    """A real store with the actors resolved from the speaker field, as the pipeline resolves them."""
+    registry = registry or ActorRegistry.from_files([DEFAULT_ACTORS_FILE])
+    resolved = []
+    for statement, record in pairs:
+        actor = registry.resolve(statement.speaker)
+        resolved.append((statement, record.model_copy(update={"speaker_actor": ActorRef(**actor.as_dict()) if actor else None})))
+    with Store(path) as store:
+        store.sync_actors(registry)
+        run = store.start_run(["test"], "m")
+        store.write_batch(resolved, run)
+        store.finish_run(run, len(pairs), 0)
+    return path
+
+
+def shift_corpus() -> list:
+    """KRG speakers blame smugglers in Sep and Oct, say too little in Nov, reject the explanation in Dec.
+
+    The Iraqi government backs suspending flights every month at the same rate: a flat, noisy series.
+    """
+    pairs = []
+    krg = ["Masrour Barzani", "Nechirvan Barzani"]
+    for month, label, days in (("09", "favor", (2, 9, 16, 23)), ("10", "favor", (1, 8, 15, 22, 29)), ("11", "favor", (5,)), ("12", "against", (3, 10, 17, 24))):
+        for day in days:
+            pairs.append(stored_statement(f"krg-{month}-{day:02d}", f"2021-{month}-{day:02d}", krg[day % 2], {SMUGGLERS: label, FLIGHTS: "none"}))
+        for index, day in enumerate((4, 12, 20, 27)):
+            flights = "against" if index == 3 else "favor"  # 3 favor, 1 against each month
+            pairs.append(stored_statement(f"iraq-{month}-{day:02d}", f"2021-{month}-{day:02d}", "Fuad Hussein", {SMUGGLERS: "none", FLIGHTS: flights}))
+    return pairs
+
+
+@pytest.fixture
+def shift_db(tmp_path) -> Path:
+    return write_store(tmp_path / "shift.db", shift_corpus())
+
+
+def test_the_krg_shift_is_flagged_with_its_evidence_and_a_flat_series_is_not(shift_db):
+    trends = compute_trends(load_statements(shift_db), period="month", group_by="affiliation", min_count=3)
+    spans = [(s.group, s.target, s.before_first_period, s.before_period, s.after_period, s.after_last_period) for s in trends.shifts]
+    assert spans == [(KRG, SMUGGLERS, "2021-09", "2021-11", "2021-12", "2021-12")]
+    shift = trends.shifts[0]
+    assert shift.direction == "toward against" and shift.before_index == 1.0 and shift.after_index == -1.0
+    assert shift.before_statements[:2] == ("krg-11-05", "krg-10-29") and len(shift.before_statements) == 10  # nearest the change first
+    assert shift.after_statements == tuple(f"krg-12-{d:02d}" for d in (3, 10, 17, 24))
+    flights = trends.aggregates[(trends.aggregates["group"] == IRAQ) & (trends.aggregates["target"] == FLIGHTS)]
+    assert len(flights) == 4 and flights["reported"].all() and not flights["shift"].any()
+    assert flights["net_index"].tolist() == [0.5] * 4
+
+
+def _monthly(speaker: str, counts: list[tuple[int, int]], prefix: str) -> list:
+    pairs = []
+    for month, (favor, against) in enumerate(counts, start=1):
+        labels = ["favor"] * favor + ["against"] * against
+        pairs += [stored_statement(f"{prefix}-{month}-{i}", f"2021-{month:02d}-{i + 1:02d}", speaker, {SMUGGLERS: label}) for i, label in enumerate(labels)]
+    return pairs
+
+
+def test_a_turn_through_mixed_months_is_found_and_a_noisy_flat_series_is_not(tmp_path):
+    """Month against month, no pair of neighbours separates here; the pooled months before and after the turn do."""
+    turning = _monthly("Masrour Barzani", [(4, 0), (4, 0), (5, 0), (2, 1), (1, 2), (0, 1)], "turn")
+    noisy = _monthly("Fuad Hussein", [(3, 1), (2, 2), (3, 1), (2, 2), (3, 1), (2, 2)], "flat")
+    trends = compute_trends(load_statements(write_store(tmp_path / "t.db", turning + noisy)), period="month", min_count=3)
+    reported = trends.aggregates[trends.aggregates["reported"] & (trends.aggregates["group"] == KRG)].sort_values("period_start")
+    neighbours = zip(reported.iloc[:-1].itertuples(), reported.iloc[1:].itertuples())
+    assert not any(a.index_low > b.index_high or b.index_low > a.index_high for a, b in neighbours)
+    assert [(s.group, s.before_period, s.after_period, s.direction) for s in trends.shifts] == [(KRG, "2021-03", "2021-04", "toward against")]
+
+
+def test_net_index_ignores_none_and_its_interval_is_jeffreys(shift_db):
+    aggregates = compute_trends(load_statements(shift_db), period="month", min_count=3).aggregates.set_index(["group", "target", "period"])
+    september = aggregates.loc[(KRG, SMUGGLERS, "2021-09")]
+    assert (september["favor"], september["against"], september["none"]) == (4, 0, 0)
+    assert september["index_low"] == pytest.approx(2 * beta.ppf(0.025, 4.5, 0.5) - 1)
+    assert september["index_high"] == 1.0  # no statement against: the upper end is the observed value
+    flights = aggregates.loc[(IRAQ, FLIGHTS, "2021-09")]
+    low, high = (2 * beta.ppf(q, 3.5, 1.5) - 1 for q in (0.025, 0.975))
+    assert flights["net_index"] == 0.5 and flights["index_low"] == pytest.approx(low) and flights["index_high"] == pytest.approx(high)
+    # The Iraqi government's `none` on smugglers counts as statements, never as a position.
+    iraq_smugglers = aggregates.loc[(IRAQ, SMUGGLERS, "2021-09")]
+    assert iraq_smugglers["none"] == 4 and not iraq_smugglers["reported"] and math.isnan(iraq_smugglers["net_index"])
+
+
+def test_one_statement_never_draws_a_point(shift_db):
+    aggregates = compute_trends(load_statements(shift_db), period="month", min_count=3).aggregates.set_index(["group", "target", "period"])
+    november = aggregates.loc[(KRG, SMUGGLERS, "2021-11")]
+    assert november["favor"] == 1 and not november["reported"] and math.isnan(november["index_low"])
+    # With a minimum of one it is a point, with an interval that spans most of the scale.
+    loose = compute_trends(load_statements(shift_db), period="month", min_count=1).aggregates.set_index(["group", "target", "period"])
+    november = loose.loc[(KRG, SMUGGLERS, "2021-11")]
+    assert november["reported"] and november["net_index"] == 1.0 and november["index_low"] < -0.5
+
+
+def test_confidence_weighting_discounts_unsure_votes(tmp_path):
+    pairs = [stored_statement(f"s{i}", "2021-09-0{}".format(i + 1), "Fuad Hussein", {FLIGHTS: "favor"}, confidence=0.9) for i in range(3)]
+    pairs.append(stored_statement("s9", "2021-09-09", "Fuad Hussein", {FLIGHTS: "against"}, confidence=0.4))
+    statements = load_statements(write_store(tmp_path / "w.db", pairs))
+    plain = compute_trends(statements, min_count=3).aggregates.iloc[0]
+    weighted = compute_trends(statements, min_count=3, weighting="confidence").aggregates.iloc[0]
+    assert plain["net_index"] == 0.5
+    assert weighted["net_index"] == pytest.approx((2.7 - 0.4) / 3.1)
+    assert (weighted["favor"], weighted["against"]) == (3, 1)  # counts stay whole statements
+
+
+def test_periods_and_grouping(shift_db):
+    statements = load_statements(shift_db)
+    weekly = compute_trends(statements, period="week", min_count=1)
+    assert "2021-W48" in set(weekly.aggregates["period"])  # 2021-12-03 falls in ISO week 48 (Mon 2021-11-29)
+    assert weekly.aggregates.loc[weekly.aggregates["period"] == "2021-W48", "period_start"].iloc[0].isoformat() == "2021-11-29"
+    daily = compute_trends(statements, period="day", min_count=1)
+    assert "2021-12-03" in set(daily.aggregates["period"])
+    by_actor = compute_trends(statements, period="month", group_by="actor", min_count=1)
+    assert {"Masrour Barzani", "Nechirvan Barzani", "Fuad Hussein"} <= set(by_actor.aggregates["group"])
+    with pytest.raises(ValueError, match="period must be one of"):
+        compute_trends(statements, period="year")
+
+
+def test_undated_and_unresolved_statements_are_counted_not_plotted(tmp_path):
+    pairs = [stored_statement("dated", "2021-09-01", "Fuad Hussein", {FLIGHTS: "favor"}),
+             stored_statement("undated", None, "Fuad Hussein", {FLIGHTS: "favor"}),
+             stored_statement("stranger", "2021-09-02", "A passer-by", {FLIGHTS: "favor"})]
+    statements = load_statements(write_store(tmp_path / "u.db", pairs))
+    assert len(statements) == 3  # the statement-level export keeps everything
+    trends = compute_trends(statements, min_count=1)
+    assert trends.aggregates["statements"].sum() == 1
+    assert trends.skipped == {"statements without a date": 1, "statements whose speaker is not a registry actor": 1}
+
+
+def test_the_newest_model_is_read_when_the_store_holds_two(tmp_path):
+    db = write_store(tmp_path / "two.db", [stored_statement("s1", "2021-09-01", "Fuad Hussein", {FLIGHTS: "favor"}, model="old", weights="0" * 64)])
+    with Store(db) as store:
+        run = store.start_run(["again"], "new")
+        statement, record = stored_statement("s1", "2021-09-01", "Fuad Hussein", {FLIGHTS: "against"}, model="new", weights="f" * 64)
+        store.write_batch([(statement, record)], run)
+    statements = load_statements(db)
+    assert statements["model_id"].tolist() == ["new@ffffffffffff"] and statements["label"].tolist() == ["against"]
+
+
+def test_trends_command_prints_tables_and_exports_csv_and_parquet(shift_db, tmp_path):
+    shown = runner.invoke(app, ["trends", "--db", str(shift_db), "--period", "month"], env={"COLUMNS": "240"})
+    assert shown.exit_code == 0, shown.output
+    assert "★" in shown.output and "krg-12-03" in shown.output and "2021-09–2021-11 → 2021-12–2021-12" in shown.output
+    files = {name: tmp_path / name for name in ("agg.csv", "agg.parquet", "st.csv", "st.parquet")}
+    written = runner.invoke(app, ["trends", "--db", str(shift_db), "--csv", str(files["agg.csv"]), "--parquet", str(files["agg.parquet"]),
+                                  "--statements-csv", str(files["st.csv"]), "--statements-parquet", str(files["st.parquet"])])
+    assert written.exit_code == 0, written.output
+    aggregates, aggregates_csv = pd.read_parquet(files["agg.parquet"]), pd.read_csv(files["agg.csv"])
+    assert len(aggregates) == len(aggregates_csv) and aggregates["shift"].sum() == 1
+    assert aggregates.loc[aggregates["shift"], ["group", "target", "period"]].values.tolist() == [[KRG, SMUGGLERS, "2021-12"]]
+    assert str(aggregates["period_start"].iloc[0]) == str(aggregates_csv["period_start"].iloc[0])
+    statements = pd.read_parquet(files["st.parquet"])
+    stored = sqlite3.connect(shift_db).execute("SELECT COUNT(*) FROM stances").fetchone()[0]
+    assert len(statements) == len(pd.read_csv(files["st.csv"])) == stored
+    assert {"statement_id", "speaker_actor", "date", "target", "label", "probability", "model_id", "text"} <= set(statements.columns)
+
+
+def test_trends_command_rejects_bad_flags_and_missing_stores(shift_db, tmp_path):
+    bad = runner.invoke(app, ["trends", "--db", str(shift_db), "--period", "year"])
+    assert bad.exit_code == 1 and "--period" in bad.output
+    missing = runner.invoke(app, ["trends", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1 and "stancewatch run" in missing.output
+    empty = tmp_path / "empty.db"
+    Store(empty).close()
+    assert "no stance predictions" in runner.invoke(app, ["trends", "--db", str(empty)]).output
+
+
+def test_a_shift_the_real_model_predicts(tmp_path, tiny_config):
+    """End to end through `stancewatch run`: the tiny MiniLM model labels a speaker who turns around."""
+    against, favor = [row for row in TINY if row[2] == "against"], [row for row in TINY if row[2] == "favor"]
+    flights = [row for row in TINY if row[3] == "favor"]
+    records = []
+    for month, rows in (("10", against), ("12", favor)):
+        for copy in range(2):
+            for index, (sid, text, *_labels) in enumerate(rows):
+                day = f"{1 + 10 * copy + index:02d}"
+                records.append({"id": f"mb-{month}-{day}", "text": text, "source_type": "official", "speaker": "Masrour Barzani",
+                                "date": f"2021-{month}-{day}", "targets": ["Belarus instrumentalizes migrants"]})
+        for index, (sid, text, *_labels) in enumerate(flights):
+            records.append({"id": f"fh-{month}-{index}", "text": text, "source_type": "tweet", "speaker": "Fuad Hussein",
+                            "date": f"2021-{month}-0{index + 1}", "targets": [FLIGHTS]})
+    db = tmp_path / "model.db"
+    ran = runner.invoke(app, ["run", str(write_jsonl(tmp_path / "in.jsonl", records)), "--config", str(tiny_config), "--db", str(db)])
+    assert ran.exit_code == 0, ran.output
+    trends = compute_trends(load_statements(db), period="month", group_by="actor", min_count=3)
+    assert [(s.group, s.target, s.direction) for s in trends.shifts] == [("Masrour Barzani", "Belarus instrumentalizes migrants", "toward favor")]
