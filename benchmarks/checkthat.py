@@ -53,8 +53,9 @@ def main() -> None:
     if not args.no_test:
         texts, gold = columns(checkthat2024_rows("test"))
         started = time.perf_counter()
-        scores = model.score(texts, gold, f"test ({DATASET} official test, touched once)", seed=args.seed)
+        model.predict_proba(texts)
         rate = len(texts) / (time.perf_counter() - started)
+        scores = model.score(texts, gold, f"test ({DATASET} official test, touched once)", seed=args.seed)
         f1 = scores["f1"]
         low, high = f1["interval_95"]
         print(f"{DATASET} test F1 (check-worthy) {f1['score']:.4f} [{low:.4f}, {high:.4f}], P {scores['precision']['score']}, "

@@ -19,26 +19,25 @@ from evaluation.stance import f_avg
 from models.training import carve_dev
 
 OUTPUT_DIR = Path(".stancewatch/semeval2016")
-MODELS = ("minilm", "tfidf", "embedding", "ensemble", "stacked")
+MODELS = ("minilm", "tfidf", "embedding", "ensemble", "stacked", "stacked-ensemble")
 
 
-def build_model(name: str, epochs: int, seed: int):
+ENSEMBLES = {"ensemble": ("minilm", "tfidf", "embedding"), "stacked-ensemble": ("minilm", "stacked")}
+
+
+def build_members(name: str, epochs: int, seed: int) -> list:
+    """The model named on the command line, as its list of members (one, unless it is an ensemble)."""
     from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
-    from models.ensemble import WeightedEnsembleStanceClassifier
+    from models.stacking import default_stack
     from models.stance import StanceClassifier
 
     factories = {
         "minilm": lambda: StanceClassifier(epochs=epochs, seed=seed),
         "tfidf": lambda: TfidfStanceClassifier(seed=seed),
         "embedding": lambda: EmbeddingStanceClassifier(seed=seed),
+        "stacked": lambda: default_stack(seed),
     }
-    if name == "stacked":
-        from models.stacking import default_stack
-
-        return default_stack(seed)
-    if name == "ensemble":
-        return WeightedEnsembleStanceClassifier([factories[m]() for m in ("minilm", "tfidf", "embedding")])
-    return factories[name]()
+    return [factories[member]() for member in ENSEMBLES.get(name, (name,))]
 
 
 def write_schema_files(rows: list[dict[str, str]], predicted: list[str], probabilities) -> tuple[Path, Path]:
@@ -61,6 +60,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save", help="folder to save the trained model in")
     parser.add_argument("--members-from", help="a saved ensemble whose trained members are reused; only its weights are refitted on dev")
+    parser.add_argument("--reuse", action="append", default=[], metavar="MODEL_DIR",
+                        help="a saved model trained on the same carve (same --seed) that stands in for the ensemble member of its kind; repeatable")
+    parser.add_argument("--refit-all", action="store_true",
+                        help="after the ensemble weights are chosen on dev, refit its stacked member on train + dev (it needs dev for nothing else)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not add a BENCHMARKS.md row")
     args = parser.parse_args()
 
@@ -76,8 +79,20 @@ def main() -> None:
 
         model = WeightedEnsembleStanceClassifier.load(args.members_from).fit_weights(columns(dev))
     else:
-        model = build_model(args.model, args.epochs, args.seed)
-        model.fit(*columns(train), dev=columns(dev), data_sources=["SemEval-2016 Task 6 train (trial + training), 85%", "dev: 15% of it"])
+        from models.ensemble import WeightedEnsembleStanceClassifier
+        from models.registry import load_stance_model
+
+        reused = {m.kind: m for m in (load_stance_model(Path(d)) for d in args.reuse)}
+        members = [reused.get(member.kind, member) for member in build_members(args.model, args.epochs, args.seed)]
+        for member in members:
+            if member not in reused.values():
+                member.fit(*columns(train), dev=columns(dev), data_sources=["SemEval-2016 Task 6 train (trial + training), 85%", "dev: 15% of it"])
+        model = WeightedEnsembleStanceClassifier(members).fit_weights(columns(dev)) if args.model in ENSEMBLES else members[0]
+        if args.refit_all:
+            # Selection is over (weights, temperature, the MiniLM epoch); the stack then learns from every training pair.
+            for member in members:
+                if member.kind == "stacked":
+                    member.fit(*columns(train + dev), data_sources=["SemEval-2016 Task 6 train (trial + training), 100%, after selection on a 15% dev carve"])
     train_minutes = (time.perf_counter() - started) / 60
     if args.save:
         model.save(args.save)
@@ -98,11 +113,12 @@ def main() -> None:
     print(f"  report: stancewatch evaluate {gold_path} {prediction_path} --html {OUTPUT_DIR / 'report.html'}")
     if not args.no_write:
         append_row([
-            today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}' if args.model in ('minilm', 'ensemble') else ''})",
+            today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}' if args.model in ('minilm', *ENSEMBLES) else ''})",
             "SemEval-2016 Task 6 A test (1,249)", "F_avg", f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]",
             f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
             f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --seed {args.seed}"
-            + (f" --members-from {args.members_from}`" if args.members_from else "`"),
+            + (f" --members-from {args.members_from}" if args.members_from else "")
+            + "".join(f" --reuse {d}" for d in args.reuse) + (" --refit-all" if args.refit_all else "") + "`",
         ])
 
 

