@@ -66,7 +66,7 @@ def main() -> None:
 
     press = [s for s in read_gold(split_path(args.domain, args.split)) if s.source_type == "press"]
     started = time.perf_counter()
-    predicted = [predicted_tuples(finder.extractor.extract(s.text, s.date)) for s in press]
+    predicted = [predicted_tuples(finder.extractor.extract(s.text, s.date, s.outlet)) for s in press]
     rate = len(press) / (time.perf_counter() - started)
     gold = [[(q.start, q.end, q.speaker) for q in s.gold.quotes] for s in press]
     command = f"`python -m benchmarks.quotes --domain {args.domain} --split {args.split} --seed {args.seed}`"

@@ -115,6 +115,7 @@ def measure_pipeline(args: argparse.Namespace) -> dict:
         "cpu_ms_per_statement": 1000 * (cpu_finished - cpu_first) / max(steady, 1),
         "startup_seconds": max(0.0, first_at - started - (first_chunk / steady_per_second if first_at > started else 0.0)),
         "peak_rss_mb": _peak_rss_mb(), "model": summary.model_id, "engine": args.engine,
+        "db_bytes_per_statement": sum(f.stat().st_size for f in args.db.parent.glob(args.db.name + "*")) / max(summary.stored, 1),
     }
 
 

@@ -151,7 +151,7 @@ class ActorRegistry:
 
     def _office_named(self, key: str) -> Office | None:
         """The office the whole mention names, modifiers aside ('Iraq's new Foreign Minister')."""
-        words = [w for w in key.split() if w not in _OFFICE_MODIFIERS]
+        words = [w for w in key.split() if w not in OFFICE_MODIFIERS]
         for first in range(len(words)):
             title = self._office_index.get(" ".join(words[first:]))
             if title is not None:
@@ -181,7 +181,7 @@ class ActorRegistry:
 
 
 # Words that leave an office mention naming the same holder ('the new Iraqi Foreign Minister'); 'former' would not.
-_OFFICE_MODIFIERS = frozenset({"new", "current", "incoming", "acting", "interim", "then"})
+OFFICE_MODIFIERS = frozenset({"new", "current", "incoming", "acting", "interim", "then"})
 
 
 def _date(value: object, where: str, key: str) -> dt.date | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -26,9 +26,9 @@ from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 
 from corpus.schema import ArticleOrigin, Statement
-from pipeline.actors import ActorRegistry
+from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
-from pipeline.speakers import ActorMention, SpeakerResolver, mention_tokens
+from pipeline.speakers import ActorMention, SpeakerResolver, mention_tokens, title_words
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
 
@@ -151,17 +151,18 @@ class QuoteExtractor:
               {"LEFT_ID": "content", "REL_OP": ">", "RIGHT_ID": "verb", "RIGHT_ATTRS": {"DEP": "acl", "TAG": {"IN": ["VBD", "VBN", "VBZ", "VBP"]}}}]],
         )
 
-    def extract(self, text: str, article_date: dt.date | None = None) -> list[ExtractedQuote]:
+    def extract(self, text: str, article_date: dt.date | None = None, outlet: str | None = None) -> list[ExtractedQuote]:
         doc = self.nlp(text)
-        return self.extract_doc(doc, article_date)
+        return self.extract_doc(doc, article_date, outlet)
 
-    def extract_doc(self, doc: Doc, article_date: dt.date | None = None) -> list[ExtractedQuote]:
+    def extract_doc(self, doc: Doc, article_date: dt.date | None = None, outlet: str | None = None) -> list[ExtractedQuote]:
+        """`outlet` ('Notes from Poland') is the last clue to the country an unqualified 'The Border Guard' belongs to."""
         marks = quote_mark_spans(doc.text)
         drafts = self._cue_drafts(doc, marks)
         drafts += self._unattributed_quotes(doc, marks, drafts)
         drafts += self._press_release_drafts(doc)
         drafts = _without_overlaps(drafts)
-        return self._resolve(doc, drafts, article_date)
+        return self._resolve(doc, drafts, article_date, outlet)
 
     # --- finding content -------------------------------------------------------------------------------------
 
@@ -305,32 +306,76 @@ class QuoteExtractor:
 
     # --- speakers and dates --------------------------------------------------------------------------------
 
-    def _resolve(self, doc: Doc, drafts: list[_Draft], article_date: dt.date | None) -> list[ExtractedQuote]:
-        history = [ActorMention(e.start, self.registry.actors[e.kb_id_], False) for e in doc.ents if e.kb_id_ in self.registry.actors]
-        results: list[ExtractedQuote] = []
+    def _resolve(self, doc: Doc, drafts: list[_Draft], article_date: dt.date | None, outlet: str | None = None) -> list[ExtractedQuote]:
+        history = [
+            ActorMention(e.start, actor, False, title_words(e, actor) if actor.kind == "person" else frozenset())
+            for e in doc.ents if (actor := self.registry.actors.get(e.kb_id_)) is not None
+        ]
+        context = self.resolver.context(doc, outlet)
+        resolved: list[_Resolved] = []
         for draft in sorted(drafts, key=lambda d: (d.anchor, d.start)):
             date, period, date_text = resolve_date(draft.date_tokens, article_date)
             on = date or article_date
+            mention = None
             if draft.speaker_text is not None:
                 mention_text = draft.speaker_text
                 actor = self.registry.resolve(mention_text, on)
             elif draft.subject is not None:
                 mention = mention_tokens(draft.subject)
                 mention_text = mention.text
-                actor = self.resolver.resolve(mention, history, on)
+                actor = self.resolver.resolve(mention, history, on, context)
             else:
                 mention_text, actor = None, None
             if actor is not None:
                 history.append(ActorMention(draft.anchor, actor, True))
-            results.append(ExtractedQuote(
+            resolved.append(_Resolved(draft, mention, actor, ExtractedQuote(
                 start=draft.start, end=draft.end, kind=draft.kind, cue=_cue_text(draft), speaker_mention=mention_text,
                 speaker=actor.name if actor else None, date=date, period=period, date_mention=date_text,
-            ))
-        return sorted(results, key=lambda q: q.start)
+            )))
+        self._name_descriptions(doc, resolved, history)
+        return sorted((r.quote for r in resolved), key=lambda q: q.start)
+
+    def _name_descriptions(self, doc: Doc, resolved: list[_Resolved], history: list[ActorMention]) -> None:
+        """'..., an Iraqi consular official in Minsk said. Qasim Hadi Jaber called ...': an unresolved description takes
+        the actor the next sentence of its paragraph names as its first speaker, when `SpeakerResolver.named_next`
+        finds them compatible; every statement of that description (its continuations too) gets the name."""
+        for item in resolved:
+            if item.actor is not None or item.mention is None or item.draft.kind == "continuation":
+                continue
+            sentence = doc[item.draft.anchor].sent
+            if sentence.end >= len(doc):
+                continue
+            following = doc[sentence.end].sent
+            if "\n\n" in doc.text[sentence.end_char : following.start_char]:
+                continue
+            # The next statement, by its cue or by its content ('"...," the Polish Institute ... said' starts in it).
+            later = [r for r in resolved if r.draft.anchor >= sentence.end and r.draft.start >= sentence.end_char]
+            if not later:
+                continue
+            first = min(later, key=lambda r: min(r.draft.start, doc[r.draft.anchor].idx))
+            in_following = following.start <= first.draft.anchor < following.end or following.start_char <= first.draft.start < following.end_char
+            if first.mention is None or first.actor is None or not in_following or not self.resolver.names(first.mention, first.actor):
+                continue
+            if not self.resolver.named_next(item.mention, first.actor, first.mention, history):
+                continue
+            for other in resolved:
+                if other.actor is None and other.draft.subject is not None and other.draft.subject.i == item.draft.subject.i:
+                    other.actor = first.actor
+                    other.quote = replace(other.quote, speaker=first.actor.name)
 
 
 # Heads of 'according to X' that are documents, not speakers ('according to official figures').
 NON_SPEAKER_NOUNS = frozenset("figures data statistics estimates estimate report reports study survey records numbers law rules plan reports media".split())
+
+
+@dataclass
+class _Resolved:
+    """A draft with its speaker mention and actor, before descriptions named in the next sentence are filled in."""
+
+    draft: _Draft
+    mention: Span | None
+    actor: Actor | None
+    quote: ExtractedQuote
 
 
 def _cue_text(draft: _Draft) -> str | None:
@@ -588,4 +633,4 @@ class ArticleStatementFinder:
         self.extractor = QuoteExtractor(load_article_nlp(spacy_models, registry_files), self.registry)
 
     def statements(self, article: Article) -> list[Statement]:
-        return article_statements(article, self.extractor.extract(article.text, article.date))
+        return article_statements(article, self.extractor.extract(article.text, article.date, article.outlet))

@@ -4,17 +4,23 @@ mention kept: a wrong speaker does an analyst more harm than a visible unknown o
 
 Order: the mention as a name, alias or dated office; a named actor inside it ('an analyst at the Polish
 Institute of International Affairs'); a pronoun or a bare role ('the carrier', 'a ministry spokesperson')
-refers back to the nearest compatible earlier speaker or actor mention.
+refers back to the nearest compatible earlier speaker or actor mention; a role the text gave a person ('the
+columnist' after 'Columnist Jonas Albrecht') or the registry gives them ('the minister' after 'Fuad Hussein')
+names that person; a description of an institution or an office that several countries have ('The Civil
+Aviation Authority', 'the interior minister') names the one of the country the article is about, nearest
+first (`ArticleContext`); a description nobody can identify ('an Iraqi consular official') takes the name the
+next sentence gives a new speaker of the same kind and country (`named_next`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
-from pipeline.actors import Actor, ActorRegistry
+from pipeline.actors import OFFICE_MODIFIERS, Actor, ActorRegistry
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 GROUP_PRONOUNS = frozenset({"it", "they", "we"})
@@ -33,6 +39,15 @@ ORGANISATION_NOUNS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("tank", "institute", "organisation", "organization", "group", "centre", "center", "network"),
                     frozenset({"organisation", "ngo", "institution"})),
 }
+# Nouns that name a person by the post they hold: 'the minister' is a person, never their ministry.
+PERSON_ROLE_NOUNS = frozenset(
+    "minister premier president chancellor commissioner mayor ombudsman consul ambassador envoy mep lawmaker legislator "
+    "senator deputy leader chief head director secretary columnist journalist reporter correspondent editor founder".split()
+)
+# Posts whose holders the press names: a named minister in the next sentence is not the anonymous official before it.
+NAMED_POSTS = frozenset("minister premier president chancellor commissioner".split())
+DEFINITE_DETERMINERS = frozenset({"the", "this", "that"})
+POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,25 @@ class ActorMention:
     position: int
     actor: Actor
     spoke: bool
+    titles: frozenset[str] = frozenset()  # the words the text put beside the name here ('columnist', 'home affairs chief')
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """Where the article points to a country or camp (an actor's affiliation): linked actors ('Iraqi Airways',
+    'Minsk'), camp words ('Polish', 'Lithuanian') and the outlet ('Notes from Poland'), which tells the camp of an
+    institution or office the text leaves unqualified ('The Border Guard', 'the interior minister')."""
+
+    clues: tuple[tuple[int, str], ...] = ()  # (token position, affiliation)
+    outlet_camp: str | None = None
+
+    def camps_near(self, position: int) -> list[str]:
+        """Camps by distance from `position` (an earlier clue wins a tie), the outlet's last."""
+        ordered = sorted(self.clues, key=lambda clue: (abs(clue[0] - position), clue[0] > position))
+        camps = list(dict.fromkeys(camp for _, camp in ordered))
+        if self.outlet_camp is not None and self.outlet_camp not in camps:
+            camps.append(self.outlet_camp)
+        return camps
 
 
 def mention_tokens(subject: Token) -> Span:
@@ -64,8 +98,43 @@ class SpeakerResolver:
 
     def __init__(self, registry: ActorRegistry) -> None:
         self.registry = registry
+        self._word_camps = _word_camps(registry)
+        self._roles = _person_roles(registry)
+        self._office_words = [(frozenset(_words(name)), office) for office in registry.offices.values() for name in (office.title, *office.aliases)]
+        # Camps that are countries or their governments: 'an Iraqi official' can only be one of Iraq's.
+        self.country_camps = frozenset(
+            [a.affiliation for a in registry.actors.values() if a.kind in ("country", "government")]
+            + [registry.actors[t.actor].affiliation for o in registry.offices.values() for t in o.terms]
+        )
 
-    def resolve(self, mention: Span, history: list[ActorMention], on: dt.date | None) -> Actor | None:
+    def camp_of_word(self, word: str) -> str | None:
+        """The camp a place or people word points to: a country's name or alias ('Poland', 'Minsk'), else the
+        affiliation most registry names holding the word share ('Polish', 'Lithuanian'), when one clearly dominates."""
+        actor = self.registry.resolve_exact(word)
+        if actor is not None and actor.kind in ("country", "government"):
+            return actor.affiliation
+        return self._word_camps.get(word.lower().strip(".,'’"))
+
+    def context(self, doc: Doc, outlet: str | None = None) -> ArticleContext:
+        """Camp clues of one article: every linked actor, every unlinked place or people word, and the outlet."""
+        clues: list[tuple[int, str]] = []
+        for entity in doc.ents:
+            actor = self.registry.actors.get(entity.kb_id_)
+            if actor is not None:
+                clues.append((entity.start, actor.affiliation))
+            elif entity.label_ in ("NORP", "GPE"):
+                clues += [(t.i, camp) for t in entity if (camp := self.camp_of_word(t.text)) is not None]
+        outlet_camp = None
+        if outlet:
+            actor = self.registry.resolve(outlet)
+            if actor is not None and actor.kind in ("country", "government"):
+                outlet_camp = actor.affiliation
+            else:
+                outlet_camp = next((c for w in outlet.split() if w[:1].isupper() and (c := self.camp_of_word(w))), None)
+        return ArticleContext(tuple(clues), outlet_camp)
+
+    def resolve(self, mention: Span, history: list[ActorMention], on: dt.date | None, context: ArticleContext | None = None) -> Actor | None:
+        context = context or ArticleContext()
         head = mention.root
         lower = head.lower_
         if head.pos_ == "PRON" or (len(mention) == 1 and lower in PERSON_PRONOUNS | GROUP_PRONOUNS):
@@ -81,14 +150,24 @@ class SpeakerResolver:
             actor = self.registry.resolve(part.text, on)
             if actor is not None:
                 return actor
+        # Aliases rarely carry a possessive: 'the Kremlin's spokesman' is the 'Kremlin spokesman'.
+        if any(t.tag_ == "POS" for t in core):
+            actor = self.registry.resolve(" ".join(t.text for t in core if t.tag_ != "POS"), on)
+            if actor is not None:
+                return actor
         inside = self._named_inside(mention, head)
         if inside is not None:
             return inside
         if head.pos_ == "PROPN":
-            return self._short_name(mention, history)
+            short = self._short_name(mention, history)
+            if short is not None:
+                return short
         # 'Iraqi sources', 'officials': a plural with no name refers to no one in particular.
-        if head.tag_ in ("NNS", "NNPS"):
+        elif head.tag_ in ("NNS", "NNPS"):
             return None
+        described = self._described(core, head, history, on, context)
+        if described is not None:
+            return described
         if lower in SPOKES_NOUNS or lower in ORGANISATION_NOUNS:
             return self._nominal(mention, head, history)
         return None
@@ -108,6 +187,141 @@ class SpeakerResolver:
                 return candidate.actor
         matches = [a for a in self.registry.actors.values() if a.kind == "person" and ends_with(a)]
         return matches[0] if len(matches) == 1 else None
+
+    def _described(self, core: Span, head: Token, history: list[ActorMention], on: dt.date | None, context: ArticleContext) -> Actor | None:
+        """A definite description: 'the columnist', 'the interior minister', 'Its president', 'The Border Guard'."""
+        owner = self._owner(head, history)
+        if owner is None and core[0].lower_ not in DEFINITE_DETERMINERS and head.pos_ != "PROPN":
+            return None  # 'a minister' is someone, not someone identified
+        words = _description_words(core)
+        if not words:
+            return None
+        lower = _canonical(head.lower_)
+        if lower in PERSON_ROLE_NOUNS or lower in SPOKES_NOUNS:
+            titled = self._titled_person(words, core.start, history, owner)
+            if titled is not None or lower not in PERSON_ROLE_NOUNS:
+                return titled
+            return self._office_holder(words, core.start, history, on, context, owner)
+        if lower in ORGANISATION_NOUNS or head.pos_ == "PROPN":
+            return self._institution(_description_phrase(core), lower, core.start, history, context, owner)
+        return None
+
+    def _owner(self, head: Token, history: list[ActorMention]) -> Actor | None:
+        """The actor a possessor names: 'Iraq's', 'the KRG's', or 'its'/'their' for the nearest earlier organisation."""
+        possessor = next((c for c in head.children if c.dep_ == "poss"), None)
+        if possessor is None:
+            return None
+        if possessor.lower_ in POSSESSIVE_PRONOUNS:
+            if possessor.lower_ not in ("its", "their"):
+                return None
+            earlier = [m.actor for m in history if m.position < possessor.i and m.actor.kind != "person"]
+            return earlier[-1] if earlier else None
+        doc = head.doc
+        linked = [e for e in doc.ents if e.start <= possessor.i < e.end and e.kb_id_ in self.registry.actors]
+        if linked:
+            return self.registry.actors[linked[0].kb_id_]
+        words = [t.text for t in doc[possessor.left_edge.i : possessor.i + 1] if t.tag_ != "POS"]
+        return self.registry.resolve(" ".join(words))
+
+    def _titled_person(self, words: frozenset[str], position: int, history: list[ActorMention], owner: Actor | None) -> Actor | None:
+        """'the columnist' after 'Columnist Jonas Albrecht': the nearest earlier person the text gave those words."""
+        titles: dict[str, set[str]] = defaultdict(set)
+        for m in history:
+            if m.position < position and m.actor.kind == "person":
+                titles[m.actor.name] |= m.titles
+        for m in sorted((m for m in history if m.position < position), key=lambda m: m.position, reverse=True):
+            if m.actor.kind == "person" and words <= titles[m.actor.name] and _same_camp(m.actor, owner):
+                return m.actor
+        return None
+
+    def _office_holder(self, words: frozenset[str], position: int, history: list[ActorMention], on: dt.date | None,
+                       context: ArticleContext, owner: Actor | None) -> Actor | None:
+        """'the minister': the nearest earlier person whose names or offices in the registry fit the words; else the
+        holder, on the day, of the one office that fits in the article's nearest camp ('the interior minister' in an
+        article about Lithuania)."""
+        for m in sorted((m for m in history if m.position < position), key=lambda m: m.position, reverse=True):
+            if m.actor.kind == "person" and _same_camp(m.actor, owner) and any(words <= role for role in self._roles.get(m.actor.name, ())):
+                return m.actor
+        if on is None:
+            return None
+        holders = {holder for role, office in self._office_words if words <= role and (holder := office.holder_on(on))}
+        return self._pick([self.registry.actors[h] for h in sorted(holders)], position, context, owner)
+
+    def _institution(self, words: tuple[str, ...], head: str, position: int, history: list[ActorMention],
+                     context: ArticleContext, owner: Actor | None) -> Actor | None:
+        """'The Border Guard', 'the foreign ministry', 'the regional government': the nearest earlier organisation whose
+        name holds every word; else the registry's, in the article's nearest camp. One word ('the ministry') is too
+        little to look the registry over: the nearest earlier compatible actor decides (`_nominal`)."""
+        kinds = ORGANISATION_NOUNS.get(head)
+
+        def fits(actor: Actor) -> bool:
+            return (actor.kind != "person" and (kinds is None or actor.kind in kinds) and _same_camp(actor, owner)
+                    and any(_holds_phrase(name, words) for name in (actor.name, *actor.aliases)))
+
+        earlier = [m.actor for m in history if m.position < position and fits(m.actor)]
+        if earlier:
+            return earlier[-1]
+        if len(words) < 2:
+            return None
+        return self._pick([a for a in self.registry.actors.values() if a.kind != "country" and fits(a)], position, context, owner)
+
+    @staticmethod
+    def _pick(candidates: list[Actor], position: int, context: ArticleContext, owner: Actor | None) -> Actor | None:
+        """The one candidate of the owner's camp, else of the nearest camp the article points to that has any; two in
+        that camp, or none in any, is no one: an unknown speaker beats a guessed one."""
+        if owner is not None:
+            candidates = [c for c in candidates if _same_camp(c, owner)]
+            return candidates[0] if len(candidates) == 1 else None
+        by_camp: dict[str, list[Actor]] = defaultdict(list)
+        for candidate in candidates:
+            by_camp[candidate.affiliation].append(candidate)
+        for camp in context.camps_near(position):
+            if camp in by_camp:
+                return by_camp[camp][0] if len(by_camp[camp]) == 1 else None
+        return None
+
+    def names(self, mention: Span, actor: Actor) -> bool:
+        """Whether the mention names the actor itself ('Qasim Hadi Jaber', 'the Polish Institute of ...'), not by a role."""
+        return self.registry.resolve_exact(mention.text) == actor or any(
+            e.kb_id_ == actor.name and mention.start <= e.start and e.end <= mention.end for e in mention.doc.ents
+        )
+
+    def named_next(self, description: Span, candidate: Actor, candidate_mention: Span, history: list[ActorMention]) -> bool:
+        """Whether a description nobody could identify ('an Iraqi consular official in Minsk', 'Poland's leading foreign
+        policy think tank') is the actor the next sentence names as a speaker for the first time: journalists name
+        the source right after describing it. The named actor must be new, of the description's kind (a person for
+        'official', an organisation for 'think tank') and, where both have one, of its country; a named minister
+        or president is not an anonymous official."""
+        head = description.root
+        lower = _canonical(head.lower_)
+        if head.tag_ in ("NNS", "NNPS"):
+            return False
+        introduces = description[0].lower_ in ("a", "an") or any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in head.children)
+        if not introduces or any(m.actor == candidate and m.position < description.start for m in history):
+            return False
+        if lower in SPOKES_NOUNS or lower in PERSON_ROLE_NOUNS:
+            if candidate.kind != "person":
+                return False
+            titles = title_words(candidate_mention, candidate)
+            if any(post in titles and post not in _description_words(description) for post in NAMED_POSTS):
+                return False
+        elif lower in ORGANISATION_NOUNS:
+            if candidate.kind not in ORGANISATION_NOUNS[lower]:
+                return False
+        else:
+            return False
+        core = description.doc[description.start : head.i + 1]
+        camps = {camp for t in core if (camp := self._token_camp(t)) in self.country_camps}
+        return not camps or candidate.affiliation not in self.country_camps or candidate.affiliation in camps
+
+    def _token_camp(self, token: Token) -> str | None:
+        entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if entity is None:
+            return None
+        actor = self.registry.actors.get(entity.kb_id_)
+        if actor is not None:
+            return actor.affiliation
+        return self.camp_of_word(token.text) if entity.label_ in ("NORP", "GPE") else None
 
     def _named_inside(self, mention: Span, head: Token) -> Actor | None:
         """An actor linked inside the mention: the person it names, or the organisation a spokesperson or a
@@ -184,7 +398,98 @@ class SpeakerResolver:
 
 
 def _words(name: str) -> set[str]:
-    return {w.strip(".,'’").lower() for w in name.split()}
+    return {_canonical(w.strip(".,'’").lower()) for w in name.split()}
+
+
+# One spelling for the words that name a speaker for an organisation: 'the spokesman' is 'the spokesperson' again.
+_CANONICAL = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
+
+
+def _canonical(word: str) -> str:
+    return _CANONICAL.get(word, word)
+
+
+def _same_camp(actor: Actor, owner: Actor | None) -> bool:
+    return owner is None or actor.affiliation == owner.affiliation
+
+
+def _description_phrase(span: Span) -> tuple[str, ...]:
+    """What a description says about its referent, in order: its words without determiners, the possessor ('Iraq's',
+    'its'), punctuation, or modifiers that leave the referent the same ('the new interior minister')."""
+    head = span.root
+    possessors = {t.i for c in head.children if c.dep_ == "poss" for t in c.subtree}
+    return tuple(
+        _canonical(t.lower_)
+        for t in span
+        if t.i not in possessors and t.dep_ not in ("det", "case", "punct", "poss") and t.tag_ != "POS"
+        and t.lower_ not in OFFICE_MODIFIERS and t.lower_ != "senior" and not t.is_punct
+    )
+
+
+def _description_words(span: Span) -> frozenset[str]:
+    return frozenset(_description_phrase(span))
+
+
+def _holds_phrase(name: str, phrase: tuple[str, ...]) -> bool:
+    """Whether the name holds the phrase as consecutive words: 'The Border Guard' is the Polish Border Guard, not the
+    European Border and Coast Guard Agency."""
+    words = [_canonical(w.strip(".,'’").lower()) for w in name.split()]
+    return any(tuple(words[i : i + len(phrase)]) == phrase for i in range(len(words) - len(phrase) + 1))
+
+
+def title_words(mention: Span, actor: Actor) -> frozenset[str]:
+    """The words the text puts beside a person's name, their name's own words aside: 'EU home affairs commissioner
+    Ylva Johansson' -> {eu, home, affairs, commissioner}; 'Karim al-Mousawi, a member of the Iraqi parliament' ->
+    {member, of, iraqi, parliament}. What 'the commissioner' or 'the lawmaker' later refers back to."""
+    doc = mention.doc
+    root = mention.root
+    tokens = list(mention)
+    for child in root.children:
+        if child.dep_ in ("compound", "amod", "nmod", "appos") and not mention.start <= child.i < mention.end:
+            tokens += list(child.subtree)
+    if root.dep_ == "appos" and root.head.i < root.i:
+        tokens += list(doc[root.head.left_edge.i : root.head.i + 1])
+    own = _words(actor.name).union(*(_words(alias) for alias in actor.aliases if len(alias.split()) == 1))
+    return frozenset(
+        _canonical(t.lower_) for t in tokens
+        if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.dep_ != "poss" and _canonical(t.lower_) not in own
+    )
+
+
+def _word_camps(registry: ActorRegistry) -> dict[str, str]:
+    """Place and people words of the registry's names ('polish', 'lithuanian') and the camp (affiliation) that at
+    least two thirds of the actors named with the word, and at least two of them, belong to."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    names: dict[str, set[str]] = defaultdict(set)
+    for actor in registry.actors.values():
+        names[actor.name] |= {actor.name, *actor.aliases}
+    for office in registry.offices.values():
+        for term in office.terms:
+            names[term.actor] |= {office.title, *office.aliases}
+    for actor_name, spellings in names.items():
+        camp = registry.actors[actor_name].affiliation
+        capitalised = {w.strip(".,'’").lower() for n in spellings for w in n.split() if w[:1].isupper()}
+        for word in capitalised:
+            counts[word.removesuffix("'s").removesuffix("’s")][camp] += 1
+    camps = {}
+    for word, counter in counts.items():
+        camp, top = counter.most_common(1)[0]
+        if top >= 2 and top * 3 >= 2 * sum(counter.values()):
+            camps[word] = camp
+    return camps
+
+
+def _person_roles(registry: ActorRegistry) -> dict[str, list[frozenset[str]]]:
+    """Per person, the word sets of their aliases and of the offices they ever held: 'the foreign minister' fits
+    Fuad Hussein through 'Foreign Minister of Iraq'."""
+    roles: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for actor in registry.actors.values():
+        if actor.kind == "person":
+            roles[actor.name] += [frozenset(_words(n)) for n in actor.aliases]
+    for office in registry.offices.values():
+        for term in office.terms:
+            roles[term.actor] += [frozenset(_words(n)) for n in (office.title, *office.aliases)]
+    return dict(roles)
 
 
 def _appositions(head: Token) -> list[Span]:
