@@ -76,6 +76,7 @@ def _stancewatch(restricted: bool) -> Callable[[str], str]:
     from pipeline.language import LanguageDetector
 
     detector = LanguageDetector()
+    detector.detect("ئەمە قەیرانێکی مرۆییە")  # loads fastText's model, which the Sorani check needs
     return lambda text: detector.detect(text).lang
 
 

@@ -326,8 +326,8 @@ def _write_rows(args: argparse.Namespace, results: dict, command: str) -> None:
             f"{naive['steady_per_second']:.1f}", machine(), commit(), command,
         ])
     if len(size_curve) > 1 or len(target_curve) > 1:
-        sizes = ", ".join(f"{n:,}: {r['seconds']:.0f} s" for n, r in size_curve)
-        targets = ", ".join(f"{k}: {r['seconds']:.0f} s" for k, r in target_curve)
+        sizes = ", ".join(f"{n:,}: {r['seconds']:.0f} s ({r['cpu_ms_per_statement']:.0f} CPU ms/stmt)" for n, r in size_curve)
+        targets = ", ".join(f"{k}: {r['seconds']:.0f} s ({r['cpu_ms_per_statement']:.0f} CPU ms/stmt)" for k, r in target_curve)
         append_row([
             today(), f"stancewatch run cost curves, {engine}",
             f"generated stream; statements at 7 targets / targets at {args.statements:,} statements",

@@ -73,7 +73,8 @@ class Enricher:
             yield doc, statement
 
     def _record(self, doc, statement: Statement) -> PredictionRecord:
-        actor = self.registry.resolve(statement.speaker)
+        # An office names whoever held it on the statement's day ('Austria's chancellor' in 2022 is Nehammer).
+        actor = self.registry.resolve(statement.speaker, statement.date)
         entities = [
             PredictedEntity(start=e.start_char, end=e.end_char, label=e.label_, text=e.text, actor=e.kb_id_ or None)
             for e in doc.ents

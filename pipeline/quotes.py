@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
-from pipeline.speakers import ActorMention, SpeakerResolver, mention_tokens, title_words
+from pipeline.speakers import ActorMention, SpeakerResolver, is_subject, mention_tokens, title_words
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
 
@@ -52,7 +52,9 @@ CLAUSE_DEPS = ("ccomp", "xcomp", "parataxis")
 MIN_QUOTE_WORDS = 3
 OPENING_MARKS = {"“": "”", "«": "»", "„": "“"}
 TRAILING_INSIDE_MARK = ",.;:"
-QUOTE_MARKS = "“”«»„\""
+SINGLE_MARKS = "'‘’"
+QUOTE_MARKS = "“”«»„\"" + SINGLE_MARKS
+CLOSING_MARKS = "\"”»'’"
 DASH_SIGNATURE = re.compile(r"^(?P<body>.+?)\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$", re.S)
 FROM_HEADER = re.compile(r"^\s*From (?P<who>[^:\n]{2,80}):\s*$")
 
@@ -89,7 +91,40 @@ def quote_mark_spans(text: str) -> list[tuple[int, int]]:
 
     Curly and angle marks pair by direction; straight double quotes alternate within a paragraph. A mark
     left open at a paragraph's end closes there (the press convention for quotes running over paragraphs).
+    Single marks (British style: 'We will not,' he said) count outside double-quoted stretches, where they are
+    not a quote inside a quote.
     """
+    doubles = _double_mark_spans(text)
+    singles = [span for span in _single_mark_spans(text) if not any(o <= span[0] <= c for o, c in doubles)]
+    return sorted(doubles + singles)
+
+
+def _single_mark_spans(text: str) -> list[tuple[int, int]]:
+    """Single-mark stretches. The same characters are apostrophes ('Iraq's', 'member states' relations', 'Kurds' ')
+    far more often than quote marks, so a mark opens only before a word and after a space or a bracket, and closes
+    only after a word, not inside one and not as a plural possessive ('the migrants' homes'); a mark never closed
+    before the paragraph ends opened nothing."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for index, char in enumerate(text):
+        if char == "\n" and text[index + 1 : index + 2] in ("\n", ""):
+            opened = None
+        if char not in SINGLE_MARKS:
+            continue
+        before = text[index - 1] if index > 0 else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if opened is None:
+            if char != "’" and (before.isspace() or before in "([—–") and after.isalnum():
+                opened = index
+        elif char != "‘" and not before.isspace() and not after.isalnum():
+            if before == "s" and after == " " and text[index + 2 : index + 3].islower():
+                continue
+            spans.append((opened, index))
+            opened = None
+    return spans
+
+
+def _double_mark_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     opened: tuple[int, str] | None = None
     for index, char in enumerate(text):
@@ -193,7 +228,7 @@ class QuoteExtractor:
                 continue
             if doc.text[max(0, cue.idx - 3) : cue.idx].lower() == "so-":  # 'so-called' introduces a term, not a quote
                 continue
-            subject = subjects.get(cue.i) or _inherited_subject(cue, quoted)
+            subject = subjects.get(cue.i) or _inherited_subject(cue, quoted) or _speaker_after_quote(cue, marks)
             if subject is not None and (quoted(subject) or subject.lower_ in NOT_SPEAKERS):
                 continue
             drafts += self._drafts_for_cue(doc, cue, subject, contents.get(cue.i, []), marks)
@@ -204,6 +239,8 @@ class QuoteExtractor:
         drafts = []
         used_marks: set[tuple[int, int]] = set()
         for tokens, head in _content_parts(heads, cue):
+            if subject is not None and tokens[0].i < subject.left_edge.i <= tokens[-1].i:
+                tokens = [t for t in tokens if t.i < subject.left_edge.i]  # the speaker is never part of what they said
             start, end = trim(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
             if end - start < 2:
                 continue
@@ -307,8 +344,15 @@ class QuoteExtractor:
     # --- speakers and dates --------------------------------------------------------------------------------
 
     def _resolve(self, doc: Doc, drafts: list[_Draft], article_date: dt.date | None, outlet: str | None = None) -> list[ExtractedQuote]:
+        # A subject inside someone's statement ('"Lukashenko did not invent ...," he wrote') is the speaker's topic, not
+        # the article's: it never takes a later 'he'.
+        reported = [(d.start, d.end) for d in drafts] + quote_mark_spans(doc.text)
+
+        def told(entity: Span) -> bool:
+            return any(start <= entity.start_char and entity.end_char <= end for start, end in reported)
+
         history = [
-            ActorMention(e.start, actor, False, title_words(e, actor) if actor.kind == "person" else frozenset())
+            ActorMention(e.start, actor, False, title_words(e, actor) if actor.kind == "person" else frozenset(), is_subject(e) and not told(e))
             for e in doc.ents if (actor := self.registry.actors.get(e.kb_id_)) is not None
         ]
         context = self.resolver.context(doc, outlet)
@@ -397,6 +441,25 @@ def _inherited_subject(cue: Token, quoted) -> Token | None:
     return None
 
 
+def _speaker_after_quote(cue: Token, marks: list[tuple[int, int]]) -> Token | None:
+    """'"...," a spokeswoman for the Polish Border Guard, Anna Michalska, told reporters': the parser often hangs a
+    long speaker phrase on the quote as an apposition and leaves the cue without a subject. The phrase between the
+    closing mark and the cue is the speaker; its head is its one noun whose head lies outside it."""
+    doc = cue.doc
+    closed = [c for _, c in marks if c < cue.idx and c >= cue.sent.start_char]
+    if not closed:
+        return None
+    close = max(closed)
+    between = [t for t in cue.sent if close < t.idx < cue.idx]
+    if not between or not re.fullmatch(r"[\s,]*", doc.text[close + 1 : between[0].idx]):
+        return None
+    inside = {t.i for t in between}
+    heads = [t for t in between if t.head.i not in inside and not t.is_punct]
+    if len(heads) != 1 or heads[0].pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    return heads[0]
+
+
 def _content_parts(heads: list[Token], cue: Token) -> list[tuple[list[Token], Token]]:
     """The content clauses of one cue: a conjunct with its own 'that' is a second statement ('tweeted that A and
     later in December that B'); clauses the parse split but the text runs on are one."""
@@ -429,7 +492,7 @@ def _content_tokens(head: Token, cue: Token) -> list[Token]:
             excluded.update(range(child.left_edge.i, child.right_edge.i + 1))
             excluded.update(c.i for c in head.children if c.dep_ in ("cc", "punct") and head.i < c.i < child.i)
         before = doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
-        if before is not None and before.text in "\"”»" and before.i > 0:
+        if before is not None and before.text in CLOSING_MARKS and before.i > 0:
             before = doc[before.i - 1]
         if child.dep_ == "advcl" and child.tag_ == "VBG" and child.i > head.i and before is not None and before.text == ",":
             excluded.update(range(before.i, child.right_edge.i + 1))
@@ -462,10 +525,10 @@ def _content_tokens(head: Token, cue: Token) -> list[Token]:
             break
     # 'urged X not to do Y: "quote"': the quote after the colon is a statement of its own.
     for index, token in enumerate(tokens):
-        if token.text == ":" and index + 1 < len(tokens) and tokens[index + 1].text in "\"“«":
+        if token.text == ":" and index + 1 < len(tokens) and tokens[index + 1].text in "\"“«'‘":
             tokens = tokens[:index]
             break
-    while tokens and (tokens[-1].is_punct and tokens[-1].text not in "”»\"?!"):
+    while tokens and (tokens[-1].is_punct and tokens[-1].text not in CLOSING_MARKS + "?!"):
         tokens.pop()
     return tokens
 

@@ -58,6 +58,7 @@ class ActorMention:
     actor: Actor
     spoke: bool
     titles: frozenset[str] = frozenset()  # the words the text put beside the name here ('columnist', 'home affairs chief')
+    subject: bool = False  # the mention is a clause's subject: what a later 'he' or 'it' most likely refers to
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class SpeakerResolver:
             actor = self.registry.actors.get(entity.kb_id_)
             if actor is not None:
                 clues.append((entity.start, actor.affiliation))
-            elif entity.label_ in ("NORP", "GPE"):
+            elif _place_like(entity):
                 clues += [(t.i, camp) for t in entity if (camp := self.camp_of_word(t.text)) is not None]
         outlet_camp = None
         if outlet:
@@ -138,7 +139,7 @@ class SpeakerResolver:
         head = mention.root
         lower = head.lower_
         if head.pos_ == "PRON" or (len(mention) == 1 and lower in PERSON_PRONOUNS | GROUP_PRONOUNS):
-            return self._pronoun(lower, mention.start, history)
+            return self._pronoun(head, history)
         # The whole mention as a name, alias or office; else its part up to the head noun, so that a trailing
         # place ('an Iraqi consular official in Minsk') never names the speaker.
         core = mention.doc[mention.start : head.i + 1]
@@ -203,7 +204,10 @@ class SpeakerResolver:
                 return titled
             return self._office_holder(words, core.start, history, on, context, owner)
         if lower in ORGANISATION_NOUNS or head.pos_ == "PROPN":
-            return self._institution(_description_phrase(core), lower, core.start, history, context, owner)
+            # A name runs on through its 'of' ('The Ministry of Migration'); a place after it does not ('in Minsk').
+            of = [c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"]
+            named = core.doc[core.start : of[0].right_edge.i + 1] if of else core
+            return self._institution(_description_phrase(named), lower, core.start, history, context, owner)
         return None
 
     def _owner(self, head: Token, history: list[ActorMention]) -> Actor | None:
@@ -321,7 +325,7 @@ class SpeakerResolver:
         actor = self.registry.actors.get(entity.kb_id_)
         if actor is not None:
             return actor.affiliation
-        return self.camp_of_word(token.text) if entity.label_ in ("NORP", "GPE") else None
+        return self.camp_of_word(token.text) if _place_like(entity) else None
 
     def _named_inside(self, mention: Span, head: Token) -> Actor | None:
         """An actor linked inside the mention: the person it names, or the organisation a spokesperson or a
@@ -347,8 +351,15 @@ class SpeakerResolver:
             if part is not None:
                 return part
         organisations = [a for _, a in linked if a.kind != "country"]
-        # A country is not the speaker of 'the Warsaw think tank': leave that to the article's earlier mentions.
-        return organisations[-1] if organisations else None
+        if organisations:
+            return organisations[-1]
+        # A country is not the speaker of 'the Warsaw think tank': leave that to the article's earlier mentions. Its
+        # spokesperson or official speaks for it ('a Polish government spokesman', 'a Kremlin official'), but a place
+        # after the head ('an official in Minsk') says where they are, not whom they speak for.
+        if lower in SPOKES_NOUNS and not words:
+            countries = [a for e, a in linked if _modifies(e.root, head)]
+            return countries[-1] if countries else None
+        return None
 
     def _part_of(self, owner: Actor, words: list[str], kinds: frozenset[str] | None) -> Actor | None:
         """The one actor of `owner`'s camp whose name holds all `words` ('Iraq' + 'interior ministry'), or, failing
@@ -365,16 +376,26 @@ class SpeakerResolver:
         return None
 
     @staticmethod
-    def _pronoun(lower: str, position: int, history: list[ActorMention]) -> Actor | None:
-        earlier = [m for m in history if m.position < position]
-        wanted_person = lower in PERSON_PRONOUNS
-        for spoke_only in (True, False):
-            for candidate in reversed(earlier):
-                if spoke_only and not candidate.spoke:
-                    continue
-                if (candidate.actor.kind == "person") == wanted_person:
-                    return candidate.actor
-        return None
+    def _pronoun(pronoun: Token, history: list[ActorMention]) -> Actor | None:
+        """'he', 'she', 'it', 'they': the subject or speaker of the nearest earlier sentence that has a compatible one
+        (a person for 'he'), its latest speaker, else its latest subject; else the nearest compatible mention. A subject outranks an object
+        ('Barzani met Johansson. He said ...' is Barzani) and a later subject outranks an earlier speaker ('Kaminski
+        said ... Lukashenko denied it. He said ...' is Lukashenko): the centre of attention moves with the subjects."""
+        doc = pronoun.doc
+        wanted_person = pronoun.lower_ in PERSON_PRONOUNS
+        compatible = sorted(
+            (m for m in history if m.position < pronoun.i and (m.actor.kind == "person") == wanted_person), key=lambda m: m.position
+        )
+        if not compatible:
+            return None
+        sentences: dict[int, list[ActorMention]] = defaultdict(list)
+        for m in compatible:
+            sentences[doc[m.position].sent.start].append(m)
+        for start in sorted(sentences, reverse=True):
+            salient = [m for m in sentences[start] if m.spoke] or [m for m in sentences[start] if m.subject]
+            if salient:
+                return salient[-1].actor
+        return compatible[-1].actor
 
     def _nominal(self, mention: Span, head: Token, history: list[ActorMention]) -> Actor | None:
         """'the carrier', 'a committee spokesman', 'the official': the nearest earlier compatible actor."""
@@ -456,9 +477,32 @@ def title_words(mention: Span, actor: Actor) -> frozenset[str]:
     )
 
 
+def _modifies(token: Token, head: Token) -> bool:
+    """Whether the token says whose the head is: 'Kremlin' in 'a Kremlin official', 'the Polish government' in 'a
+    spokesman for the Polish government'; not 'Minsk' in 'an official in Minsk'."""
+    if token.head.i == head.i:
+        return token.dep_ in ("compound", "amod", "nmod", "poss")
+    return token.dep_ == "pobj" and token.head.lower_ in ("for", "of") and token.head.head.i == head.i
+
+
+def _place_like(entity: Span) -> bool:
+    """A place or a people; spaCy often calls a one-word country an organisation ('the UAE')."""
+    return entity.label_ in ("NORP", "GPE") or (entity.label_ == "ORG" and len(entity) == 1)
+
+
+def is_subject(mention: Span) -> bool:
+    """Whether the mention is (part of) a clause's subject: 'Foreign Minister Fuad Hussein' in '... Fuad Hussein met',
+    not 'Barzani' in 'Barzani's government said'."""
+    token = mention.root
+    while token.dep_ in ("compound", "appos", "flat", "conj") and token.head is not token:
+        token = token.head
+    return token.dep_ in ("nsubj", "nsubjpass")
+
+
 def _word_camps(registry: ActorRegistry) -> dict[str, str]:
-    """Place and people words of the registry's names ('polish', 'lithuanian') and the camp (affiliation) that at
-    least two thirds of the actors named with the word, and at least two of them, belong to."""
+    """Place and people words of the registry's names ('polish', 'lithuanian', 'uae') and the camp (affiliation) that
+    every actor named with the word belongs to, or at least two thirds of them and at least two. Only read for the
+    words spaCy calls a place or a people (`_place_like`) and for the outlet's name."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     names: dict[str, set[str]] = defaultdict(set)
     for actor in registry.actors.values():
@@ -474,7 +518,7 @@ def _word_camps(registry: ActorRegistry) -> dict[str, str]:
     camps = {}
     for word, counter in counts.items():
         camp, top = counter.most_common(1)[0]
-        if top >= 2 and top * 3 >= 2 * sum(counter.values()):
+        if top == sum(counter.values()) or (top >= 2 and top * 3 >= 2 * sum(counter.values())):
             camps[word] = camp
     return camps
 

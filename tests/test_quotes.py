@@ -36,6 +36,18 @@ def test_quote_marks_pair_curly_and_straight_and_close_at_a_paragraph_end():
     assert [text[o + 1 : c] for o, c in quote_mark_spans(text)] == ["One,", "Two", "three."]
 
 
+def test_single_quote_marks_pair_but_apostrophes_and_plural_possessives_do_not():
+    text = "'We will not,' he said. Iraq's and the member states’ relations, the migrants' homes and ‘a last flight’."
+    assert [text[o + 1 : c] for o, c in quote_mark_spans(text)] == ["We will not,", "a last flight"]
+    # Inside a double-quoted stretch a single mark is a quote within the quote, not a statement of its own.
+    assert quote_mark_spans("\"He called it 'a farce' today\"") == [(0, 29)]
+
+
+def test_british_single_quotes_are_direct_quotes(extractor):
+    text = "Turkish Airlines stopped selling tickets. 'We will not let our aircraft be used for this,' the carrier said."
+    assert found(extractor, text) == [("We will not let our aircraft be used for this", "Turkish Airlines", "said", "direct")]
+
+
 def test_a_quote_split_around_its_cue_gives_two_statements_of_one_speaker(extractor):
     text = '"We will not accept this," Fuad Hussein said on Monday, "and we will bring our citizens home."'
     assert found(extractor, text) == [
