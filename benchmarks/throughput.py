@@ -313,7 +313,7 @@ def _write_rows(args: argparse.Namespace, results: dict, command: str) -> None:
         )
         append_row([
             today(), f"stancewatch run, {result['model']}, {engine} (start-up {result['startup_seconds']:.0f} s, steady {result['steady_per_second']:.1f}/s, "
-            f"{result['cpu_ms_per_statement']:.1f} CPU ms a statement{ratio})",
+            f"{result['cpu_ms_per_statement']:.1f} {'client ' if args.engine == 'dask' else ''}CPU ms a statement{ratio})",
             f"generated stream from our corpus, {count:,} statements x 7 targets", "statements/s end to end / peak RSS",
             f"{result['per_second']:.1f} / {result['peak_rss_mb'] / 1024:.2f} GB", "-", f"{result['per_second']:.1f}", machine(), commit(), command,
         ])

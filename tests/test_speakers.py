@@ -197,3 +197,13 @@ def test_he_and_she_refer_to_the_latest_subject_or_speaker_not_to_an_object_or_a
         '"Lukashenko did not invent the wish of young Kurds to leave Iraq," he wrote.'
     )
     assert [a for _, a, _ in speakers(extractor, quoted)] == ["Jonas Albrecht", "Jonas Albrecht"]
+
+
+def test_a_speaker_phrase_the_parser_hung_on_the_quote_is_still_the_speaker_and_not_part_of_the_quote(extractor):
+    text = '"We recorded 300 attempts," a spokeswoman for the Polish Border Guard, Anna Michalska, told reporters.'
+    assert speakers(extractor, text) == [
+        ("We recorded 300 attempts", "Anna Michalska", "a spokeswoman for the Polish Border Guard, Anna Michalska"),
+    ]
+    # Without a name the spokeswoman speaks for her organisation, as everywhere else.
+    text = '"We recorded 300 attempts," a spokeswoman for the Polish Border Guard told reporters.'
+    assert [(s, a) for s, a, _ in speakers(extractor, text)] == [("We recorded 300 attempts", "Polish Border Guard")]
