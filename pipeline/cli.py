@@ -28,7 +28,7 @@ ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML con
 def _fail(message: str) -> None:
     from rich.markup import escape
 
-    console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False)
+    console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
