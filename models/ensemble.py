@@ -101,15 +101,22 @@ class WeightedEnsembleStanceClassifier:
         self.dev_scores_["ensemble log-loss"] = round(log_loss(self.weights_, self.temperature_), 4)
         return self
 
+    def _weighted(self) -> tuple[list[object], np.ndarray]:
+        """Members with weight 0 contribute a factor of 1 to the geometric mean: not running them saves their cost."""
+        keep = [i for i, w in enumerate(self.weights_) if w > 0]
+        return [self.members[i] for i in keep], self.weights_[keep]
+
     def predict_proba(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
-        return _combine([m.predict_proba(texts, targets) for m in self.members], self.weights_, self.temperature_)
+        members, weights = self._weighted()
+        return _combine([m.predict_proba(texts, targets) for m in members], weights, self.temperature_)
 
     def predict(self, texts: Sequence[str], targets: Sequence[str]) -> list[str]:
         return _argmax_labels(self.predict_proba(texts, targets))
 
     def predict_proba_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
-        grouped = [m.predict_proba_grouped(texts, targets_per_text, batch_size) for m in self.members]
-        return [_combine([g[i] for g in grouped], self.weights_, self.temperature_) for i in range(len(texts))]
+        members, weights = self._weighted()
+        grouped = [m.predict_proba_grouped(texts, targets_per_text, batch_size) for m in members]
+        return [_combine([g[i] for g in grouped], weights, self.temperature_) for i in range(len(texts))]
 
     def save(self, directory: Path | str) -> Path:
         directory = Path(directory)

@@ -18,7 +18,7 @@ from tests.conftest import ROOT, TINY
 
 STANCEWATCH = Path(sys.executable).with_name("stancewatch")
 # Statements in the crash test: enough for the run to take several seconds in tiny batches.
-CRASH_STATEMENTS = 480
+CRASH_STATEMENTS = 200
 
 
 def _statements(count: int, prefix: str = "s") -> list[dict]:

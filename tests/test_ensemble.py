@@ -51,3 +51,13 @@ def test_combination_is_a_weighted_geometric_mean():
     expected = np.sqrt(first * second)
     np.testing.assert_allclose(combined, expected / expected.sum(), atol=1e-12)
     np.testing.assert_allclose(_combine([first, second], np.array([1.0, 0.0]), 1.0), first, atol=1e-12)
+
+
+def test_members_with_weight_zero_are_not_run(ensemble_dir):
+    model = load_stance_model(ensemble_dir)
+    texts, targets, _ = tiny_pairs()
+    model.weights_ = np.array([1.0, 0.0])
+    expected = _combine([model.members[0].predict_proba(texts, targets)], np.array([1.0]), model.temperature_)
+    model.members[1] = None  # predicting through a zero-weight member would now fail
+    np.testing.assert_allclose(model.predict_proba(texts, targets), expected, atol=1e-12)
+    np.testing.assert_allclose(np.vstack(model.predict_proba_grouped(texts[::2], [TARGETS] * len(texts[::2]))), model.predict_proba(texts, targets), atol=1e-9)
