@@ -16,6 +16,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch
 
 from pipeline.config import StancewatchConfig
 from pipeline.quantities import claim_entities, normalize_dates, normalize_quantities
@@ -105,15 +106,7 @@ class ClaimsComponent:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        size = batch_size or self.batch_size
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= size:
-                self.set_annotations(batch, self.predict(batch))
-                yield from batch
-                batch = []
-        if batch:
+        for batch in minibatch(docs, size=batch_size or self.batch_size):
             self.set_annotations(batch, self.predict(batch))
             yield from batch
 
