@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.schema import STANCE_LABELS
+from models.baseline import _f_avg
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
 
 MODEL_KIND = "stacked"
@@ -35,12 +36,6 @@ def default_stack(seed: int = 13, encoder: str | None = None, folds: int = 5) ->
     embedding = {"encoder": encoder} if encoder else {}
     members = [TfidfStanceClassifier(seed=seed, C=10.0, class_weight="balanced"), EmbeddingStanceClassifier(seed=seed, C=4.0, class_weight="none", **embedding)]
     return StackedStanceClassifier(members, folds=folds, seed=seed)
-
-
-def _f_avg(gold_index: np.ndarray, probabilities: np.ndarray) -> float:
-    from sklearn.metrics import f1_score
-
-    return float(f1_score(gold_index, probabilities.argmax(1), labels=[0, 1], average="macro", zero_division=0))
 
 
 def _meta_features(probabilities: Sequence[np.ndarray]) -> np.ndarray:
@@ -117,8 +112,8 @@ class StackedStanceClassifier:
             rows = np.arange(len(texts)) if head is None else np.flatnonzero(target_array == head)
             self.meta_heads_[head] = self._fit_meta(features[rows], gold[rows])
         cross_validated = self._meta_proba(features, targets)
-        self.scores_ = {f"{m.kind} out-of-fold F_avg": round(_f_avg(gold, p), 4) for m, p in zip(self.members, out_of_fold)}
-        self.scores_["stacked out-of-fold F_avg (meta in-sample)"] = round(_f_avg(gold, cross_validated), 4)
+        self.scores_ = {f"{m.kind} out-of-fold F_avg": round(_f_avg(labels, p), 4) for m, p in zip(self.members, out_of_fold)}
+        self.scores_["stacked out-of-fold F_avg (meta in-sample)"] = round(_f_avg(labels, cross_validated), 4)
         if dev is not None and len(dev[0]):
             self._calibrate(dev)
         self.training_ = {
@@ -171,7 +166,7 @@ class StackedStanceClassifier:
             return float(-np.log(self._meta_proba(features, targets, temperature)[rows, gold] + 1e-12).mean())
 
         self.temperature_ = float(min(np.exp(np.linspace(np.log(0.2), np.log(5.0), 81)), key=log_loss))
-        self.scores_["dev F_avg"] = round(_f_avg(gold, self._meta_proba(features, targets)), 4)
+        self.scores_["dev F_avg"] = round(_f_avg(labels, self._meta_proba(features, targets)), 4)
         self.scores_["dev log-loss"] = round(log_loss(self.temperature_), 4)
 
     def add_targets(self, texts, targets, labels, dev=None, data_sources: Sequence[str] = (), progress=None) -> "StackedStanceClassifier":
