@@ -20,3 +20,18 @@ def prepare_torch(seed: int | None = None, threads: int | None = None):
 
         np.random.seed(seed)
     return torch
+
+
+def resolve_device(name: str):
+    """"cpu", "cuda" or "auto" (cuda when present) -> a torch.device; asking for a missing GPU is an error."""
+    torch = prepare_torch()
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError(f"device {name!r} asked for, but torch sees no CUDA GPU; use device = \"cpu\" or \"auto\"")
+    return torch.device(name)
+
+
+def loading_device(saved: str) -> str:
+    """A model trained on a GPU still loads where there is none: "cuda" degrades to "auto"."""
+    return "auto" if saved.startswith("cuda") else saved

@@ -25,7 +25,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from evaluation.claims import checkworthy_f1
-from models._torch import prepare_torch
+from models._torch import loading_device, prepare_torch, resolve_device
 from models.baseline import EmbeddingStanceClassifier, _NgramFeatures
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.ensemble import WEIGHT_STEP, _combine, _simplex
@@ -443,6 +443,8 @@ class MiniLMClaimsHyperparameters:
     max_train: int | None = None
     seed: int = 13
     threads: int | None = None
+    # "cpu", "cuda" or "auto"; a model trained on a GPU loads on the CPU where there is none.
+    device: str = "cpu"
 
     def __post_init__(self) -> None:
         if self.class_weighting not in ("none", "sqrt", "inverse"):
@@ -486,6 +488,7 @@ class MiniLMCheckworthiness(_Checkworthiness):
         super().__init__(**hyperparameters)
         self.network_ = None
         self.tokenizer_ = None
+        self.device_ = None
 
     def _fit(self, texts, labels, dev, progress) -> None:
         hp = self.hyperparameters
@@ -497,12 +500,13 @@ class MiniLMCheckworthiness(_Checkworthiness):
             texts, labels = [texts[i] for i in keep], labels[keep]
         source = resolve_encoder(hp.encoder)
         self.tokenizer_ = AutoTokenizer.from_pretrained(source)
-        self.network_ = _build_sentence_network(source)
+        self.device_ = resolve_device(hp.device)
+        self.network_ = _build_sentence_network(source).to(self.device_)
         weights_path = Path(source) / "model.safetensors"
         self.training_.encoder_sha256 = _sha256(weights_path) if weights_path.is_file() else None
         share = max(float(labels.mean()), 1e-6)
         positive_weight = {"none": 1.0, "sqrt": (1 - share) ** 0.5 / share**0.5, "inverse": (1 - share) / share}[hp.class_weighting]
-        loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(positive_weight, dtype=torch.float32))
+        loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(positive_weight, dtype=torch.float32, device=self.device_))
         # Word embeddings are half of MiniLM's weights; updating them densely costs more than the rest of the step.
         self.network_.encoder.get_input_embeddings().weight.requires_grad_(False)
         encoder_params = [p for p in self.network_.encoder.parameters() if p.requires_grad]
@@ -514,7 +518,7 @@ class MiniLMCheckworthiness(_Checkworthiness):
         total = steps_per_epoch * hp.epochs
         scheduler = get_linear_schedule_with_warmup(optimizer, int(hp.warmup_fraction * total), total)
         rng = np.random.default_rng(hp.seed)
-        target = torch.tensor(labels, dtype=torch.float32)
+        target = torch.tensor(labels, dtype=torch.float32, device=self.device_)
         best_state, best_f1, best_epoch = None, -1.0, hp.epochs
         for epoch in range(1, hp.epochs + 1):
             self.network_.train()
@@ -541,7 +545,9 @@ class MiniLMCheckworthiness(_Checkworthiness):
         self.training_.selected["train_sentences_used"] = len(texts)
 
     def _tokenize(self, texts: Sequence[str]):
-        return self.tokenizer_(list(texts), padding=True, truncation=True, max_length=self.hyperparameters.max_length, return_tensors="pt")
+        return self.tokenizer_(
+            list(texts), padding=True, truncation=True, max_length=self.hyperparameters.max_length, return_tensors="pt"
+        ).to(self.device_)
 
     def _positive_proba(self, texts: list[str], batch_size: int = 128) -> np.ndarray:
         torch = prepare_torch(threads=self.hyperparameters.threads)
@@ -552,13 +558,13 @@ class MiniLMCheckworthiness(_Checkworthiness):
             for start in range(0, len(order), batch_size):
                 batch = order[start : start + batch_size]
                 encoded = self._tokenize([texts[i] for i in batch])
-                out[batch] = torch.sigmoid(self.network_(encoded["input_ids"], encoded["attention_mask"])).numpy()
+                out[batch] = torch.sigmoid(self.network_(encoded["input_ids"], encoded["attention_mask"])).float().cpu().numpy()
         return out
 
     def _save_weights(self, directory: Path) -> dict[str, Any]:
         from safetensors.torch import save_file
 
-        save_file({k: v.contiguous() for k, v in self.network_.state_dict().items()}, str(directory / WEIGHTS_FILE), metadata={"kind": self.kind})
+        save_file({k: v.detach().cpu().contiguous() for k, v in self.network_.state_dict().items()}, str(directory / WEIGHTS_FILE), metadata={"kind": self.kind})
         self.network_.encoder.config.save_pretrained(str(directory / "encoder"))
         self.tokenizer_.save_pretrained(str(directory / "tokenizer"))
         return {"weights_file": WEIGHTS_FILE, "weights_sha256": _sha256(directory / WEIGHTS_FILE)}
@@ -572,8 +578,11 @@ class MiniLMCheckworthiness(_Checkworthiness):
         if actual != config["weights_sha256"]:
             raise ValueError(f"{weights}: sha256 {actual[:12]} does not match the config's {config['weights_sha256'][:12]}")
         prepare_torch(threads=self.hyperparameters.threads)
+        self.hyperparameters.device = loading_device(self.hyperparameters.device)
+        self.device_ = resolve_device(self.hyperparameters.device)
         self.network_ = _build_sentence_network(None, directory / "encoder")
         self.network_.load_state_dict(load_file(str(weights)))
+        self.network_.to(self.device_)
         self.network_.eval()
         self.tokenizer_ = AutoTokenizer.from_pretrained(str(directory / "tokenizer"))
         return actual

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from corpus.schema import STANCE_LABELS
-from models._torch import prepare_torch
+from models._torch import loading_device, prepare_torch, resolve_device
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 
 if TYPE_CHECKING:
@@ -46,8 +46,12 @@ class StanceHyperparameters:
     # "sqrt" weights classes by 1/sqrt(frequency): favor and against are rare next to none,
     # and F_avg / macro-F1 reward getting them right.
     class_weighting: str = "sqrt"
+    # Bottom transformer layers kept as pretrained: a few thousand tweets move the top layers, not the whole encoder.
+    frozen_layers: int = 0
     seed: int = 13
     threads: int | None = None
+    # "cpu", "cuda" or "auto"; a model trained on a GPU loads on the CPU where there is none.
+    device: str = "cpu"
 
 
 @dataclass
@@ -142,6 +146,7 @@ class StanceClassifier:
         self.training_ = TrainingRecord()
         self.weights_sha256_: str | None = None
         self.name_ = "stance-minilm"
+        self.device_ = None
         self._target_cache: dict[str, np.ndarray] = {}
 
     # ----- identity -------------------------------------------------------------------------------------------
@@ -172,7 +177,8 @@ class StanceClassifier:
             raise ValueError("no training pairs: the training file holds no gold stances")
         source = resolve_encoder(hp.encoder)
         self.tokenizer_ = AutoTokenizer.from_pretrained(source)
-        self.network_ = _build_network(source)
+        self.device_ = resolve_device(hp.device)
+        self.network_ = _build_network(source).to(self.device_)
         self._target_cache.clear()
         started = time.perf_counter()
 
@@ -180,11 +186,13 @@ class StanceClassifier:
         label_ids = np.array([LABEL_INDEX[label] for label in labels])
         counts = np.bincount(label_ids, minlength=len(STANCE_LABELS)).astype(float)
         weights = self._class_weights(counts)
-        loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
+        loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32, device=self.device_))
 
         # The 30k x 384 word-embedding matrix is half the encoder's weights: updating it densely every
         # step costs more than the rest of the step and overfits a few thousand examples.
         self.network_.encoder.get_input_embeddings().weight.requires_grad_(False)
+        for layer in self.network_.encoder.encoder.layer[: hp.frozen_layers]:
+            layer.requires_grad_(False)
         encoder_params = [p for p in self.network_.encoder.parameters() if p.requires_grad]
         head_params = [p for name, p in self.network_.named_parameters() if not name.startswith("encoder.")]
         optimizer = torch.optim.AdamW(
@@ -207,7 +215,7 @@ class StanceClassifier:
                     for pair_index, target in asked[i]:
                         gold[row, target_slot[target]] = int(label_ids[pair_index])
                 logits = self._forward([unique_texts[i] for i in batch], batch_targets, grad=True)
-                loss = loss_fn(logits.reshape(-1, len(STANCE_LABELS)), gold.reshape(-1))
+                loss = loss_fn(logits.reshape(-1, len(STANCE_LABELS)), gold.reshape(-1).to(self.device_))
                 optimizer.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.network_.parameters(), 1.0)
@@ -295,7 +303,7 @@ class StanceClassifier:
     def _tokenize(self, texts: Sequence[str]):
         return self.tokenizer_(
             list(texts), padding=True, truncation=True, max_length=self.hyperparameters.max_length, return_tensors="pt"
-        )
+        ).to(self.device_)
 
     def _encode_targets(self, targets: Sequence[str], grad: bool):
         torch = prepare_torch()
@@ -308,8 +316,8 @@ class StanceClassifier:
                 encoded = self._tokenize(missing)
                 vectors = self.network_.encode(encoded["input_ids"], encoded["attention_mask"])[1]
             for target, vector in zip(missing, vectors):
-                self._target_cache[target] = vector.numpy().copy()
-        return torch.tensor(np.stack([self._target_cache[t] for t in targets]))
+                self._target_cache[target] = vector.cpu().numpy().copy()
+        return torch.tensor(np.stack([self._target_cache[t] for t in targets]), device=self.device_)
 
     def _forward(self, texts: Sequence[str], targets: Sequence[str], grad: bool):
         encoded = self._tokenize(texts)
@@ -332,7 +340,7 @@ class StanceClassifier:
                         results[i] = np.zeros((0, len(STANCE_LABELS)))
                     continue
                 slot = {t: s for s, t in enumerate(batch_targets)}
-                logits = self._forward([texts[i] for i in batch], batch_targets, grad=False).numpy()
+                logits = self._forward([texts[i] for i in batch], batch_targets, grad=False).float().cpu().numpy()
                 for row, i in enumerate(batch):
                     results[i] = logits[row, [slot[t] for t in targets_per_text[i]]]
         return results  # type: ignore[return-value]
@@ -368,7 +376,7 @@ class StanceClassifier:
         self._require_fitted()
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        state = {k: v.contiguous() for k, v in self.network_.state_dict().items()}
+        state = {k: v.detach().cpu().contiguous() for k, v in self.network_.state_dict().items()}
         save_file(state, str(directory / WEIGHTS_FILE), metadata={"kind": MODEL_KIND})
         self.network_.encoder.config.save_pretrained(str(directory / "encoder"))
         self.tokenizer_.save_pretrained(str(directory / "tokenizer"))
@@ -403,8 +411,11 @@ class StanceClassifier:
             raise ValueError(f"{directory / WEIGHTS_FILE}: sha256 {actual[:12]} does not match the config's {config['weights_sha256'][:12]}")
         model = cls(**config["hyperparameters"])
         prepare_torch(threads=model.hyperparameters.threads)
+        model.hyperparameters.device = loading_device(model.hyperparameters.device)
+        model.device_ = resolve_device(model.hyperparameters.device)
         model.network_ = _build_network(None, directory / "encoder")
         model.network_.load_state_dict(load_file(str(directory / WEIGHTS_FILE)))
+        model.network_.to(model.device_)
         model.network_.eval()
         model.tokenizer_ = AutoTokenizer.from_pretrained(str(directory / "tokenizer"))
         model.temperature_ = float(config["temperature"])

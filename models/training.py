@@ -29,7 +29,9 @@ def carve_dev(rows: list[dict[str, str]], seed: int, key: str = "id") -> tuple[l
     return [r for r in rows if r[key] not in held], [r for r in rows if r[key] in held]
 
 
-MINILM_SETTINGS = ("encoder", "epochs", "batch_size", "learning_rate", "head_learning_rate", "max_length", "class_weighting", "seed")
+MINILM_SETTINGS = (
+    "encoder", "epochs", "batch_size", "learning_rate", "head_learning_rate", "max_length", "class_weighting", "frozen_layers", "seed", "device",
+)
 
 
 def build_stance_model(settings: dict[str, object]):

@@ -59,7 +59,10 @@ class TrainConfig(_Section):
     head_learning_rate: Annotated[float, Field(gt=0)] = 1e-3
     max_length: Annotated[int, Field(gt=8)] = 128
     class_weighting: str = "sqrt"
+    frozen_layers: Annotated[int, Field(ge=0)] = 0
     seed: int = 13
+    # Where fine-tuning runs: "cpu", "cuda" or "auto"; the saved model loads on a CPU either way.
+    device: Literal["cpu", "cuda", "auto"] = "cpu"
 
     @field_validator("class_weighting")
     @classmethod

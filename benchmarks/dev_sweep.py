@@ -1,0 +1,118 @@
+"""Hyperparameter search for the fine-tuned MiniLM models, scored on dev splits only (never a test split).
+
+Each setting is trained once and its dev scores are written, per epoch where the model records them,
+as one JSON line to `--out`; the dev probabilities of the selected epoch go beside it (`.npz`), so the
+ensemble with other members can be judged on dev afterwards. A GPU (`--device cuda`) makes the grid
+minutes instead of hours; the chosen setting is then trained and tested once by its benchmark.
+
+    python -m benchmarks.dev_sweep stance --device cuda --out .stancewatch/sweep
+    python -m benchmarks.dev_sweep claims --device cuda --out .stancewatch/sweep
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from corpus.external import checkthat2024_rows, semeval2016_rows
+from evaluation.stance import f_avg
+from models.encoders import DEFAULT_ENCODER
+from models.training import carve_dev
+
+STANCE_GRID: list[dict[str, object]] = [
+    {"learning_rate": 1e-4, "epochs": 6},
+    {"learning_rate": 1e-4, "epochs": 10},
+    {"learning_rate": 2e-4, "epochs": 8},
+    {"learning_rate": 1e-4, "epochs": 8, "frozen_layers": 3},
+    {"learning_rate": 6e-5, "epochs": 8},
+    {"learning_rate": 1e-4, "epochs": 8, "class_weighting": "inverse"},
+    {"learning_rate": 4e-5, "epochs": 4},
+    {"learning_rate": 1e-4, "epochs": 8, "batch_size": 32},
+]
+CLAIMS_GRID: list[dict[str, object]] = [
+    {"learning_rate": 5e-5, "epochs": 3},
+    {"learning_rate": 3e-5, "epochs": 3, "class_weighting": "none"},
+    {"learning_rate": 1e-4, "epochs": 3},
+]
+EXTRA_SEEDS = (14, 15)
+
+
+def sweep_stance(device: str, out: Path, seed: int, encoder: str) -> None:
+    from models.stance import StanceClassifier
+
+    train, dev = carve_dev(semeval2016_rows("train"), seed)
+
+    def columns(rows):
+        return [r["text"] for r in rows], [r["target"] for r in rows], [r["label"] for r in rows]
+
+    dev_columns = columns(dev)
+    results = []
+    for index, setting in enumerate(STANCE_GRID):
+        results.append(_fit_stance(StanceClassifier, setting | {"seed": seed, "encoder": encoder}, columns(train), dev_columns, device, out, f"stance-{index}"))
+    best = max(results, key=lambda r: r["dev_f_avg"])
+    for extra in EXTRA_SEEDS:
+        _fit_stance(StanceClassifier, best["setting"] | {"seed": extra}, columns(train), dev_columns, device, out, f"stance-best-seed{extra}",
+                    carve_seed=seed)
+
+
+def _fit_stance(cls, setting, train, dev, device, out: Path, name: str, carve_seed: int | None = None) -> dict[str, object]:
+    started = time.perf_counter()
+    model = cls(**setting, device=device).fit(*train, dev=dev)
+    probabilities = model.predict_proba(dev[0], dev[1])
+    predicted = [model.labels[i] for i in probabilities.argmax(1)]
+    record = {
+        "name": name, "setting": setting, "carve_seed": carve_seed if carve_seed is not None else setting["seed"],
+        "best_epoch": model.training_.best_epoch, "dev_macro_f1": model.training_.dev_macro_f1,
+        "dev_f_avg": round(f_avg(list(dev[2]), predicted), 4), "seconds": round(time.perf_counter() - started, 1),
+    }
+    np.savez(out / f"{name}.npz", probabilities=probabilities)
+    _append(out / "stance.jsonl", record)
+    return record
+
+
+def sweep_claims(device: str, out: Path, seed: int, encoder: str) -> None:
+    """Trains on train, picks epoch and threshold on dev, scores dev-test with that threshold."""
+    from evaluation.claims import checkworthy_f1
+    from models.claims import MiniLMCheckworthiness
+
+    def columns(rows):
+        return [str(r["text"]) for r in rows], np.array([bool(r["checkworthy"]) for r in rows])
+
+    train, dev, held = columns(checkthat2024_rows("train")), columns(checkthat2024_rows("dev")), columns(checkthat2024_rows("dev-test"))
+    for index, setting in enumerate(CLAIMS_GRID):
+        started = time.perf_counter()
+        model = MiniLMCheckworthiness(**setting, seed=seed, encoder=encoder, device=device).fit(*train, dev=dev)
+        scores = model.predict_proba(held[0])[:, 1]
+        record = {
+            "name": f"claims-{index}", "setting": setting, "selected": model.training_.selected, "threshold": model.threshold_,
+            "dev_grid": model.training_.dev_grid, "dev_test_f1": round(float(checkworthy_f1(held[1], scores >= model.threshold_)), 4),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+        np.savez(out / f"claims-{index}.npz", dev_test=scores)
+        _append(out / "claims.jsonl", record)
+
+
+def _append(path: Path, record: dict[str, object]) -> None:
+    print(json.dumps(record), flush=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("task", choices=("stance", "claims"))
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--encoder", default=DEFAULT_ENCODER, help="shipped package name, local folder or hub id")
+    parser.add_argument("--out", type=Path, default=Path(".stancewatch/sweep"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    {"stance": sweep_stance, "claims": sweep_claims}[args.task](args.device, args.out, args.seed, args.encoder)
+
+
+if __name__ == "__main__":
+    main()
