@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import numpy as np
 
 from corpus.schema import STANCE_LABELS
-from models._torch import prepare_torch
+from models._torch import inference_context, prepare_torch, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _group_pairs, _sha256
 
@@ -160,6 +160,11 @@ class _LinearHeadsStance:
     @property
     def model_id(self) -> str:
         return f"{self.name_}@{(self.weights_sha256_ or 'unsaved')[:12]}"
+
+    def set_precision(self, precision: str) -> Self:
+        """Inference arithmetic of the encoder, for the models that have one (see EmbeddingStanceClassifier)."""
+        resolve_precision(precision)
+        return self
 
     # ----- what subclasses provide ------------------------------------------------------------------------------
     def _encode(self, texts: Sequence[str], targets: Sequence[str]) -> Any:
@@ -598,6 +603,17 @@ class EmbeddingStanceClassifier(_LinearHeadsStance):
         self._target_cache: dict[str, np.ndarray] = {}
         # Set to a dict while a stacker refits this model fold by fold, so that each text is encoded once.
         self.embedding_cache: dict[str, np.ndarray] | None = None
+        self.precision_ = "fp32"
+
+    @property
+    def model_id(self) -> str:
+        return super().model_id + ("" if self.precision_ == "fp32" else f"+{self.precision_}")
+
+    def set_precision(self, precision: str) -> Self:
+        """bf16 encodes at about twice the speed on CPUs that have it; the heads stay as trained."""
+        self.precision_ = resolve_precision(precision)
+        self._target_cache.clear()
+        return self
 
     def clone_for_folds(self) -> Self:
         """Shares the loaded encoder and the embedding cache with the copy: the folds re-read the same texts."""
@@ -643,7 +659,7 @@ class EmbeddingStanceClassifier(_LinearHeadsStance):
             self._load_encoder()
         out = np.zeros((len(strings), self.encoder_.config.hidden_size), dtype=np.float32)
         order = sorted(range(len(strings)), key=lambda i: len(strings[i]))
-        with torch.inference_mode():
+        with inference_context(self.precision_):
             for start in range(0, len(order), hp.batch_size):
                 batch = order[start : start + hp.batch_size]
                 encoded = self.tokenizer_(
@@ -652,7 +668,7 @@ class EmbeddingStanceClassifier(_LinearHeadsStance):
                 tokens = self.encoder_(**encoded).last_hidden_state
                 mask = encoded["attention_mask"].unsqueeze(-1).to(tokens.dtype)
                 mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-                out[batch] = torch.nn.functional.normalize(mean, dim=-1).numpy()
+                out[batch] = torch.nn.functional.normalize(mean.float(), dim=-1).numpy()
         return out
 
     def _encode(self, texts: Sequence[str], targets: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

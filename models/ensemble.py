@@ -60,7 +60,14 @@ class WeightedEnsembleStanceClassifier:
 
     @property
     def model_id(self) -> str:
-        return f"{self.name_}@{(self.weights_sha256_ or 'unsaved')[:12]}"
+        precisions = {getattr(m, "precision_", "fp32") for m in self.members} - {"fp32"}
+        return f"{self.name_}@{(self.weights_sha256_ or 'unsaved')[:12]}" + "".join(f"+{p}" for p in sorted(precisions))
+
+    def set_precision(self, precision: str) -> "WeightedEnsembleStanceClassifier":
+        """Passes the inference arithmetic to every member that has an encoder."""
+        for member in self.members:
+            member.set_precision(precision)
+        return self
 
     def fit(self, texts, targets, labels, dev, data_sources: Sequence[str] = (), progress=None) -> "WeightedEnsembleStanceClassifier":
         """Fits every member on train (each may use dev for its own selection), then the weights on dev."""

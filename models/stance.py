@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from corpus.schema import STANCE_LABELS
-from models._torch import loading_device, prepare_torch, resolve_device
+from models._torch import inference_context, loading_device, prepare_torch, resolve_device, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 
 if TYPE_CHECKING:
@@ -147,13 +147,20 @@ class StanceClassifier:
         self.weights_sha256_: str | None = None
         self.name_ = "stance-minilm"
         self.device_ = None
+        self.precision_ = "fp32"
         self._target_cache: dict[str, np.ndarray] = {}
 
     # ----- identity -------------------------------------------------------------------------------------------
     @property
     def model_id(self) -> str:
         digest = (self.weights_sha256_ or "unsaved")[:12]
-        return f"{self.name_}@{digest}"
+        return f"{self.name_}@{digest}" + ("" if self.precision_ == "fp32" else f"+{self.precision_}")
+
+    def set_precision(self, precision: str) -> "StanceClassifier":
+        """Inference arithmetic: "fp32", "bf16" or "auto"; the weights stay as trained."""
+        self.precision_ = resolve_precision(precision)
+        self._target_cache.clear()
+        return self
 
     # ----- training -------------------------------------------------------------------------------------------
     def fit(
@@ -312,11 +319,11 @@ class StanceClassifier:
             return self.network_.encode(encoded["input_ids"], encoded["attention_mask"])[1]
         missing = [t for t in targets if t not in self._target_cache]
         if missing:
-            with torch.inference_mode():
+            with inference_context(self.precision_, self.device_):
                 encoded = self._tokenize(missing)
                 vectors = self.network_.encode(encoded["input_ids"], encoded["attention_mask"])[1]
             for target, vector in zip(missing, vectors):
-                self._target_cache[target] = vector.cpu().numpy().copy()
+                self._target_cache[target] = vector.float().cpu().numpy().copy()
         return torch.tensor(np.stack([self._target_cache[t] for t in targets]), device=self.device_)
 
     def _forward(self, texts: Sequence[str], targets: Sequence[str], grad: bool):
@@ -327,11 +334,10 @@ class StanceClassifier:
     def logits_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
         """Raw logits, one (len(targets), 3) array per text; texts are batched by length to pad little."""
         self._require_fitted()
-        torch = prepare_torch()
         self.network_.eval()
         results: list[np.ndarray | None] = [None] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        with torch.inference_mode():
+        with inference_context(self.precision_, self.device_):
             for start in range(0, len(order), batch_size):
                 batch = order[start : start + batch_size]
                 batch_targets = sorted({t for i in batch for t in targets_per_text[i]})

@@ -38,6 +38,8 @@ class NlpConfig(_Section):
 class StanceConfig(_Section):
     model_dir: Path = WORK_DIR / "models" / "stance"
     batch_size: Annotated[int, Field(gt=0)] = 64
+    # Encoder arithmetic at inference: "auto" is bf16 where the CPU has it natively (AVX512-BF16, AMX), else fp32.
+    precision: Literal["fp32", "bf16", "auto"] = "auto"
 
 
 class ClaimsConfig(_Section):

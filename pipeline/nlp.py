@@ -91,15 +91,17 @@ def _is_handle(text: str, start: int, surface: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _cached_stance_model(model_dir: str):
+def _cached_stance_model(model_dir: str, precision: str):
     from models.registry import load_stance_model
 
-    return load_stance_model(Path(model_dir))
+    return load_stance_model(Path(model_dir)).set_precision(precision)
 
 
-@Language.factory("stancewatch_stance", assigns=["doc._.stances"], default_config={"model_dir": "", "batch_size": 64})
-def make_stance(nlp: Language, name: str, model_dir: str, batch_size: int) -> "StanceComponent":
-    return StanceComponent(_cached_stance_model(model_dir), batch_size)
+@Language.factory(
+    "stancewatch_stance", assigns=["doc._.stances"], default_config={"model_dir": "", "batch_size": 64, "precision": "fp32"}
+)
+def make_stance(nlp: Language, name: str, model_dir: str, batch_size: int, precision: str) -> "StanceComponent":
+    return StanceComponent(_cached_stance_model(model_dir, precision), batch_size)
 
 
 class StanceComponent:
@@ -142,6 +144,10 @@ def build_nlp(config: StancewatchConfig, with_stance: bool = True) -> Language:
     if with_stance:
         nlp.add_pipe(
             "stancewatch_stance",
-            config={"model_dir": str(Path(config.stance.model_dir).resolve()), "batch_size": config.stance.batch_size},
+            config={
+                "model_dir": str(Path(config.stance.model_dir).resolve()),
+                "batch_size": config.stance.batch_size,
+                "precision": config.stance.precision,
+            },
         )
     return nlp

@@ -61,3 +61,15 @@ def test_members_with_weight_zero_are_not_run(ensemble_dir):
     model.members[1] = None  # predicting through a zero-weight member would now fail
     np.testing.assert_allclose(model.predict_proba(texts, targets), expected, atol=1e-12)
     np.testing.assert_allclose(np.vstack(model.predict_proba_grouped(texts[::2], [TARGETS] * len(texts[::2]))), model.predict_proba(texts, targets), atol=1e-9)
+
+
+def test_bf16_reaches_the_encoder_members_and_the_model_id(ensemble_dir):
+    exact = load_stance_model(ensemble_dir)
+    fast = load_stance_model(ensemble_dir).set_precision("bf16")
+    embedding = next(m for m in fast.members if isinstance(m, EmbeddingStanceClassifier))
+    tfidf = next(m for m in fast.members if isinstance(m, TfidfStanceClassifier))
+    assert embedding.precision_ == "bf16" and embedding.model_id.endswith("+bf16")
+    assert not tfidf.model_id.endswith("+bf16"), "a model without an encoder has no precision to name"
+    assert fast.model_id == exact.model_id + "+bf16"
+    texts, targets, _ = tiny_pairs()
+    np.testing.assert_allclose(fast.predict_proba(texts, targets), exact.predict_proba(texts, targets), atol=0.05)

@@ -51,3 +51,32 @@ def test_unfitted_and_unknown_labels_are_clear_errors(tmp_path):
         StanceClassifier(epochs=1).fit(["x"], ["y"], ["pro"])
     with pytest.raises(FileNotFoundError, match="stancewatch train"):
         load_stance_model(tmp_path)
+
+
+def test_bf16_inference_keeps_the_labels_and_says_so_in_the_model_id(tiny_model_dir):
+    texts, targets, labels = tiny_pairs()
+    exact = load_stance_model(tiny_model_dir)
+    fast = load_stance_model(tiny_model_dir).set_precision("bf16")
+    assert fast.model_id == exact.model_id + "+bf16"
+    agreement = np.mean([a == b for a, b in zip(exact.predict(texts, targets), fast.predict(texts, targets))])
+    assert agreement >= 0.9, f"bf16 changed {1 - agreement:.0%} of the labels"
+    np.testing.assert_allclose(fast.predict_proba(texts, targets), exact.predict_proba(texts, targets), atol=0.1)
+    with pytest.raises(ValueError, match="precision must be one of"):
+        exact.set_precision("int4")
+
+
+def test_a_model_trained_on_a_gpu_loads_on_the_cpu(tiny_model_dir, tmp_path):
+    import shutil
+
+    import torch
+
+    copy = tmp_path / "gpu-trained"
+    shutil.copytree(tiny_model_dir, copy)
+    config = json.loads((copy / CONFIG_FILE).read_text())
+    config["hyperparameters"]["device"] = "cuda"
+    (copy / CONFIG_FILE).write_text(json.dumps(config))
+    model = StanceClassifier.load(copy)
+    assert model.device_.type == ("cuda" if torch.cuda.is_available() else "cpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="sees no CUDA GPU"):
+            StanceClassifier(device="cuda", epochs=1).fit(["a text"], ["a target"], ["favor"])
