@@ -21,6 +21,8 @@ class Actor:
     affiliation: str
     aliases: tuple[str, ...] = ()
     label: str = "ORG"
+    # How texts refer back to a person ('he', 'she', 'they'); None: unknown, compatible with any pronoun.
+    pronoun: str | None = None
 
     def as_dict(self) -> dict[str, str]:
         return {"name": self.name, "kind": self.kind, "affiliation": self.affiliation}
@@ -77,17 +79,20 @@ class ActorRegistry:
             raise FileNotFoundError(f"{path}: actor registry not found") from None
         for index, entry in enumerate(raw.get("actor", []), start=1):
             where = f"{path}: [[actor]] #{index}"
-            unknown = set(entry) - {"name", "kind", "affiliation", "aliases", "label"}
+            unknown = set(entry) - {"name", "kind", "affiliation", "aliases", "label", "pronoun"}
             if unknown or "name" not in entry or "kind" not in entry:
                 raise ValueError(f"{where}: needs 'name' and 'kind'; unknown keys {sorted(unknown)}")
             if entry["kind"] not in ACTOR_LABELS:
                 raise ValueError(f"{where}: kind {entry['kind']!r} is not one of {sorted(ACTOR_LABELS)}")
+            if entry.get("pronoun") is not None and (entry["kind"] != "person" or entry["pronoun"] not in PERSON_PRONOUNS):
+                raise ValueError(f"{where}: pronoun {entry['pronoun']!r} needs kind 'person' and one of {sorted(PERSON_PRONOUNS)}")
             actor = Actor(
                 name=entry["name"],
                 kind=entry["kind"],
                 affiliation=entry.get("affiliation", entry["name"]),
                 aliases=tuple(entry.get("aliases", [])),
                 label=entry.get("label", ACTOR_LABELS[entry["kind"]]),
+                pronoun=entry.get("pronoun"),
             )
             self.add(actor, where)
         for index, entry in enumerate(raw.get("office", []), start=1):
@@ -179,6 +184,9 @@ class ActorRegistry:
     def __hash__(self) -> int:
         return id(self)
 
+
+# The subject pronoun a registry may give a person; object and possessive forms map onto it when texts are read.
+PERSON_PRONOUNS = frozenset({"he", "she", "they"})
 
 # Words that leave an office mention naming the same holder ('the new Iraqi Foreign Minister'); 'former' would not.
 OFFICE_MODIFIERS = frozenset({"new", "current", "incoming", "acting", "interim", "then"})

@@ -23,6 +23,8 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.actors import OFFICE_MODIFIERS, Actor, ActorRegistry
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Each form as the subject pronoun a registry records ('her' -> 'she'): a 'she' never refers back to a 'he'.
+PRONOUN_FORMS = {"he": "he", "him": "he", "she": "she", "her": "she"}
 GROUP_PRONOUNS = frozenset({"it", "they", "we"})
 # People who speak for an organisation: the organisation is the speaker (the corpus's convention).
 SPOKES_NOUNS = frozenset(
@@ -378,13 +380,21 @@ class SpeakerResolver:
     @staticmethod
     def _pronoun(pronoun: Token, history: list[ActorMention]) -> Actor | None:
         """'he', 'she', 'it', 'they': the subject or speaker of the nearest earlier sentence that has a compatible one
-        (a person for 'he'), its latest speaker, else its latest subject; else the nearest compatible mention. A subject outranks an object
+        (a person for 'he', and not one the registry calls 'she'), its latest speaker, else its latest subject; else the nearest compatible mention. A subject outranks an object
         ('Barzani met Johansson. He said ...' is Barzani) and a later subject outranks an earlier speaker ('Kaminski
         said ... Lukashenko denied it. He said ...' is Lukashenko): the centre of attention moves with the subjects."""
         doc = pronoun.doc
         wanted_person = pronoun.lower_ in PERSON_PRONOUNS
+        form = PRONOUN_FORMS.get(pronoun.lower_)
         compatible = sorted(
-            (m for m in history if m.position < pronoun.i and (m.actor.kind == "person") == wanted_person), key=lambda m: m.position
+            (
+                m
+                for m in history
+                if m.position < pronoun.i
+                and (m.actor.kind == "person") == wanted_person
+                and (not wanted_person or m.actor.pronoun is None or m.actor.pronoun == form)
+            ),
+            key=lambda m: m.position,
         )
         if not compatible:
             return None

@@ -199,6 +199,25 @@ def test_he_and_she_refer_to_the_latest_subject_or_speaker_not_to_an_object_or_a
     assert [a for _, a, _ in speakers(extractor, quoted)] == ["Jonas Albrecht", "Jonas Albrecht"]
 
 
+def test_she_never_refers_back_to_someone_the_registry_calls_he(extractor):
+    text = (
+        "Iraqi Foreign Minister Fuad Hussein met Ylva Johansson in Brussels on Monday. "
+        "Hussein said Baghdad would bring its citizens home. She said the EU would fund their reintegration."
+    )
+    assert [a for _, a, _ in speakers(extractor, text)] == ["Fuad Hussein", "Ylva Johansson"]
+    # A person the registry gives no pronoun stays compatible with either.
+    unknown = "Karim Haddad met Ylva Johansson. Haddad said the flights had stopped. He said the border was closed."
+    assert [a for _, a, _ in speakers(extractor, unknown)][-1] != "Ylva Johansson"
+
+
+def test_a_pronoun_only_a_person_can_carry(tmp_path):
+    path = tmp_path / "actors.toml"
+    path.write_text('[[actor]]\nname = "Frontex"\nkind = "institution"\npronoun = "she"\n')
+    with pytest.raises(ValueError, match="pronoun 'she' needs kind 'person'") as error:
+        ActorRegistry.from_files([path])
+    assert "[[actor]] #1" in str(error.value)
+
+
 def test_a_speaker_phrase_the_parser_hung_on_the_quote_is_still_the_speaker_and_not_part_of_the_quote(extractor):
     text = '"We recorded 300 attempts," a spokeswoman for the Polish Border Guard, Anna Michalska, told reporters.'
     assert speakers(extractor, text) == [
