@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from corpus.hub import HubStanceSource, hub_stance_rows
 from corpus.loaders import pair_rows
 from corpus.reader import read_gold
 from models.stance import StanceClassifier
@@ -60,15 +62,31 @@ def build_stance_model(settings: dict[str, object]):
 
 def train_stance_model(train_path: Path, out_dir: Path, dev_path: Path | None, hyperparameters: dict[str, object], progress=None):
     train_rows = pair_rows(read_gold(train_path))
-    sources = [str(train_path)]
-    if dev_path is not None:
-        dev_rows = pair_rows(read_gold(dev_path))
-        sources.append(f"dev: {dev_path}")
-    else:
-        train_rows, dev_rows = carve_dev(train_rows, int(hyperparameters.get("seed", 13)))
-        sources.append(f"dev: {DEV_FRACTION:.0%} of the training statements, carved with the seed")
     if not train_rows:
         raise ValueError(f"{train_path}: no gold stances to train on (each record needs gold.stances)")
+    dev = (pair_rows(read_gold(dev_path)), f"dev: {dev_path}") if dev_path is not None else None
+    return _fit_and_save(train_rows, str(train_path), dev, out_dir, hyperparameters, progress)
+
+
+def train_stance_model_from_dataset(source: HubStanceSource, dev_split: str | None, out_dir: Path, hyperparameters: dict[str, object], progress=None):
+    """The same training from a `datasets` corpus (a hub id or a local folder); dev is its `dev_split` or a carve of train."""
+    train_rows = hub_stance_rows(source)
+    dev = None
+    if dev_split is not None:
+        dev_source = replace(source, split=dev_split)
+        dev = (hub_stance_rows(dev_source), f"dev: {dev_source.describe()}")
+    # Hub rows have no statement ids of their own, so a carve must keep each text whole.
+    return _fit_and_save(train_rows, source.describe(), dev, out_dir, hyperparameters, progress, carve_key="text")
+
+
+def _fit_and_save(train_rows, train_source: str, dev, out_dir: Path, hyperparameters: dict[str, object], progress, carve_key: str = "id"):
+    sources = [train_source]
+    if dev is not None:
+        dev_rows, dev_source = dev
+        sources.append(dev_source)
+    else:
+        train_rows, dev_rows = carve_dev(train_rows, int(hyperparameters.get("seed", 13)), key=carve_key)
+        sources.append(f"dev: {DEV_FRACTION:.0%} of the training statements, carved with the seed")
     model = build_stance_model(hyperparameters)
     model.fit(*_columns(train_rows), dev=_columns(dev_rows) if dev_rows else None, data_sources=sources, progress=progress)
     model.save(out_dir)

@@ -208,18 +208,33 @@ def predict(
 
 @app.command()
 def train(
-    train_file: Annotated[Path, typer.Option("--train", help="Gold JSONL with gold.stances.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the trained model.")],
+    train_file: Annotated[Optional[Path], typer.Option("--train", help="Gold JSONL with gold.stances.")] = None,
     dev: Annotated[Optional[Path], typer.Option("--dev", help="Gold JSONL for model selection and calibration.")] = None,
     config: ConfigOption = None,
     init_from: Annotated[
         Optional[Path], typer.Option("--init-from", help="A trained model to extend with the targets of --train, without retraining it.")
     ] = None,
+    dataset: Annotated[
+        Optional[str], typer.Option("--dataset", help="Instead of --train: a hub dataset id (needs internet) or a local folder/file `datasets` opens.")
+    ] = None,
+    dataset_config: Annotated[Optional[str], typer.Option("--dataset-config", help="The dataset's configuration (e.g. stance_abortion).")] = None,
+    dataset_split: Annotated[str, typer.Option("--dataset-split", help="Split to train on.")] = "train",
+    dev_split: Annotated[Optional[str], typer.Option("--dev-split", help="Split for selection and calibration; default: a carve of the training split.")] = None,
+    text_column: Annotated[str, typer.Option("--text-column")] = "text",
+    label_column: Annotated[str, typer.Option("--label-column", help="Labels: favor/against/none or a known spelling (FAVOR, pro, neutral ...).")] = "label",
+    target_column: Annotated[str, typer.Option("--target-column")] = "target",
+    target: Annotated[Optional[str], typer.Option("--target", help="One target for every row, for single-target datasets.")] = None,
 ) -> None:
-    """Train a stance model from gold JSONL, or add new targets to a trained one (--init-from)."""
+    """Train a stance model from gold JSONL or a `datasets` corpus, or add new targets to a trained one (--init-from)."""
+    from corpus.hub import HubStanceSource
     from corpus.reader import RecordError
-    from models.training import add_targets_to_model, train_stance_model
+    from models.training import add_targets_to_model, train_stance_model, train_stance_model_from_dataset
 
+    if (train_file is None) == (dataset is None):
+        _fail("give exactly one of --train FILE (gold JSONL) and --dataset ID (a hub id or local dataset)")
+    if dataset is not None and (init_from is not None or dev is not None):
+        _fail("--dataset trains a new model with --dev-split for dev; --init-from and --dev take gold JSONL (--train)")
     cfg = _load_config(config)
     with _progress() as progress:
         task = progress.add_task("training", total=None)
@@ -228,7 +243,10 @@ def train(
             progress.update(task, total=total, advance=step, description=message)
 
         try:
-            if init_from is not None:
+            if dataset is not None:
+                source = HubStanceSource(dataset, dataset_split, dataset_config, text_column, label_column, target_column, target)
+                model = train_stance_model_from_dataset(source, dev_split, out, cfg.train.model_dump(), progress=advance)
+            elif init_from is not None:
                 model = add_targets_to_model(init_from, train_file, out, dev, progress=advance)
             else:
                 model = train_stance_model(train_file, out, dev, cfg.train.model_dump(), progress=advance)
