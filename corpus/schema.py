@@ -222,3 +222,6 @@ class PredictionRecord(_Strict):
     quotes: list[QuoteSpan] | None = None
     provenance: Provenance | None = None
     origin: ArticleOrigin | None = None
+    # The detected language, and why the statement was left unscored when the models do not read it.
+    lang: str | None = None
+    unscored: str | None = None

@@ -9,7 +9,7 @@ from itertools import islice
 from pathlib import Path
 
 from corpus.reader import QuarantinedRecord, ReadResult, read_statements
-from corpus.schema import Statement
+from corpus.schema import PredictionRecord, Statement
 from pipeline.config import StancewatchConfig
 from pipeline.enrich import Enricher
 from pipeline.ingest import ArticleDefaults
@@ -163,12 +163,27 @@ def predict_file(
     written = 0
     partial = out_path.with_suffix(out_path.suffix + ".partial")
     source = read_statements([input_path], read) if articles is None else _article_source([input_path], read, config, articles, None, None, [])
+    detector = default_detector()
     with partial.open("w", encoding="utf-8") as out:
         for chunk in _chunks(source, config.store.commit_every):
-            for statement, record in enricher.enrich(chunk):
+            languages, unscored = {}, {}
+            for statement in chunk:
+                detected = detector.detect(statement.text)
+                lang = decide_language(statement.lang if "lang" in statement.model_fields_set else None, detected)
+                languages[statement.id] = lang
+                reason = unsupported_reason(lang, detected, config.language.supported)
+                if reason is not None:
+                    unscored[statement.id] = reason
+            # Keyed by object: the enricher hands back the statements it was given, and ids may repeat in an input.
+            enriched = {id(s): r for s, r in enricher.enrich([s for s in chunk if s.id not in unscored])}
+            for statement in chunk:
+                record = enriched.get(id(statement))
+                if record is None:
+                    record = PredictionRecord(id=statement.id, source_type=statement.source_type, speaker=statement.speaker, date=statement.date)
+                update = {"lang": languages[statement.id], "unscored": unscored.get(statement.id)}
                 if statement.origin is not None:
-                    record = record.model_copy(update={"origin": statement.origin})
-                out.write(record.model_dump_json() + "\n")
+                    update["origin"] = statement.origin
+                out.write(record.model_copy(update=update).model_dump_json() + "\n")
                 written += 1
                 on_statement()
     partial.replace(out_path)

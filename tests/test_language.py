@@ -76,6 +76,25 @@ def test_run_stores_unsupported_languages_unscored_with_the_reason_and_counts_th
     assert {rows[row["id"]][1] for row in foreign} >= {"ar", "ckb", "kmr", "ru", "pl", "lt"}
 
 
+def test_predict_leaves_unsupported_languages_unscored_and_says_why(tmp_path, tiny_config):
+    from pipeline.cli import app
+
+    records = [
+        {"id": "en-1", "text": "Lukashenko is using migrants as a weapon against Europe.", "source_type": "tweet"},
+        {"id": "ru-1", "text": "Лукашенко использует мигрантов как оружие против Европы.", "source_type": "tweet"},
+        {"id": "en-2", "text": "Minsk flew these people in on purpose to pressure the EU.", "source_type": "tweet"},
+    ]
+    path, out = tmp_path / "mixed.jsonl", tmp_path / "predictions.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    result = CliRunner().invoke(app, ["predict", str(path), "--out", str(out), "--config", str(tiny_config)])
+    assert result.exit_code == 0, result.output
+    predictions = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [p["id"] for p in predictions] == ["en-1", "ru-1", "en-2"], "one record per input, in input order"
+    english, russian = predictions[0], predictions[1]
+    assert english["lang"] == "en" and english["unscored"] is None and english["stances"]
+    assert russian["lang"] == "ru" and russian["stances"] == [] and "'ru' is not supported" in russian["unscored"]
+
+
 def test_supported_languages_are_configurable(tmp_path, tiny_config):
     from pipeline.batch import run_batch
     from pipeline.config import load_config
