@@ -48,6 +48,9 @@ class StanceHyperparameters:
     class_weighting: str = "sqrt"
     # Bottom transformer layers kept as pretrained: a few thousand tweets move the top layers, not the whole encoder.
     frozen_layers: int = 0
+    # Greedy soup (Wortsman et al. 2022) over this run's epoch checkpoints: the weights of the best dev epochs are
+    # averaged while dev macro-F1 does not drop; one model, the variance of a few, no extra training.
+    soup: bool = False
     seed: int = 13
     threads: int | None = None
     # "cpu", "cuda" or "auto"; a model trained on a GPU loads on the CPU where there is none.
@@ -64,6 +67,7 @@ class TrainingRecord:
     targets: list[str] = field(default_factory=list)
     training_seconds: float = 0.0
     best_epoch: int = 0
+    soup_epochs: list[int] = field(default_factory=list)
     dev_macro_f1: float | None = None
     # Seeded 95% bootstrap intervals of the selected model's dev scores: {"macro_f1": [lo, hi], "f_avg": [...]}.
     dev_scores: dict[str, object] = field(default_factory=dict)
@@ -211,7 +215,7 @@ class StanceClassifier:
         scheduler = get_linear_schedule_with_warmup(optimizer, int(hp.warmup_fraction * total_steps), total_steps)
         rng = np.random.default_rng(hp.seed)
 
-        best_state, best_score, best_epoch = None, -1.0, hp.epochs
+        checkpoints: list[tuple[float, int, dict]] = []
         for epoch in range(1, hp.epochs + 1):
             self.network_.train()
             for batch in _length_bucketed_batches(unique_texts, hp.batch_size, rng):
@@ -231,12 +235,12 @@ class StanceClassifier:
                 if progress is not None:
                     progress(1, total_steps, f"epoch {epoch}/{hp.epochs} loss {loss.item():.3f}")
             if dev is not None:
-                score = self._dev_macro_f1(dev)
-                if score > best_score:
-                    best_score, best_epoch = score, epoch
-                    best_state = {k: v.detach().clone() for k, v in self.network_.state_dict().items()}
-        if best_state is not None:
-            self.network_.load_state_dict(best_state)
+                checkpoints.append((self._dev_macro_f1(dev), epoch, {k: v.detach().cpu().clone() for k, v in self.network_.state_dict().items()}))
+                # Only the checkpoints a soup could use are kept: four 90 MB states at most.
+                checkpoints = sorted(checkpoints, key=lambda c: (-c[0], c[1]))[: 4 if hp.soup else 1]
+        best_score, best_epoch, soup_epochs = -1.0, hp.epochs, []
+        if checkpoints:
+            best_score, best_epoch, soup_epochs = self._select_checkpoints(checkpoints, dev)
         self._target_cache.clear()
         if dev is not None:
             self.temperature_ = self._fit_temperature(dev)
@@ -248,6 +252,7 @@ class StanceClassifier:
             targets=sorted(set(targets)),
             training_seconds=round(time.perf_counter() - started, 1),
             best_epoch=best_epoch,
+            soup_epochs=soup_epochs,
             dev_macro_f1=round(best_score, 4) if dev is not None else None,
             dev_scores=self._dev_scores_with_intervals(dev) if dev is not None else {},
             temperature=round(self.temperature_, 4),
@@ -255,6 +260,22 @@ class StanceClassifier:
             git_commit=_git_commit(),
         )
         return self
+
+    def _select_checkpoints(self, checkpoints: list[tuple[float, int, dict]], dev) -> tuple[float, int, list[int]]:
+        """Loads the best dev checkpoint, then (with `soup`) averages in each next-best one that does not lower dev macro-F1."""
+        (best_score, best_epoch, best_state), *rest = checkpoints
+        soup, score = [best_state], best_score
+        self.network_.load_state_dict(best_state)
+        epochs = [best_epoch]
+        for candidate_score, epoch, state in rest:
+            self.network_.load_state_dict(_average_states([*soup, state]))
+            self._target_cache.clear()
+            trial = self._dev_macro_f1(dev)
+            if trial >= score:
+                soup, score = [*soup, state], trial
+                epochs.append(epoch)
+        self.network_.load_state_dict(_average_states(soup))
+        return score, best_epoch, epochs if len(epochs) > 1 else []
 
     def _class_weights(self, counts: np.ndarray) -> np.ndarray:
         mode = self.hyperparameters.class_weighting
@@ -448,6 +469,7 @@ class StanceClassifier:
             "",
             "## Results",
             f"- best epoch {tr.best_epoch}; dev macro-F1 {tr.dev_macro_f1}; temperature {tr.temperature}",
+            *([f"- weights: the average of epochs {', '.join(map(str, tr.soup_epochs))} (greedy soup on dev)"] if tr.soup_epochs else []),
             *(
                 f"- dev {name}: {values['score']} (95% bootstrap CI {values['interval_95'][0]}–{values['interval_95'][1]})"
                 for name, values in tr.dev_scores.items()
@@ -472,6 +494,14 @@ def _length_bucketed_batches(texts: Sequence[str], batch_size: int, rng: np.rand
         batches += [np.array(chunk[i : i + batch_size]) for i in range(0, len(chunk), batch_size)]
     rng.shuffle(batches)
     return batches
+
+
+def _average_states(states: list[dict]) -> dict:
+    """Uniform average of floating-point tensors; integer buffers (position ids) are taken from the first."""
+    return {
+        key: (sum(state[key] for state in states) / len(states)) if value.is_floating_point() else value
+        for key, value in states[0].items()
+    }
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
