@@ -80,3 +80,22 @@ def test_a_model_trained_on_a_gpu_loads_on_the_cpu(tiny_model_dir, tmp_path):
     if not torch.cuda.is_available():
         with pytest.raises(RuntimeError, match="sees no CUDA GPU"):
             StanceClassifier(device="cuda", epochs=1).fit(["a text"], ["a target"], ["favor"])
+
+
+def test_greedy_soup_averages_epochs_without_lowering_dev():
+    from models.stance import _average_states
+
+    torch = pytest.importorskip("torch")
+    states = [{"w": torch.tensor([1.0, 3.0]), "ids": torch.tensor([0, 1])}, {"w": torch.tensor([3.0, 5.0]), "ids": torch.tensor([7, 7])}]
+    averaged = _average_states(states)
+    assert averaged["w"].tolist() == [2.0, 4.0] and averaged["ids"].tolist() == [0, 1], "integer buffers are never averaged"
+
+    texts, targets, labels = tiny_pairs()
+    dev = (texts[::2], targets[::2], labels[::2])
+    settings = {"epochs": 3, "batch_size": 8, "max_length": 48, "learning_rate": 1e-4, "head_learning_rate": 3e-3, "seed": 3}
+    single = StanceClassifier(**settings).fit(texts[1::2], targets[1::2], labels[1::2], dev=dev)
+    souped = StanceClassifier(**settings, soup=True).fit(texts[1::2], targets[1::2], labels[1::2], dev=dev)
+    assert souped.training_.best_epoch == single.training_.best_epoch
+    assert souped.training_.dev_macro_f1 >= single.training_.dev_macro_f1
+    assert set(souped.training_.soup_epochs) <= {1, 2, 3}
+    assert souped._dev_macro_f1(dev) == pytest.approx(souped.training_.dev_macro_f1, abs=1e-4)
