@@ -103,12 +103,23 @@ def _qualifier(text: str, start: int, is_range: bool) -> str | None:
     return None if qualifier in RANGE_QUALIFIERS and not is_range else qualifier
 
 
+# Number words that can state a count on their own ("a", "and" only do inside a number: "a hundred and five").
+_COUNT_WORDS = NUMBER_WORDS - {"a", "an", "and", "to"}
+
+
+def _may_state_a_quantity(text: str) -> bool:
+    """A digit or a count word: the only texts a kept quantity can come from."""
+    return bool(re.search(r"\d", text)) or not _COUNT_WORDS.isdisjoint(re.findall(r"[a-z]+", text.lower()))
+
+
 def normalize_quantities(span: Span) -> list[dict[str, Any]]:
     """Quantities stated in `span`, offsets into the whole doc.
 
     Each: {start, end, text, value, low, high, qualifier, unit, dimension}; a range ("7,500 to 8,000",
     "four to five") has `low` and `high` and no `value`; qualifier "from" marks a change between the two.
     """
+    if not _may_state_a_quantity(span.text):
+        return []  # quantulum's parse is most of the claims stage's time; most sentences hold no number at all
     doc, offset = span.doc, span.start_char
     dates = [e for e in doc.ents if e.label_ in ("DATE", "TIME") and e.start_char < span.end_char and span.start_char < e.end_char]
     ordinals = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORDINAL"]
@@ -119,7 +130,7 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
         number = surface[: _number_prefix_length(surface)].lower()
         if number in NOT_COUNTS or surface.lower() in ORDINAL_WORDS or any(s < end and start < e for s, e in ordinals):
             continue
-        if not re.search(r"\d", surface) and not set(re.findall(r"[a-z]+", surface.lower())) & (NUMBER_WORDS - {"a", "an", "and", "to"}):
+        if not _may_state_a_quantity(surface):
             continue  # quantulum reads some words as numbers ("negative" -> 0)
         dimension = quantity.unit.entity.name
         unit: str | None = quantity.unit.name
