@@ -15,6 +15,7 @@ import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 
@@ -44,7 +45,26 @@ def _combine(probabilities: Sequence[np.ndarray], weights: np.ndarray, temperatu
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
-class WeightedEnsembleStanceClassifier:
+class MemberModels:
+    """What a model built from member models shares: an id that names its members' arithmetic, and passing it on."""
+
+    members: list
+    name_: str
+    weights_sha256_: str | None
+
+    @property
+    def model_id(self) -> str:
+        precisions = {getattr(m, "precision_", "fp32") for m in self.members} - {"fp32"}
+        return f"{self.name_}@{(self.weights_sha256_ or 'unsaved')[:12]}" + "".join(f"+{p}" for p in sorted(precisions))
+
+    def set_precision(self, precision: str) -> Self:
+        """Passes the inference arithmetic to every member that has an encoder."""
+        for member in self.members:
+            member.set_precision(precision)
+        return self
+
+
+class WeightedEnsembleStanceClassifier(MemberModels):
     """Geometric mean of member probabilities with dev-chosen weights; same API as its members."""
 
     kind = MODEL_KIND
@@ -57,17 +77,6 @@ class WeightedEnsembleStanceClassifier:
         self.dev_scores_: dict[str, float] = {}
         self.weights_sha256_: str | None = None
         self.name_ = "stance-ensemble"
-
-    @property
-    def model_id(self) -> str:
-        precisions = {getattr(m, "precision_", "fp32") for m in self.members} - {"fp32"}
-        return f"{self.name_}@{(self.weights_sha256_ or 'unsaved')[:12]}" + "".join(f"+{p}" for p in sorted(precisions))
-
-    def set_precision(self, precision: str) -> "WeightedEnsembleStanceClassifier":
-        """Passes the inference arithmetic to every member that has an encoder."""
-        for member in self.members:
-            member.set_precision(precision)
-        return self
 
     def fit(self, texts, targets, labels, dev, data_sources: Sequence[str] = (), progress=None) -> "WeightedEnsembleStanceClassifier":
         """Fits every member on train (each may use dev for its own selection), then the weights on dev."""

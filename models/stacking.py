@@ -22,6 +22,7 @@ import numpy as np
 
 from corpus.schema import STANCE_LABELS
 from models.baseline import _f_avg
+from models.ensemble import MemberModels
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
 
 MODEL_KIND = "stacked"
@@ -47,7 +48,7 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
-class StackedStanceClassifier:
+class StackedStanceClassifier(MemberModels):
     """Members + per-target meta heads fitted on out-of-fold member predictions; the members' API."""
 
     kind = MODEL_KIND
@@ -66,17 +67,6 @@ class StackedStanceClassifier:
         self.training_: dict[str, object] = {}
         self.weights_sha256_: str | None = None
         self.name_ = "stance-stacked"
-
-    @property
-    def model_id(self) -> str:
-        precisions = {getattr(m, "precision_", "fp32") for m in self.members} - {"fp32"}
-        return f"{self.name_}@{(self.weights_sha256_ or 'unsaved')[:12]}" + "".join(f"+{p}" for p in sorted(precisions))
-
-    def set_precision(self, precision: str) -> "StackedStanceClassifier":
-        """Passes the inference arithmetic to every member that has an encoder."""
-        for member in self.members:
-            member.set_precision(precision)
-        return self
 
     # ----- training ----------------------------------------------------------------------------------------------
     def fit(self, texts, targets, labels, dev=None, data_sources: Sequence[str] = (), progress=None) -> "StackedStanceClassifier":
