@@ -267,7 +267,7 @@ class StanceClassifier:
         soup, score = [best_state], best_score
         self.network_.load_state_dict(best_state)
         epochs = [best_epoch]
-        for candidate_score, epoch, state in rest:
+        for _, epoch, state in rest:
             self.network_.load_state_dict(_average_states([*soup, state]))
             self._target_cache.clear()
             trial = self._dev_macro_f1(dev)

@@ -13,7 +13,7 @@ from corpus.schema import PredictionRecord, Statement
 from pipeline.config import StancewatchConfig
 from pipeline.enrich import Enricher
 from pipeline.ingest import ArticleDefaults
-from pipeline.language import DetectedLanguage, decide_language, default_detector, unsupported_reason
+from pipeline.language import DetectedLanguage, default_detector, language_verdict
 from pipeline.store import Store, StoreConflict
 
 
@@ -91,9 +91,7 @@ def run_batch(
                         summary.skipped += 1
                         on_statement()
                         continue
-                    detected = detector.detect(statement.text)
-                    lang = decide_language(statement.lang if "lang" in statement.model_fields_set else None, detected)
-                    reason = unsupported_reason(lang, detected, config.language.supported)
+                    lang, detected, reason = language_verdict(statement, detector, config.language.supported)
                     if reason is not None:
                         unscored.append((statement, detected, reason))
                         summary.unscored_languages[lang] += 1
@@ -166,21 +164,15 @@ def predict_file(
     detector = default_detector()
     with partial.open("w", encoding="utf-8") as out:
         for chunk in _chunks(source, config.store.commit_every):
-            languages, unscored = {}, {}
-            for statement in chunk:
-                detected = detector.detect(statement.text)
-                lang = decide_language(statement.lang if "lang" in statement.model_fields_set else None, detected)
-                languages[statement.id] = lang
-                reason = unsupported_reason(lang, detected, config.language.supported)
-                if reason is not None:
-                    unscored[statement.id] = reason
             # Keyed by object: the enricher hands back the statements it was given, and ids may repeat in an input.
-            enriched = {id(s): r for s, r in enricher.enrich([s for s in chunk if s.id not in unscored])}
+            verdicts = {id(s): language_verdict(s, detector, config.language.supported) for s in chunk}
+            enriched = {id(s): r for s, r in enricher.enrich([s for s in chunk if verdicts[id(s)][2] is None])}
             for statement in chunk:
+                lang, _, reason = verdicts[id(statement)]
                 record = enriched.get(id(statement))
                 if record is None:
                     record = PredictionRecord(id=statement.id, source_type=statement.source_type, speaker=statement.speaker, date=statement.date)
-                update = {"lang": languages[statement.id], "unscored": unscored.get(statement.id)}
+                update = {"lang": lang, "unscored": reason}
                 if statement.origin is not None:
                     update["origin"] = statement.origin
                 out.write(record.model_copy(update=update).model_dump_json() + "\n")

@@ -13,6 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from corpus.schema import Statement
 
 # ISO 639-1 where it exists; Kurdish is two languages in two scripts, so ISO 639-3 for both.
 CODE_ALIASES = {"ku": "kmr", "kur": "kmr", "kmr": "kmr", "ckb": "ckb", "iw": "he", "in": "id"}
@@ -78,6 +82,14 @@ def decide_language(declared: str | None, detected: DetectedLanguage) -> str:
     if declared and detected.score < LOW_CONFIDENCE:
         return normalise_code(declared)
     return detected.lang
+
+
+def language_verdict(statement: Statement, detector: LanguageDetector, supported: list[str]) -> tuple[str, DetectedLanguage, str | None]:
+    """A statement's language (its declared one where the detector is unsure), the detector's answer, and why it
+    must stay unscored (None when the models read that language): what `run` and `predict` both decide."""
+    detected = detector.detect(statement.text)
+    lang = decide_language(statement.lang if "lang" in statement.model_fields_set else None, detected)
+    return lang, detected, unsupported_reason(lang, detected, supported)
 
 
 def unsupported_reason(lang: str, detected: DetectedLanguage, supported: list[str]) -> str | None:
