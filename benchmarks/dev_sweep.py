@@ -1,7 +1,7 @@
 """Hyperparameter search for the fine-tuned MiniLM models, scored on dev splits only (never a test split).
 
-Each setting is trained once and its dev scores are written, per epoch where the model records them,
-as one JSON line to `--out`; the dev probabilities of the selected epoch go beside it (`.npz`), so the
+Each setting is trained once and its dev scores (per epoch for the claims model) are written as one
+JSON line to `--out`; the dev probabilities of the selected epoch go beside it (`.npz`), so the
 ensemble with other members can be judged on dev afterwards. A GPU (`--device cuda`) makes the grid
 minutes instead of hours; the chosen setting is then trained and tested once by its benchmark.
 
@@ -53,22 +53,21 @@ def sweep_stance(device: str, out: Path, seed: int, encoder: str) -> None:
         return [r["text"] for r in rows], [r["target"] for r in rows], [r["label"] for r in rows]
 
     for index, setting in enumerate(STANCE_GRID):
-        _fit_stance(StanceClassifier, {"seed": seed} | setting | {"encoder": encoder}, columns(train), columns(dev), device, out, f"stance-{index}", seed)
+        started, setting = time.perf_counter(), {"seed": seed} | setting
+        model = StanceClassifier(**setting, encoder=encoder, device=device).fit(*columns(train), dev=columns(dev))
+        _record_stance(model, setting, columns(dev), out, f"stance-{index}", seed, time.perf_counter() - started)
 
 
-def _fit_stance(cls, setting, train, dev, device, out: Path, name: str, carve_seed: int) -> dict[str, object]:
-    started = time.perf_counter()
-    model = cls(**setting, device=device).fit(*train, dev=dev)
+def _record_stance(model, setting, dev, out: Path, name: str, carve_seed: int, seconds: float) -> None:
     probabilities = model.predict_proba(dev[0], dev[1])
     predicted = [model.labels[i] for i in probabilities.argmax(1)]
     record = {
         "name": name, "setting": setting, "carve_seed": carve_seed,
         "best_epoch": model.training_.best_epoch, "soup_epochs": model.training_.soup_epochs, "dev_macro_f1": model.training_.dev_macro_f1,
-        "dev_f_avg": round(f_avg(list(dev[2]), predicted), 4), "seconds": round(time.perf_counter() - started, 1),
+        "dev_f_avg": round(f_avg(list(dev[2]), predicted), 4), "seconds": round(seconds, 1),
     }
     np.savez(out / f"{name}.npz", probabilities=probabilities)
     _append(out / "stance.jsonl", record)
-    return record
 
 
 def sweep_claims(device: str, out: Path, seed: int, encoder: str) -> None:
