@@ -36,6 +36,9 @@ STANCE_GRID: list[dict[str, object]] = [
     {"learning_rate": 1e-4, "epochs": 8, "class_weighting": "inverse"},
     {"learning_rate": 4e-5, "epochs": 4},
     {"learning_rate": 1e-4, "epochs": 8, "batch_size": 32},
+    # The whole encoder frozen (head only), which lets an ensemble share one encoder pass with its embedding member.
+    {"frozen_layers": 6, "head_learning_rate": 1e-3, "epochs": 10},
+    {"frozen_layers": 6, "head_learning_rate": 3e-3, "epochs": 10},
 ]
 CLAIMS_GRID: list[dict[str, object]] = [
     {"learning_rate": 5e-5, "epochs": 3},

@@ -25,14 +25,17 @@ MODELS = ("minilm", "tfidf", "embedding", "ensemble", "stacked", "stacked-ensemb
 ENSEMBLES = {"ensemble": ("minilm", "tfidf", "embedding"), "stacked-ensemble": ("minilm", "stacked")}
 
 
-def build_members(name: str, epochs: int, seed: int, learning_rate: float, soup: bool) -> list:
+def build_members(name: str, args: argparse.Namespace) -> list:
     """The model named on the command line, as its list of members (one, unless it is an ensemble)."""
     from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
     from models.stacking import default_stack
     from models.stance import StanceClassifier
 
+    seed = args.seed
+    minilm = {"epochs": args.epochs, "seed": seed, "learning_rate": args.learning_rate, "soup": args.soup,
+              "frozen_layers": args.frozen_layers, "head_learning_rate": args.head_learning_rate}
     factories = {
-        "minilm": lambda: StanceClassifier(epochs=epochs, seed=seed, learning_rate=learning_rate, soup=soup),
+        "minilm": lambda: StanceClassifier(**minilm),
         "tfidf": lambda: TfidfStanceClassifier(seed=seed),
         "embedding": lambda: EmbeddingStanceClassifier(seed=seed),
         "stacked": lambda: default_stack(seed),
@@ -59,6 +62,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=8, help="fine-tuning epochs of the MiniLM model (the best on dev is kept)")
     parser.add_argument("--learning-rate", type=float, default=6e-5, help="encoder learning rate of the MiniLM model (chosen on dev by benchmarks.dev_sweep)")
     parser.add_argument("--soup", action="store_true", help="MiniLM: average the best dev epochs' weights (greedy soup) instead of keeping one")
+    parser.add_argument("--head-learning-rate", type=float, default=1e-3, help="learning rate of the MiniLM model's attention head")
+    parser.add_argument("--frozen-layers", type=int, default=0,
+                        help="MiniLM: bottom encoder layers kept as pretrained; 6 keeps the whole encoder, which the embedding member then shares")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save", help="folder to save the trained model in")
     parser.add_argument("--members-from", help="a saved ensemble whose trained members are reused; only its weights are refitted on dev")
@@ -86,7 +92,7 @@ def main() -> None:
         from models.registry import load_stance_model
 
         reused = {m.kind: m for m in (load_stance_model(Path(d)) for d in args.reuse)}
-        members = [reused.get(member.kind, member) for member in build_members(args.model, args.epochs, args.seed, args.learning_rate, args.soup)]
+        members = [reused.get(member.kind, member) for member in build_members(args.model, args)]
         for member in members:
             if member not in reused.values():
                 member.fit(*columns(train), dev=columns(dev), data_sources=["SemEval-2016 Task 6 train (trial + training), 85%", "dev: 15% of it"])
@@ -117,12 +123,12 @@ def main() -> None:
     print(f"  report: stancewatch evaluate {gold_path} {prediction_path} --html {OUTPUT_DIR / 'report.html'}")
     if not args.no_write:
         append_row([
-            today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') if args.model in ('minilm', *ENSEMBLES) else ''}"
+            today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') + (f', {args.frozen_layers} layers frozen, head lr {args.head_learning_rate:g}' if args.frozen_layers else '') if args.model in ('minilm', *ENSEMBLES) else ''}"
             + (f", {args.precision} inference" if args.precision != "fp32" else "") + ")",
             "SemEval-2016 Task 6 A test (1,249)", "F_avg", f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]",
             f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
             f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --learning-rate {args.learning_rate:g} --seed {args.seed}"
-            + (" --soup" if args.soup else "")
+            + (" --soup" if args.soup else "") + (f" --frozen-layers {args.frozen_layers} --head-learning-rate {args.head_learning_rate:g}" if args.frozen_layers else "")
             + (f" --members-from {args.members_from}" if args.members_from else "")
             + "".join(f" --reuse {d}" for d in args.reuse) + (" --refit-all" if args.refit_all else "")
             + (f" --precision {args.precision}" if args.precision != "fp32" else "") + "`",

@@ -171,6 +171,10 @@ class _LinearHeadsStance:
         """Per-call work shared by all heads (the embedding model encodes each unique text once here)."""
         return list(texts), list(targets)
 
+    def _encode_for_prediction(self, texts: Sequence[str], targets: Sequence[str]) -> Any:
+        """As `_encode`, once the heads are fixed: work that depends on every head's featurizer may be shared."""
+        return self._encode(texts, targets)
+
     def _features(self, head: Head, encoded: Any, rows: np.ndarray, fit: bool) -> Any:
         """Feature matrix of `rows` for `head`; `fit` also fits that head's featurizer."""
         raise NotImplementedError
@@ -348,7 +352,7 @@ class _LinearHeadsStance:
     def predict_proba(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
         """(n, 3) probabilities in STANCE_LABELS order; a target without its own head goes to the global head."""
         self._require_fitted()
-        encoded = self._encode(texts, targets)
+        encoded = self._encode_for_prediction(texts, targets)
         heads = [t if t in self.heads_ else None for t in targets]
         out = np.zeros((len(heads), len(STANCE_LABELS)))
         for head in dict.fromkeys(heads):
@@ -360,15 +364,21 @@ class _LinearHeadsStance:
         return [STANCE_LABELS[i] for i in self.predict_proba(texts, targets).argmax(1)]
 
     def predict_proba_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
-        """One (len(targets), 3) array per text, `batch_size` texts at a time to bound memory."""
-        results: list[np.ndarray] = []
-        for start in range(0, len(texts), batch_size):
-            chunk = range(start, min(start + batch_size, len(texts)))
+        """One (len(targets), 3) array per text, `batch_size` texts at a time to bound memory.
+
+        Texts go in length order, so that an encoder pads each batch to similar lengths (a tweet batched
+        with a press paragraph costs as much as two paragraphs).
+        """
+        results: list[np.ndarray | None] = [None] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
             flat_texts = [texts[i] for i in chunk for _ in targets_per_text[i]]
             flat_targets = [t for i in chunk for t in targets_per_text[i]]
             proba = self.predict_proba(flat_texts, flat_targets) if flat_texts else np.zeros((0, len(STANCE_LABELS)))
-            results += np.split(proba, np.cumsum([len(targets_per_text[i]) for i in chunk])[:-1])
-        return results
+            for i, rows in zip(chunk, np.split(proba, np.cumsum([len(targets_per_text[i]) for i in chunk])[:-1])):
+                results[i] = rows
+        return results  # type: ignore[return-value]
 
     def clone_for_folds(self) -> Self:
         """An unfitted copy that uses, without searching again, the C and class weight this model's fit chose.
@@ -496,17 +506,33 @@ class TfidfStanceClassifier(_LinearHeadsStance):
     def __init__(self, **hyperparameters: Any) -> None:
         super().__init__(**hyperparameters)
         self.featurizers_: dict[Head, _NgramFeatures] = {}
+        self._shared_: _SharedNgramCounts | None = None
 
-    def _features(self, head: Head, encoded: tuple[list[str], list[str]], rows: np.ndarray, fit: bool) -> "csr_matrix":
+    def _encode_for_prediction(self, texts: Sequence[str], targets: Sequence[str]) -> "_CountedTexts":
+        return _CountedTexts(list(texts), list(targets), self._shared_counts())
+
+    def _shared_counts(self) -> "_SharedNgramCounts":
+        # Built on first use after the featurizers last changed (fit, add_targets, load).
+        if self._shared_ is None:
+            self._shared_ = _SharedNgramCounts({h: f for h, f in self.featurizers_.items() if h is not None})
+        return self._shared_
+
+    def _features(self, head: Head, encoded: "tuple[list[str], list[str]] | _CountedTexts", rows: np.ndarray, fit: bool) -> "csr_matrix":
+        if isinstance(encoded, _CountedTexts):
+            if head is not None:
+                return encoded.features(head, rows)
+            encoded = (encoded.texts, encoded.targets)
         texts, targets = encoded
         documents = [f"{targets[i]} | {texts[i]}" if head is None else texts[i] for i in rows]
         if fit:
             self.featurizers_[head] = _NgramFeatures.fitted(self.hyperparameters, documents)
+            self._shared_ = None
         return self.featurizers_[head].transform(documents)
 
     def _reset(self) -> None:
         super()._reset()
         self.featurizers_ = {}
+        self._shared_ = None
 
     def _extra_tensors(self) -> dict[str, np.ndarray]:
         tensors = {}
@@ -517,6 +543,7 @@ class TfidfStanceClassifier(_LinearHeadsStance):
     def _restore(self, tensors: dict[str, np.ndarray]) -> None:
         for head, prefix in self._head_prefixes().items():
             self.featurizers_[head] = _NgramFeatures.from_arrays(self.hyperparameters, tensors, prefix)
+        self._shared_ = None
 
     def _description(self) -> str:
         hp = self.hyperparameters
@@ -571,6 +598,62 @@ class _NgramFeatures:
         for name, vectorizer in zip(names, vectorizers):
             vectorizer.idf_ = tensors[f"{prefix}.{name}.idf"]
         return cls(vectorizers)
+
+
+class _SharedNgramCounts:
+    """Counts each text's n-grams once for all per-target heads: their vocabularies differ, the analysis does not.
+
+    One CountVectorizer per block (word, char) holds the union of the heads' vocabularies; a head's features
+    are its columns of those counts through its own idf and normalisation, the same numbers its
+    TfidfVectorizer gives, at one analysis per text instead of one per (text, head).
+    """
+
+    def __init__(self, featurizers: dict[str, _NgramFeatures]) -> None:
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+        self.counters: list[Any] = []
+        self.columns: dict[str, list[np.ndarray]] = {head: [] for head in featurizers}
+        self.weighting: dict[str, list[Any]] = {head: [] for head in featurizers}
+        blocks = len(next(iter(featurizers.values())).vectorizers) if featurizers else 0
+        for block in range(blocks):
+            union: dict[str, int] = {}
+            for head, featurizer in featurizers.items():
+                vectorizer = featurizer.vectorizers[block]
+                terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+                self.columns[head].append(np.array([union.setdefault(term, len(union)) for term in terms], dtype=np.int64))
+                weighting = TfidfTransformer(
+                    norm=vectorizer.norm, use_idf=vectorizer.use_idf, smooth_idf=vectorizer.smooth_idf, sublinear_tf=vectorizer.sublinear_tf
+                )
+                weighting.idf_ = vectorizer.idf_
+                self.weighting[head].append(weighting)
+            analysis = {k: v for k, v in vectorizer.get_params().items() if k in CountVectorizer().get_params()}
+            self.counters.append(CountVectorizer(**{**analysis, "vocabulary": union, "min_df": 1, "max_df": 1.0, "max_features": None}))
+
+    def count(self, texts: list[str]) -> list["csr_matrix"]:
+        return [counter.transform(texts) for counter in self.counters]
+
+    def features(self, head: str, counts: list["csr_matrix"], rows: np.ndarray) -> "csr_matrix":
+        from scipy.sparse import hstack
+
+        blocks = zip(counts, self.columns[head], self.weighting[head])
+        return hstack([weighting.transform(block[rows][:, columns]) for block, columns, weighting in blocks]).tocsr()
+
+
+class _CountedTexts:
+    """A prediction call's pairs, with each unique text's n-grams counted once, when a per-target head first asks."""
+
+    def __init__(self, texts: list[str], targets: list[str], shared: _SharedNgramCounts) -> None:
+        self.texts, self.targets, self.shared = texts, targets, shared
+        self._counts: list["csr_matrix"] | None = None
+        self._text_index: np.ndarray | None = None
+
+    def features(self, head: str, rows: np.ndarray) -> "csr_matrix":
+        if self._counts is None:
+            unique = list(dict.fromkeys(self.texts))
+            slot = {text: i for i, text in enumerate(unique)}
+            self._text_index = np.array([slot[text] for text in self.texts], dtype=np.int64)
+            self._counts = self.shared.count(unique)
+        return self.shared.features(head, self._counts, self._text_index[rows])
 
 
 def _pack_strings(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:

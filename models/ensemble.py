@@ -13,7 +13,8 @@ import hashlib
 import itertools
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
@@ -46,11 +47,43 @@ def _combine(probabilities: Sequence[np.ndarray], weights: np.ndarray, temperatu
 
 
 class MemberModels:
-    """What a model built from member models shares: an id that names its members' arithmetic, and passing it on."""
+    """What a model built from member models shares: an id that names its members' arithmetic, passing it on,
+    and one encoder pass where two members read the same frozen encoder."""
 
     members: list
     name_: str
     weights_sha256_: str | None
+
+    def leaves(self) -> Iterator[object]:
+        """The member models at the bottom of nested ensembles and stacks."""
+        for member in self.members:
+            yield from member.leaves() if isinstance(member, MemberModels) else [member]
+
+    def _encoder_sharing(self) -> list[tuple[object, object]]:
+        """(provider, consumer) pairs: a fine-tuned member whose encoder stayed frozen, and an embedding member whose
+        encoder has the same weights, tokenizer limit and arithmetic, so the first's mean embeddings are the second's."""
+        if getattr(self, "_sharing", None) is None:
+            from models.baseline import EmbeddingStanceClassifier
+            from models.stance import StanceClassifier
+
+            leaves = list(self.leaves())
+            providers = [m for m in leaves if isinstance(m, StanceClassifier) and m.network_ is not None and m.encoder_frozen]
+            consumers = [m for m in leaves if isinstance(m, EmbeddingStanceClassifier)]
+            self._sharing = [(p, c) for c in consumers for p in providers[:1] if _same_encoder(p, c)]
+        return self._sharing
+
+    @contextmanager
+    def one_encoder_pass(self) -> Iterator[None]:
+        """While predicting, the frozen fine-tuned member leaves each text's embedding for the embedding member."""
+        pairs = [(p, c) for p, c in self._encoder_sharing() if p.embedding_sink is None and c.embedding_cache is None]
+        shared: dict[str, np.ndarray] = {}
+        for provider, consumer in pairs:
+            provider.embedding_sink = consumer.embedding_cache = shared
+        try:
+            yield
+        finally:
+            for provider, consumer in pairs:
+                provider.embedding_sink = consumer.embedding_cache = None
 
     @property
     def model_id(self) -> str:
@@ -61,7 +94,21 @@ class MemberModels:
         """Passes the inference arithmetic to every member that has an encoder."""
         for member in self.members:
             member.set_precision(precision)
+        self._sharing = None
         return self
+
+
+def _same_encoder(provider, consumer) -> bool:
+    import torch
+
+    if provider.precision_ != consumer.precision_ or provider.hyperparameters.max_length != consumer.hyperparameters.max_length:
+        return False
+    if consumer.encoder_ is None:
+        consumer._load_encoder()
+    if provider.tokenizer_.get_vocab() != consumer.tokenizer_.get_vocab():
+        return False
+    mine, theirs = provider.network_.encoder.state_dict(), consumer.encoder_.state_dict()
+    return mine.keys() == theirs.keys() and all(torch.equal(mine[k].cpu(), theirs[k]) for k in mine)
 
 
 class WeightedEnsembleStanceClassifier(MemberModels):
@@ -77,11 +124,13 @@ class WeightedEnsembleStanceClassifier(MemberModels):
         self.dev_scores_: dict[str, float] = {}
         self.weights_sha256_: str | None = None
         self.name_ = "stance-ensemble"
+        self._sharing: list[tuple[object, object]] | None = None
 
     def fit(self, texts, targets, labels, dev, data_sources: Sequence[str] = (), progress=None) -> "WeightedEnsembleStanceClassifier":
         """Fits every member on train (each may use dev for its own selection), then the weights on dev."""
         if dev is None or not dev[0]:
             raise ValueError("the ensemble chooses its weights on dev pairs: give a dev file (or let training carve one)")
+        self._sharing = None
         for member in self.members:
             started = time.perf_counter()
             member.fit(texts, targets, labels, dev=dev, data_sources=data_sources, progress=progress)
@@ -101,7 +150,8 @@ class WeightedEnsembleStanceClassifier(MemberModels):
     def fit_weights(self, dev: tuple[Sequence[str], Sequence[str], Sequence[str]]) -> "WeightedEnsembleStanceClassifier":
         """Grid over the weight simplex (step 0.1) and a temperature grid for the lowest dev log-loss."""
         texts, targets, gold = dev
-        member_probabilities = [member.predict_proba(texts, targets) for member in self.members]
+        with self.one_encoder_pass():
+            member_probabilities = [member.predict_proba(texts, targets) for member in self.members]
         gold_index = np.array([STANCE_LABELS.index(label) for label in gold])
         rows = np.arange(len(gold))
 
@@ -124,14 +174,16 @@ class WeightedEnsembleStanceClassifier(MemberModels):
 
     def predict_proba(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
         members, weights = self._weighted()
-        return _combine([m.predict_proba(texts, targets) for m in members], weights, self.temperature_)
+        with self.one_encoder_pass():
+            return _combine([m.predict_proba(texts, targets) for m in members], weights, self.temperature_)
 
     def predict(self, texts: Sequence[str], targets: Sequence[str]) -> list[str]:
         return _argmax_labels(self.predict_proba(texts, targets))
 
     def predict_proba_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
         members, weights = self._weighted()
-        grouped = [m.predict_proba_grouped(texts, targets_per_text, batch_size) for m in members]
+        with self.one_encoder_pass():
+            grouped = [m.predict_proba_grouped(texts, targets_per_text, batch_size) for m in members]
         return [_combine([g[i] for g in grouped], weights, self.temperature_) for i in range(len(texts))]
 
     def save(self, directory: Path | str) -> Path:

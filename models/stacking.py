@@ -182,7 +182,8 @@ class StackedStanceClassifier(MemberModels):
     # ----- inference ---------------------------------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
         self._require_fitted()
-        features = _meta_features([m.predict_proba(texts, targets) for m in self.members])
+        with self.one_encoder_pass():
+            features = _meta_features([m.predict_proba(texts, targets) for m in self.members])
         return self._meta_proba(features, list(targets), self.temperature_)
 
     def predict(self, texts: Sequence[str], targets: Sequence[str]) -> list[str]:
@@ -190,7 +191,8 @@ class StackedStanceClassifier(MemberModels):
 
     def predict_proba_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
         self._require_fitted()
-        grouped = [m.predict_proba_grouped(texts, targets_per_text, batch_size) for m in self.members]
+        with self.one_encoder_pass():
+            grouped = [m.predict_proba_grouped(texts, targets_per_text, batch_size) for m in self.members]
         results = []
         for i, targets in enumerate(targets_per_text):
             features = _meta_features([g[i] for g in grouped])

@@ -47,6 +47,8 @@ class StanceHyperparameters:
     # and F_avg / macro-F1 reward getting them right.
     class_weighting: str = "sqrt"
     # Bottom transformer layers kept as pretrained: a few thousand tweets move the top layers, not the whole encoder.
+    # All of them (6 for MiniLM-L6) also keeps the embeddings: the encoder is then the pretrained one, and an
+    # ensemble whose embedding member reads the same encoder runs it once for both (see models/ensemble.py).
     frozen_layers: int = 0
     # Greedy soup (Wortsman et al. 2022) over this run's epoch checkpoints: the weights of the best dev epochs are
     # averaged while dev macro-F1 does not drop; one model, the variance of a few, no extra training.
@@ -153,12 +155,21 @@ class StanceClassifier:
         self.device_ = None
         self.precision_ = "fp32"
         self._target_cache: dict[str, np.ndarray] = {}
+        # Set by an ensemble while it predicts, when this encoder is frozen and an embedding member reads the same
+        # one: each text's unit-length mean embedding is left here, and that member does not encode it again.
+        self.embedding_sink: dict[str, np.ndarray] | None = None
 
     # ----- identity -------------------------------------------------------------------------------------------
     @property
     def model_id(self) -> str:
         digest = (self.weights_sha256_ or "unsaved")[:12]
         return f"{self.name_}@{digest}" + ("" if self.precision_ == "fp32" else f"+{self.precision_}")
+
+    @property
+    def encoder_frozen(self) -> bool:
+        """Whether training leaves the whole encoder as pretrained (every layer and the embeddings)."""
+        layers = self.network_.encoder.config.num_hidden_layers if self.network_ is not None else None
+        return layers is not None and self.hyperparameters.frozen_layers >= layers
 
     def set_precision(self, precision: str) -> "StanceClassifier":
         """Inference arithmetic: "fp32", "bf16" or "auto"; the weights stay as trained."""
@@ -204,6 +215,8 @@ class StanceClassifier:
         self.network_.encoder.get_input_embeddings().weight.requires_grad_(False)
         for layer in self.network_.encoder.encoder.layer[: hp.frozen_layers]:
             layer.requires_grad_(False)
+        if self.encoder_frozen:
+            self.network_.encoder.requires_grad_(False)
         encoder_params = [p for p in self.network_.encoder.parameters() if p.requires_grad]
         head_params = [p for name, p in self.network_.named_parameters() if not name.startswith("encoder.")]
         optimizer = torch.optim.AdamW(
@@ -355,6 +368,7 @@ class StanceClassifier:
     def logits_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
         """Raw logits, one (len(targets), 3) array per text; texts are batched by length to pad little."""
         self._require_fitted()
+        torch = prepare_torch()
         self.network_.eval()
         results: list[np.ndarray | None] = [None] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -367,7 +381,14 @@ class StanceClassifier:
                         results[i] = np.zeros((0, len(STANCE_LABELS)))
                     continue
                 slot = {t: s for s, t in enumerate(batch_targets)}
-                logits = self._forward([texts[i] for i in batch], batch_targets, grad=False).float().cpu().numpy()
+                batch_texts = [texts[i] for i in batch]
+                encoded = self._tokenize(batch_texts)
+                tokens, mean = self.network_.encode(encoded["input_ids"], encoded["attention_mask"])
+                if self.embedding_sink is not None:
+                    unit = torch.nn.functional.normalize(mean.float(), dim=-1).cpu().numpy()
+                    self.embedding_sink.update(zip(batch_texts, unit))
+                targets = self._encode_targets(batch_targets, grad=False)
+                logits = self.network_.logits(tokens, encoded["attention_mask"], mean, targets).float().cpu().numpy()
                 for row, i in enumerate(batch):
                     results[i] = logits[row, [slot[t] for t in targets_per_text[i]]]
         return results  # type: ignore[return-value]
@@ -456,8 +477,9 @@ class StanceClassifier:
         lines = [
             f"# {self.model_id}",
             "",
-            "Target-conditioned stance classifier (favor / against / none) fine-tuned from "
-            f"`{hp.encoder}`: each target attends over the statement's tokens.",
+            "Target-conditioned stance classifier (favor / against / none) "
+            + (f"trained on the frozen, pretrained `{hp.encoder}`" if self.encoder_frozen else f"fine-tuned from `{hp.encoder}`")
+            + ": each target attends over the statement's tokens.",
             "",
             "## Training data",
             *(f"- {source}" for source in tr.data_sources or ["(not recorded)"]),

@@ -120,3 +120,16 @@ def test_clear_errors(tfidf_dir):
         TfidfStanceClassifier(class_weight="auto")
     with pytest.raises(ValueError, match="is not 'minilm-embedding-lr'"):
         EmbeddingStanceClassifier.load(tfidf_dir)
+
+
+def test_per_target_heads_share_one_count_of_each_text(tfidf_dir):
+    # Prediction counts each text's n-grams once for all heads; each head must still see exactly its own features.
+    model = TfidfStanceClassifier.load(tfidf_dir)
+    texts = [ODD_TEXT, TINY[0][1], TINY[7][1], "An unrelated sentence about the weather"]
+    for target in TARGETS:
+        expected = model.heads_[target].proba(model.featurizers_[target].transform(texts))
+        np.testing.assert_allclose(model.predict_proba(texts, [target] * len(texts)), expected, rtol=0, atol=1e-12)
+    # A head added later is counted with its own vocabulary, not the one cached before it existed.
+    model.add_targets([TINY[0][1], TINY[1][1], "Minsk flies them in"], [UNSEEN] * 3, ["favor", "against", "favor"])
+    expected = model.heads_[UNSEEN].proba(model.featurizers_[UNSEEN].transform(texts))
+    np.testing.assert_allclose(model.predict_proba(texts, [UNSEEN] * len(texts)), expected, rtol=0, atol=1e-12)

@@ -73,3 +73,42 @@ def test_bf16_reaches_the_encoder_members_and_the_model_id(ensemble_dir):
     assert fast.model_id == exact.model_id + "+bf16"
     texts, targets, _ = tiny_pairs()
     np.testing.assert_allclose(fast.predict_proba(texts, targets), exact.predict_proba(texts, targets), atol=0.05)
+
+
+@pytest.fixture(scope="module")
+def frozen_ensemble():
+    from models.stance import StanceClassifier
+
+    texts, targets, labels = tiny_pairs()
+    members = [StanceClassifier(frozen_layers=6, epochs=1, seed=13), EmbeddingStanceClassifier(min_target_pairs=10, C=30.0)]
+    return WeightedEnsembleStanceClassifier(members).fit(texts, targets, labels, dev=(texts, targets, labels))
+
+
+def test_a_frozen_encoder_is_run_once_for_both_members(frozen_ensemble):
+    model = frozen_ensemble
+    model.weights_ = np.array([0.5, 0.5])  # both members run, whatever the tiny dev set chose
+    texts = [row[1] for row in TINY]
+    calls = []
+    hook = model.members[1].encoder_.register_forward_hook(lambda *_: calls.append(1))
+    try:
+        shared = np.vstack(model.predict_proba_grouped(texts, [TARGETS] * len(texts)))
+        assert calls == [], "the embedding member encoded texts the frozen member had already encoded"
+        model._sharing = []  # the same members, each running its own encoder
+        separate = np.vstack(model.predict_proba_grouped(texts, [TARGETS] * len(texts)))
+        assert calls, "without sharing the embedding member encodes for itself"
+    finally:
+        hook.remove()
+        model._sharing = None
+    np.testing.assert_allclose(shared, separate, atol=1e-4)
+
+
+def test_only_an_encoder_left_as_pretrained_is_shared(frozen_ensemble):
+    from models.stance import StanceClassifier
+
+    assert len(frozen_ensemble._encoder_sharing()) == 1
+    texts, targets, labels = tiny_pairs()
+    # Bottom layers frozen but the top ones and the embeddings trained: a different encoder, nothing shared.
+    partly = StanceClassifier(frozen_layers=3, epochs=1, seed=13)
+    model = WeightedEnsembleStanceClassifier([partly, EmbeddingStanceClassifier(min_target_pairs=10, C=30.0)])
+    model.fit(texts, targets, labels, dev=(texts, targets, labels))
+    assert not partly.encoder_frozen and model._encoder_sharing() == []
