@@ -50,6 +50,9 @@ class StanceHyperparameters:
     # All of them (6 for MiniLM-L6) also keeps the embeddings: the encoder is then the pretrained one, and an
     # ensemble whose embedding member reads the same encoder runs it once for both (see models/ensemble.py).
     frozen_layers: int = 0
+    # Independently initialised attention heads over the same encoder pass, trained side by side and averaged:
+    # a seed ensemble whose extra members cost a few small matrix products at inference.
+    heads: int = 1
     # Greedy soup (Wortsman et al. 2022) over this run's epoch checkpoints: the weights of the best dev epochs are
     # averaged while dev macro-F1 does not drop; one model, the variance of a few, no extra training.
     soup: bool = False
@@ -57,6 +60,10 @@ class StanceHyperparameters:
     threads: int | None = None
     # "cpu", "cuda" or "auto"; a model trained on a GPU loads on the CPU where there is none.
     device: str = "cpu"
+
+    def __post_init__(self) -> None:
+        if self.heads < 1:
+            raise ValueError(f"heads must be >= 1, got {self.heads}")
 
 
 @dataclass
@@ -78,31 +85,22 @@ class TrainingRecord:
     git_commit: str | None = None
 
 
-def _build_network(encoder_source: str | None, encoder_config_dir: Path | None = None):
+def _build_network(encoder_source: str | None, encoder_config_dir: Path | None = None, heads: int = 1):
     torch = prepare_torch()
     from torch import nn
     from transformers import AutoConfig, AutoModel
 
-    class TargetAttentionStance(nn.Module):
-        def __init__(self) -> None:
+    class TargetHead(nn.Module):
+        """A target's query attends over the statement's tokens; a small classifier reads what it pooled."""
+
+        def __init__(self, width: int) -> None:
             super().__init__()
-            if encoder_source is not None:
-                self.encoder = AutoModel.from_pretrained(encoder_source)
-            else:
-                self.encoder = AutoModel.from_config(AutoConfig.from_pretrained(str(encoder_config_dir)))
-            width = self.encoder.config.hidden_size
             self.query = nn.Linear(width, width)
             self.head = nn.Sequential(
                 nn.Linear(4 * width, width), nn.GELU(), nn.Dropout(0.1), nn.Linear(width, len(STANCE_LABELS))
             )
 
-        def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-            tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
-            mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            return tokens, mean
-
-        def logits(self, tokens: torch.Tensor, mask: torch.Tensor, mean: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        def forward(self, tokens: torch.Tensor, mask: torch.Tensor, mean: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
             """(B, L, d) statement tokens x (T, d) targets -> (B, T, 3) logits."""
             queries = self.query(targets)
             scores = torch.einsum("bld,td->btl", tokens, queries) / math.sqrt(tokens.shape[-1])
@@ -114,7 +112,36 @@ def _build_network(encoder_source: str | None, encoder_config_dir: Path | None =
             features = torch.cat([pooled, mean_grid, target_grid, pooled * target_grid], dim=-1)
             return self.head(features)
 
+    class TargetAttentionStance(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            if encoder_source is not None:
+                self.encoder = AutoModel.from_pretrained(encoder_source)
+            else:
+                self.encoder = AutoModel.from_config(AutoConfig.from_pretrained(str(encoder_config_dir)))
+            self.heads = nn.ModuleList(TargetHead(self.encoder.config.hidden_size) for _ in range(heads))
+
+        def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+            mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            return tokens, mean
+
+        def head_logits(self, tokens: torch.Tensor, mask: torch.Tensor, mean: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+            """(H, B, T, 3): each head's logits, each head trained on its own loss."""
+            return torch.stack([head(tokens, mask, mean, targets) for head in self.heads])
+
+        def logits(self, tokens: torch.Tensor, mask: torch.Tensor, mean: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+            """(B, T, 3); several heads combine as the geometric mean of their probabilities."""
+            per_head = self.head_logits(tokens, mask, mean, targets)
+            return per_head[0] if len(self.heads) == 1 else per_head.log_softmax(-1).mean(0)
+
     return TargetAttentionStance()
+
+
+def _current_keys(state: dict) -> dict:
+    """Weights saved before heads were a list (one query + head at the top level) load as head 0."""
+    return {(f"heads.0.{key}" if key.startswith(("query.", "head.")) else key): value for key, value in state.items()}
 
 
 def _git_commit() -> str | None:
@@ -200,7 +227,7 @@ class StanceClassifier:
         source = resolve_encoder(hp.encoder)
         self.tokenizer_ = AutoTokenizer.from_pretrained(source)
         self.device_ = resolve_device(hp.device)
-        self.network_ = _build_network(source).to(self.device_)
+        self.network_ = _build_network(source, heads=hp.heads).to(self.device_)
         self._target_cache.clear()
         started = time.perf_counter()
 
@@ -238,8 +265,9 @@ class StanceClassifier:
                 for row, i in enumerate(batch):
                     for pair_index, target in asked[i]:
                         gold[row, target_slot[target]] = int(label_ids[pair_index])
-                logits = self._forward([unique_texts[i] for i in batch], batch_targets, grad=True)
-                loss = loss_fn(logits.reshape(-1, len(STANCE_LABELS)), gold.reshape(-1).to(self.device_))
+                logits = self._training_logits([unique_texts[i] for i in batch], batch_targets)
+                every_head_gold = gold.unsqueeze(0).expand(logits.shape[0], -1, -1)
+                loss = loss_fn(logits.reshape(-1, len(STANCE_LABELS)), every_head_gold.reshape(-1).to(self.device_))
                 optimizer.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.network_.parameters(), 1.0)
@@ -360,10 +388,11 @@ class StanceClassifier:
                 self._target_cache[target] = vector.float().cpu().numpy().copy()
         return torch.tensor(np.stack([self._target_cache[t] for t in targets]), device=self.device_)
 
-    def _forward(self, texts: Sequence[str], targets: Sequence[str], grad: bool):
+    def _training_logits(self, texts: Sequence[str], targets: Sequence[str]):
+        """(H, B, T, 3) logits of every head, with gradients."""
         encoded = self._tokenize(texts)
         tokens, mean = self.network_.encode(encoded["input_ids"], encoded["attention_mask"])
-        return self.network_.logits(tokens, encoded["attention_mask"], mean, self._encode_targets(targets, grad))
+        return self.network_.head_logits(tokens, encoded["attention_mask"], mean, self._encode_targets(targets, grad=True))
 
     def logits_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
         """Raw logits, one (len(targets), 3) array per text; texts are batched by length to pad little."""
@@ -461,8 +490,8 @@ class StanceClassifier:
         prepare_torch(threads=model.hyperparameters.threads)
         model.hyperparameters.device = loading_device(model.hyperparameters.device)
         model.device_ = resolve_device(model.hyperparameters.device)
-        model.network_ = _build_network(None, directory / "encoder")
-        model.network_.load_state_dict(load_file(str(directory / WEIGHTS_FILE)))
+        model.network_ = _build_network(None, directory / "encoder", heads=model.hyperparameters.heads)
+        model.network_.load_state_dict(_current_keys(load_file(str(directory / WEIGHTS_FILE))))
         model.network_.to(model.device_)
         model.network_.eval()
         model.tokenizer_ = AutoTokenizer.from_pretrained(str(directory / "tokenizer"))

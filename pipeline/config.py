@@ -62,6 +62,8 @@ class TrainConfig(_Section):
     max_length: Annotated[int, Field(gt=8)] = 128
     class_weighting: str = "sqrt"
     frozen_layers: Annotated[int, Field(ge=0)] = 0
+    # Attention heads trained side by side over one encoder pass and averaged (a seed ensemble at almost no cost).
+    heads: Annotated[int, Field(gt=0)] = 1
     # Average the best dev epochs' weights while dev does not drop (greedy soup), instead of keeping one epoch.
     soup: bool = False
     seed: int = 13

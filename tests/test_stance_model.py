@@ -99,3 +99,48 @@ def test_greedy_soup_averages_epochs_without_lowering_dev():
     assert souped.training_.dev_macro_f1 >= single.training_.dev_macro_f1
     assert set(souped.training_.soup_epochs) <= {1, 2, 3}
     assert souped._dev_macro_f1(dev) == pytest.approx(souped.training_.dev_macro_f1, abs=1e-4)
+
+
+def test_several_heads_train_side_by_side_and_average_geometrically(tmp_path):
+    torch = pytest.importorskip("torch")
+    texts, targets, labels = tiny_pairs()
+    model = StanceClassifier(heads=3, frozen_layers=6, head_learning_rate=3e-3, epochs=3, seed=13).fit(texts, targets, labels)
+    heads = model.network_.heads
+    assert len(heads) == 3 and not torch.equal(heads[0].query.weight, heads[1].query.weight)
+    model.network_.eval()
+    with torch.no_grad():
+        encoded = model._tokenize(texts[:4])
+        tokens, mean = model.network_.encode(encoded["input_ids"], encoded["attention_mask"])
+        target_vectors = model._encode_targets(TARGETS, grad=False)
+        per_head = model.network_.head_logits(tokens, encoded["attention_mask"], mean, target_vectors).softmax(-1)
+    geometric = per_head.log().mean(0).softmax(-1).numpy()
+    grouped = np.stack(model.predict_proba_grouped(texts[:4], [TARGETS] * 4))
+    np.testing.assert_allclose(grouped, _softmax_with_temperature(geometric, model.temperature_), atol=1e-5)
+    again = StanceClassifier.load(model.save(tmp_path / "model"))
+    np.testing.assert_allclose(again.predict_proba(texts, targets), model.predict_proba(texts, targets), atol=1e-6)
+
+
+def _softmax_with_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    logits = np.log(probabilities) / temperature
+    exp = np.exp(logits - logits.max(-1, keepdims=True))
+    return exp / exp.sum(-1, keepdims=True)
+
+
+def test_weights_saved_before_heads_were_a_list_still_load(tiny_model_dir, tmp_path):
+    import hashlib
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    copy = tmp_path / "legacy"
+    shutil.copytree(tiny_model_dir, copy)
+    state = load_file(str(copy / WEIGHTS_FILE))
+    legacy = {key.removeprefix("heads.0."): value for key, value in state.items()}
+    assert "query.weight" in legacy and "head.0.weight" in legacy
+    save_file(legacy, str(copy / WEIGHTS_FILE))
+    config = json.loads((copy / CONFIG_FILE).read_text())
+    config["weights_sha256"] = hashlib.sha256((copy / WEIGHTS_FILE).read_bytes()).hexdigest()
+    (copy / CONFIG_FILE).write_text(json.dumps(config))
+    texts, targets, _ = tiny_pairs()
+    expected = StanceClassifier.load(tiny_model_dir).predict_proba(texts, targets)
+    np.testing.assert_allclose(StanceClassifier.load(copy).predict_proba(texts, targets), expected, atol=1e-6)
