@@ -105,7 +105,12 @@ def make_stance(nlp: Language, name: str, model_dir: str, batch_size: int, preci
 
 
 class StanceComponent:
-    """Labels each doc against `doc._.targets`; `pipe` batches many docs so each is encoded once."""
+    """Labels each doc against `doc._.targets`; `pipe` batches many docs so each is encoded once.
+
+    `pipe` scores a batch in a worker thread while the stages before it (NER, actors, claims: mostly
+    single-threaded) prepare the next one, so both cores stay busy; torch releases the GIL while it
+    computes. At most two batches are in flight, and docs come out in the order they went in.
+    """
 
     def __init__(self, model, batch_size: int) -> None:
         self.model = model
@@ -127,9 +132,21 @@ class StanceComponent:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
-        for batch in minibatch(docs, size=batch_size):
-            self.set_annotations(batch, self.predict(batch))
-            yield from batch
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stance") as worker:
+            pending = None
+            for batch in minibatch(docs, size=batch_size):
+                scoring = worker.submit(self.predict, batch)
+                if pending is not None:
+                    yield from self._annotated(*pending)
+                pending = (batch, scoring)
+            if pending is not None:
+                yield from self._annotated(*pending)
+
+    def _annotated(self, batch: list[Doc], scoring) -> list[Doc]:
+        self.set_annotations(batch, scoring.result())
+        return batch
 
 
 def build_nlp(config: StancewatchConfig, with_stance: bool = True) -> Language:
