@@ -69,3 +69,12 @@ def inference_context(precision: str, device=None):
     if precision == "bf16":
         stack.enter_context(torch.autocast(getattr(device, "type", "cpu"), dtype=torch.bfloat16))
     return stack
+
+
+def build_encoder(encoder_source: str | None, encoder_config_dir=None):
+    """The pretrained encoder to train from, or (no source) its saved architecture, whose weights load afterwards."""
+    from transformers import AutoConfig, AutoModel
+
+    if encoder_source is not None:
+        return AutoModel.from_pretrained(encoder_source)
+    return AutoModel.from_config(AutoConfig.from_pretrained(str(encoder_config_dir)))

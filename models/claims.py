@@ -25,7 +25,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from evaluation.claims import checkworthy_f1
-from models._torch import loading_device, prepare_torch, resolve_device
+from models._torch import build_encoder, loading_device, prepare_torch, resolve_device
 from models.baseline import EmbeddingStanceClassifier, _NgramFeatures
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.ensemble import WEIGHT_STEP, _combine, _simplex
@@ -455,17 +455,13 @@ class MiniLMClaimsHyperparameters:
 
 def _build_sentence_network(encoder_source: str | None, encoder_config_dir: Path | None = None):
     torch = prepare_torch()
-    from transformers import AutoConfig, AutoModel
 
     class SentenceCheckworthiness(torch.nn.Module):
         """Mean-pooled MiniLM tokens into one logit."""
 
         def __init__(self) -> None:
             super().__init__()
-            if encoder_source is not None:
-                self.encoder = AutoModel.from_pretrained(encoder_source)
-            else:
-                self.encoder = AutoModel.from_config(AutoConfig.from_pretrained(str(encoder_config_dir)))
+            self.encoder = build_encoder(encoder_source, encoder_config_dir)
             self.head = torch.nn.Sequential(torch.nn.Dropout(0.1), torch.nn.Linear(self.encoder.config.hidden_size, 1))
 
         def forward(self, input_ids, attention_mask):

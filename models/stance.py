@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from corpus.schema import STANCE_LABELS
-from models._torch import inference_context, loading_device, prepare_torch, resolve_device, resolve_precision
+from models._torch import build_encoder, inference_context, loading_device, prepare_torch, resolve_device, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 
 if TYPE_CHECKING:
@@ -88,7 +88,6 @@ class TrainingRecord:
 def _build_network(encoder_source: str | None, encoder_config_dir: Path | None = None, heads: int = 1):
     torch = prepare_torch()
     from torch import nn
-    from transformers import AutoConfig, AutoModel
 
     class TargetHead(nn.Module):
         """A target's query attends over the statement's tokens; a small classifier reads what it pooled."""
@@ -115,10 +114,7 @@ def _build_network(encoder_source: str | None, encoder_config_dir: Path | None =
     class TargetAttentionStance(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            if encoder_source is not None:
-                self.encoder = AutoModel.from_pretrained(encoder_source)
-            else:
-                self.encoder = AutoModel.from_config(AutoConfig.from_pretrained(str(encoder_config_dir)))
+            self.encoder = build_encoder(encoder_source, encoder_config_dir)
             self.heads = nn.ModuleList(TargetHead(self.encoder.config.hidden_size) for _ in range(heads))
 
         def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
