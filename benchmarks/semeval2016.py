@@ -33,7 +33,8 @@ def build_members(name: str, args: argparse.Namespace) -> list:
 
     seed = args.seed
     minilm = {"epochs": args.epochs, "seed": seed, "learning_rate": args.learning_rate, "soup": args.soup,
-              "frozen_layers": args.frozen_layers, "head_learning_rate": args.head_learning_rate, "heads": args.heads}
+              "frozen_layers": args.frozen_layers, "head_learning_rate": args.head_learning_rate, "heads": args.heads,
+              "layer_mix": args.layer_mix}
     factories = {
         "minilm": lambda: StanceClassifier(**minilm),
         "tfidf": lambda: TfidfStanceClassifier(seed=seed),
@@ -64,6 +65,7 @@ def main() -> None:
     parser.add_argument("--soup", action="store_true", help="MiniLM: average the best dev epochs' weights (greedy soup) instead of keeping one")
     parser.add_argument("--head-learning-rate", type=float, default=1e-3, help="learning rate of the MiniLM model's attention head")
     parser.add_argument("--heads", type=int, default=1, help="MiniLM: attention heads trained side by side and averaged")
+    parser.add_argument("--layer-mix", action="store_true", help="MiniLM: targets attend over a learned mix of all layers' states")
     parser.add_argument("--frozen-layers", type=int, default=0,
                         help="MiniLM: bottom encoder layers kept as pretrained; 6 keeps the whole encoder, which the embedding member then shares")
     parser.add_argument("--seed", type=int, default=13)
@@ -124,13 +126,13 @@ def main() -> None:
     print(f"  report: stancewatch evaluate {gold_path} {prediction_path} --html {OUTPUT_DIR / 'report.html'}")
     if not args.no_write:
         append_row([
-            today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') + (f', {args.frozen_layers} layers frozen, head lr {args.head_learning_rate:g}' if args.frozen_layers else '') + (f', {args.heads} heads' if args.heads > 1 else '') if args.model in ('minilm', *ENSEMBLES) else ''}"
+            today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') + (f', {args.frozen_layers} layers frozen, head lr {args.head_learning_rate:g}' if args.frozen_layers else '') + (f', {args.heads} heads' if args.heads > 1 else '') + (', layer mix' if args.layer_mix else '') if args.model in ('minilm', *ENSEMBLES) else ''}"
             + (f", {args.precision} inference" if args.precision != "fp32" else "") + ")",
             "SemEval-2016 Task 6 A test (1,249)", "F_avg", f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]",
             f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
             f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --learning-rate {args.learning_rate:g} --seed {args.seed}"
             + (" --soup" if args.soup else "") + (f" --frozen-layers {args.frozen_layers} --head-learning-rate {args.head_learning_rate:g}" if args.frozen_layers else "")
-            + (f" --heads {args.heads}" if args.heads > 1 else "")
+            + (f" --heads {args.heads}" if args.heads > 1 else "") + (" --layer-mix" if args.layer_mix else "")
             + (f" --members-from {args.members_from}" if args.members_from else "")
             + "".join(f" --reuse {d}" for d in args.reuse) + (" --refit-all" if args.refit_all else "")
             + (f" --precision {args.precision}" if args.precision != "fp32" else "") + "`",

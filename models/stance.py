@@ -53,6 +53,9 @@ class StanceHyperparameters:
     # Independently initialised attention heads over the same encoder pass, trained side by side and averaged:
     # a seed ensemble whose extra members cost a few small matrix products at inference.
     heads: int = 1
+    # Targets attend over a learned mix of all layers' token states rather than the last layer's (which
+    # sentence-transformers trained for whole-sentence similarity); the sentence embedding stays the last layer's.
+    layer_mix: bool = False
     # Greedy soup (Wortsman et al. 2022) over this run's epoch checkpoints: the weights of the best dev epochs are
     # averaged while dev macro-F1 does not drop; one model, the variance of a few, no extra training.
     soup: bool = False
@@ -85,7 +88,7 @@ class TrainingRecord:
     git_commit: str | None = None
 
 
-def _build_network(encoder_source: str | None, encoder_config_dir: Path | None = None, heads: int = 1):
+def _build_network(encoder_source: str | None, encoder_config_dir: Path | None = None, heads: int = 1, layer_mix: bool = False):
     torch = prepare_torch()
     from torch import nn
 
@@ -116,12 +119,20 @@ def _build_network(encoder_source: str | None, encoder_config_dir: Path | None =
             super().__init__()
             self.encoder = build_encoder(encoder_source, encoder_config_dir)
             self.heads = nn.ModuleList(TargetHead(self.encoder.config.hidden_size) for _ in range(heads))
+            # Attention reads a learned mix of every layer's states (Peters et al. 2018) instead of the last only.
+            layers = self.encoder.config.num_hidden_layers + 1
+            self.layer_weights = nn.Parameter(torch.zeros(layers)) if layer_mix else None
 
         def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-            tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
-            mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            return tokens, mean
+            """(token states the targets attend over, the last layer's mean: the sentence embedding)."""
+            output = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=self.layer_weights is not None)
+            last = output.last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(last.dtype)
+            mean = (last * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            if self.layer_weights is None:
+                return last, mean
+            mix = self.layer_weights.softmax(0)
+            return sum(weight * states for weight, states in zip(mix, output.hidden_states)), mean
 
         def head_logits(self, tokens: torch.Tensor, mask: torch.Tensor, mean: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
             """(H, B, T, 3): each head's logits, each head trained on its own loss."""
@@ -223,7 +234,7 @@ class StanceClassifier:
         source = resolve_encoder(hp.encoder)
         self.tokenizer_ = AutoTokenizer.from_pretrained(source)
         self.device_ = resolve_device(hp.device)
-        self.network_ = _build_network(source, heads=hp.heads).to(self.device_)
+        self.network_ = _build_network(source, heads=hp.heads, layer_mix=hp.layer_mix).to(self.device_)
         self._target_cache.clear()
         started = time.perf_counter()
 
@@ -486,7 +497,8 @@ class StanceClassifier:
         prepare_torch(threads=model.hyperparameters.threads)
         model.hyperparameters.device = loading_device(model.hyperparameters.device)
         model.device_ = resolve_device(model.hyperparameters.device)
-        model.network_ = _build_network(None, directory / "encoder", heads=model.hyperparameters.heads)
+        hp = model.hyperparameters
+        model.network_ = _build_network(None, directory / "encoder", heads=hp.heads, layer_mix=hp.layer_mix)
         model.network_.load_state_dict(_current_keys(load_file(str(directory / WEIGHTS_FILE))))
         model.network_.to(model.device_)
         model.network_.eval()

@@ -32,7 +32,7 @@ def carve_dev(rows: list[dict[str, str]], seed: int, key: str = "id") -> tuple[l
 
 
 MINILM_SETTINGS = (
-    "encoder", "epochs", "batch_size", "learning_rate", "head_learning_rate", "max_length", "class_weighting", "frozen_layers", "heads", "soup", "seed", "device",
+    "encoder", "epochs", "batch_size", "learning_rate", "head_learning_rate", "max_length", "class_weighting", "frozen_layers", "heads", "layer_mix", "soup", "seed", "device",
 )
 
 

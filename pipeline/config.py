@@ -64,6 +64,8 @@ class TrainConfig(_Section):
     frozen_layers: Annotated[int, Field(ge=0)] = 0
     # Attention heads trained side by side over one encoder pass and averaged (a seed ensemble at almost no cost).
     heads: Annotated[int, Field(gt=0)] = 1
+    # Targets attend over a learned mix of every encoder layer's token states, not only the last layer's.
+    layer_mix: bool = False
     # Average the best dev epochs' weights while dev does not drop (greedy soup), instead of keeping one epoch.
     soup: bool = False
     seed: int = 13

@@ -75,12 +75,13 @@ def test_bf16_reaches_the_encoder_members_and_the_model_id(ensemble_dir):
     np.testing.assert_allclose(fast.predict_proba(texts, targets), exact.predict_proba(texts, targets), atol=0.05)
 
 
-@pytest.fixture(scope="module")
-def frozen_ensemble():
+@pytest.fixture(scope="module", params=[False, True], ids=["last-layer", "layer-mix"])
+def frozen_ensemble(request):
     from models.stance import StanceClassifier
 
     texts, targets, labels = tiny_pairs()
-    members = [StanceClassifier(frozen_layers=6, epochs=1, seed=13), EmbeddingStanceClassifier(min_target_pairs=10, C=30.0)]
+    frozen = StanceClassifier(frozen_layers=6, layer_mix=request.param, epochs=1, seed=13)
+    members = [frozen, EmbeddingStanceClassifier(min_target_pairs=10, C=30.0)]
     return WeightedEnsembleStanceClassifier(members).fit(texts, targets, labels, dev=(texts, targets, labels))
 
 

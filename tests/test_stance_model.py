@@ -144,3 +144,13 @@ def test_weights_saved_before_heads_were_a_list_still_load(tiny_model_dir, tmp_p
     texts, targets, _ = tiny_pairs()
     expected = StanceClassifier.load(tiny_model_dir).predict_proba(texts, targets)
     np.testing.assert_allclose(StanceClassifier.load(copy).predict_proba(texts, targets), expected, atol=1e-6)
+
+
+def test_layer_mix_learns_its_weights_and_reloads_identically(tmp_path):
+    texts, targets, labels = tiny_pairs()
+    model = StanceClassifier(layer_mix=True, frozen_layers=6, head_learning_rate=3e-3, epochs=2, seed=13).fit(texts, targets, labels)
+    weights = model.network_.layer_weights.detach().numpy()
+    assert weights.shape == (model.network_.encoder.config.num_hidden_layers + 1,) and np.abs(weights).max() > 0
+    again = StanceClassifier.load(model.save(tmp_path / "model"))
+    np.testing.assert_allclose(again.network_.layer_weights.detach().numpy(), weights)
+    np.testing.assert_allclose(again.predict_proba(texts, targets), model.predict_proba(texts, targets), atol=1e-6)
