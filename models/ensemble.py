@@ -53,6 +53,8 @@ class MemberModels:
     members: list
     name_: str
     weights_sha256_: str | None
+    # Found on first use, forgotten when members are refitted or change arithmetic.
+    _sharing: list[tuple[object, object]] | None = None
 
     def leaves(self) -> Iterator[object]:
         """The member models at the bottom of nested ensembles and stacks."""
@@ -60,9 +62,9 @@ class MemberModels:
             yield from member.leaves() if isinstance(member, MemberModels) else [member]
 
     def _encoder_sharing(self) -> list[tuple[object, object]]:
-        """(provider, consumer) pairs: a fine-tuned member whose encoder stayed frozen, and an embedding member whose
+        """(provider, consumer) pairs: a MiniLM stance member whose encoder stayed frozen, and an embedding member whose
         encoder has the same weights, tokenizer limit and arithmetic, so the first's mean embeddings are the second's."""
-        if getattr(self, "_sharing", None) is None:
+        if self._sharing is None:
             from models.baseline import EmbeddingStanceClassifier
             from models.stance import StanceClassifier
 
@@ -74,7 +76,7 @@ class MemberModels:
 
     @contextmanager
     def one_encoder_pass(self) -> Iterator[None]:
-        """While predicting, the frozen fine-tuned member leaves each text's embedding for the embedding member."""
+        """While predicting, the frozen-encoder member leaves each text's embedding for the embedding member."""
         pairs = [(p, c) for p, c in self._encoder_sharing() if p.embedding_sink is None and c.embedding_cache is None]
         shared: dict[str, np.ndarray] = {}
         for provider, consumer in pairs:
@@ -124,7 +126,6 @@ class WeightedEnsembleStanceClassifier(MemberModels):
         self.dev_scores_: dict[str, float] = {}
         self.weights_sha256_: str | None = None
         self.name_ = "stance-ensemble"
-        self._sharing: list[tuple[object, object]] | None = None
 
     def fit(self, texts, targets, labels, dev, data_sources: Sequence[str] = (), progress=None) -> "WeightedEnsembleStanceClassifier":
         """Fits every member on train (each may use dev for its own selection), then the weights on dev."""

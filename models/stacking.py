@@ -78,6 +78,7 @@ class StackedStanceClassifier(MemberModels):
 
         if not self.members:
             raise ValueError("a stacked classifier needs at least one member")
+        self._sharing = None
         started = time.perf_counter()
         texts, targets, labels = list(texts), list(targets), list(labels)
         gold = np.array([STANCE_LABELS.index(label) for label in labels])
