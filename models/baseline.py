@@ -23,7 +23,7 @@ import numpy as np
 from corpus.schema import STANCE_LABELS
 from models._torch import inference_context, prepare_torch, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
-from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _group_pairs, _sha256
+from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -649,11 +649,16 @@ class _CountedTexts:
 
     def features(self, head: str, rows: np.ndarray) -> "csr_matrix":
         if self._counts is None:
-            unique = list(dict.fromkeys(self.texts))
-            slot = {text: i for i, text in enumerate(unique)}
-            self._text_index = np.array([slot[text] for text in self.texts], dtype=np.int64)
+            unique, self._text_index = _unique_texts(self.texts)
             self._counts = self.shared.count(unique)
         return self.shared.features(head, self._counts, self._text_index[rows])
+
+
+def _unique_texts(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Each distinct text once (first-seen order), and for every pair the index of its text among them."""
+    slot: dict[str, int] = {}
+    index = np.array([slot.setdefault(text, len(slot)) for text in texts], dtype=np.int64)
+    return list(slot), index
 
 
 def _pack_strings(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -755,11 +760,7 @@ class EmbeddingStanceClassifier(_LinearHeadsStance):
         return out
 
     def _encode(self, texts: Sequence[str], targets: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        unique, asked = _group_pairs(texts, targets)
-        text_index = np.zeros(len(texts), dtype=np.int64)
-        for slot, pairs in enumerate(asked):
-            for pair_index, _ in pairs:
-                text_index[pair_index] = slot
+        unique, text_index = _unique_texts(texts)
         missing = sorted(set(targets) - set(self._target_cache))
         if missing:
             self._target_cache.update(zip(missing, self.embed(missing)))
