@@ -63,7 +63,7 @@ def sweep_stance(device: str, out: Path, seed: int, encoder: str) -> None:
 
 def _record_stance(model, setting, dev, out: Path, name: str, carve_seed: int, seconds: float) -> None:
     probabilities = model.predict_proba(dev[0], dev[1])
-    predicted = [model.labels[i] for i in probabilities.argmax(1)]
+    predicted = model.decide(probabilities)
     record = {
         "name": name, "setting": setting, "carve_seed": carve_seed,
         "best_epoch": model.training_.best_epoch, "soup_epochs": model.training_.soup_epochs, "dev_macro_f1": model.training_.dev_macro_f1,

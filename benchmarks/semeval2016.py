@@ -16,6 +16,7 @@ from benchmarks._common import append_row, commit, machine, today
 from corpus.external import semeval2016_rows
 from evaluation.bootstrap import bootstrap_interval
 from evaluation.stance import f_avg
+from models.decision import DECISIONS
 from models.training import carve_dev
 
 OUTPUT_DIR = Path(".stancewatch/semeval2016")
@@ -76,6 +77,8 @@ def main() -> None:
     parser.add_argument("--refit-all", action="store_true",
                         help="after the ensemble weights are chosen on dev, refit its stacked member on train + dev (it needs dev for nothing else)")
     parser.add_argument("--precision", choices=("fp32", "bf16"), default="fp32", help="inference arithmetic on the test split (training is fp32)")
+    parser.add_argument("--decision", choices=DECISIONS, default="argmax",
+                        help="ensembles: labels by argmax, or after per-class offsets chosen for F_avg on dev (models/decision.py)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not add a BENCHMARKS.md row")
     args = parser.parse_args()
 
@@ -89,7 +92,9 @@ def main() -> None:
     if args.members_from:
         from models.ensemble import WeightedEnsembleStanceClassifier
 
-        model = WeightedEnsembleStanceClassifier.load(args.members_from).fit_weights(columns(dev))
+        model = WeightedEnsembleStanceClassifier.load(args.members_from)
+        model.decision = args.decision
+        model.fit_weights(columns(dev))
     else:
         from models.ensemble import WeightedEnsembleStanceClassifier
         from models.registry import load_stance_model
@@ -99,7 +104,7 @@ def main() -> None:
         for member in members:
             if member not in reused.values():
                 member.fit(*columns(train), dev=columns(dev), data_sources=["SemEval-2016 Task 6 train (trial + training), 85%", "dev: 15% of it"])
-        model = WeightedEnsembleStanceClassifier(members).fit_weights(columns(dev)) if args.model in ENSEMBLES else members[0]
+        model = WeightedEnsembleStanceClassifier(members, decision=args.decision).fit_weights(columns(dev)) if args.model in ENSEMBLES else members[0]
         if args.refit_all:
             # Selection is over (weights, temperature, the MiniLM epoch); the stack then learns from every training pair.
             for member in members:
@@ -114,7 +119,7 @@ def main() -> None:
     started = time.perf_counter()
     probabilities = model.predict_proba(texts, targets)
     rate = len(texts) / (time.perf_counter() - started)
-    predicted = [("favor", "against", "none")[i] for i in probabilities.argmax(1)]
+    predicted = model.decide(probabilities)
     score = f_avg(gold, predicted)
     low, high = bootstrap_interval(f_avg, gold, predicted, seed=args.seed)
     gold_path, prediction_path = write_schema_files(test, predicted, probabilities)
@@ -127,7 +132,7 @@ def main() -> None:
     if not args.no_write:
         append_row([
             today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') + (f', {args.frozen_layers} layers frozen, head lr {args.head_learning_rate:g}' if args.frozen_layers else '') + (f', {args.heads} heads' if args.heads > 1 else '') + (', layer mix' if args.layer_mix else '') if args.model in ('minilm', *ENSEMBLES) else ''}"
-            + (f", {args.precision} inference" if args.precision != "fp32" else "") + ")",
+            + (f", {args.precision} inference" if args.precision != "fp32" else "") + (", F_avg decision offsets" if args.decision != "argmax" else "") + ")",
             "SemEval-2016 Task 6 A test (1,249)", "F_avg", f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]",
             f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
             f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --learning-rate {args.learning_rate:g} --seed {args.seed}"
@@ -135,7 +140,7 @@ def main() -> None:
             + (f" --heads {args.heads}" if args.heads > 1 else "") + (" --layer-mix" if args.layer_mix else "")
             + (f" --members-from {args.members_from}" if args.members_from else "")
             + "".join(f" --reuse {d}" for d in args.reuse) + (" --refit-all" if args.refit_all else "")
-            + (f" --precision {args.precision}" if args.precision != "fp32" else "") + "`",
+            + (f" --precision {args.precision}" if args.precision != "fp32" else "") + (f" --decision {args.decision}" if args.decision != "argmax" else "") + "`",
         ])
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import numpy as np
 
 from corpus.schema import STANCE_LABELS
+from models.decision import DecisionRule
 from models._torch import inference_context, prepare_torch, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
@@ -139,7 +140,7 @@ class LinearHead:
         return out
 
 
-class _LinearHeadsStance:
+class _LinearHeadsStance(DecisionRule):
     """Per-target heads + a global fallback, dev selection, persistence; subclasses supply the features.
 
     Heads are keyed by target; the key None is the global head, so no target name can collide with it.
@@ -359,9 +360,6 @@ class _LinearHeadsStance:
             rows = np.array([i for i, h in enumerate(heads) if h == head])
             out[rows] = self.heads_[head].proba(self._features(head, encoded, rows, fit=False))
         return out
-
-    def predict(self, texts: Sequence[str], targets: Sequence[str]) -> list[str]:
-        return [STANCE_LABELS[i] for i in self.predict_proba(texts, targets).argmax(1)]
 
     def predict_proba_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
         """One (len(targets), 3) array per text, `batch_size` texts at a time to bound memory.

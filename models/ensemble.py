@@ -21,6 +21,7 @@ from typing import Self
 import numpy as np
 
 from corpus.schema import STANCE_LABELS
+from models.decision import DECISIONS, DecisionRule, fit_decision_offsets
 from models.stance import CARD_FILE, CONFIG_FILE
 
 MODEL_KIND = "weighted-ensemble"
@@ -113,14 +114,17 @@ def _same_encoder(provider, consumer) -> bool:
     return mine.keys() == theirs.keys() and all(torch.equal(mine[k].cpu(), theirs[k]) for k in mine)
 
 
-class WeightedEnsembleStanceClassifier(MemberModels):
+class WeightedEnsembleStanceClassifier(DecisionRule, MemberModels):
     """Geometric mean of member probabilities with dev-chosen weights; same API as its members."""
 
     kind = MODEL_KIND
     labels = STANCE_LABELS
 
-    def __init__(self, members: Sequence[object] = ()) -> None:
+    def __init__(self, members: Sequence[object] = (), decision: str = "argmax") -> None:
+        if decision not in DECISIONS:
+            raise ValueError(f"decision must be one of {DECISIONS}, got {decision!r}")
         self.members = list(members)
+        self.decision = decision
         self.weights_ = np.full(len(self.members), 1 / max(1, len(self.members)))
         self.temperature_ = 1.0
         self.dev_scores_: dict[str, float] = {}
@@ -164,9 +168,22 @@ class WeightedEnsembleStanceClassifier(MemberModels):
         self.weights_ = min(_simplex(len(self.members), WEIGHT_STEP), key=lambda weights: log_loss(weights, 1.0))
         temperatures = np.exp(np.linspace(np.log(0.2), np.log(5.0), 81))
         self.temperature_ = float(min(temperatures, key=lambda t: log_loss(self.weights_, t)))
-        self.dev_scores_["ensemble F_avg"] = round(_f_avg(gold, _argmax_labels(_combine(member_probabilities, self.weights_, 1.0))), 4)
+        combined = _combine(member_probabilities, self.weights_, self.temperature_)
+        self.dev_scores_["ensemble F_avg"] = round(_f_avg(gold, _argmax_labels(combined)), 4)
         self.dev_scores_["ensemble log-loss"] = round(log_loss(self.weights_, self.temperature_), 4)
+        self.decision_offsets_ = fit_decision_offsets(combined, gold) if self.decision == "f_avg" else None
+        if self.decision_offsets_ is not None:
+            self.dev_scores_["ensemble F_avg, decision offsets (fitted on this dev)"] = round(_f_avg(gold, self.decide(combined)), 4)
         return self
+
+    def _offsets_list(self) -> list[float] | None:
+        return None if self.decision_offsets_ is None else [float(x) for x in self.decision_offsets_]
+
+    def _decision_text(self) -> str:
+        if self.decision_offsets_ is None:
+            return "the most probable class"
+        shifts = ", ".join(f"{label} {offset:+.2f}" for label, offset in zip(STANCE_LABELS, self.decision_offsets_))
+        return f"argmax after log-probability offsets chosen for F_avg on dev ({shifts}); probabilities are not shifted"
 
     def _weighted(self) -> tuple[list[object], np.ndarray]:
         """Members with weight 0 contribute a factor of 1 to the geometric mean: not running them saves their cost."""
@@ -177,9 +194,6 @@ class WeightedEnsembleStanceClassifier(MemberModels):
         members, weights = self._weighted()
         with self.one_encoder_pass():
             return _combine([m.predict_proba(texts, targets) for m in members], weights, self.temperature_)
-
-    def predict(self, texts: Sequence[str], targets: Sequence[str]) -> list[str]:
-        return _argmax_labels(self.predict_proba(texts, targets))
 
     def predict_proba_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
         members, weights = self._weighted()
@@ -195,8 +209,7 @@ class WeightedEnsembleStanceClassifier(MemberModels):
             name = f"member_{index}_{member.kind}"
             member.save(directory / name)
             names.append(name)
-        identity = json.dumps({"members": [m.weights_sha256_ for m in self.members], "weights": self.weights_.tolist(), "t": self.temperature_})
-        self.weights_sha256_ = hashlib.sha256(identity.encode()).hexdigest()
+        self.weights_sha256_ = _identity(self.members, self.weights_.tolist(), self.temperature_, self._offsets_list())
         config = {
             "kind": MODEL_KIND,
             "name": self.name_,
@@ -204,6 +217,8 @@ class WeightedEnsembleStanceClassifier(MemberModels):
             "member_ids": [m.model_id for m in self.members],
             "weights": self.weights_.tolist(),
             "temperature": self.temperature_,
+            "decision": self.decision,
+            "decision_offsets": self._offsets_list(),
             "dev_scores": self.dev_scores_,
             "weights_sha256": self.weights_sha256_,
         }
@@ -215,6 +230,7 @@ class WeightedEnsembleStanceClassifier(MemberModels):
             "",
             *(f"- {mid}: weight {w:.1f}" for mid, w in zip(config["member_ids"], config["weights"])),
             f"- temperature {self.temperature_:.3f}",
+            f"- labels: {self._decision_text()}",
             f"- dev scores: {self.dev_scores_}",
             f"- identity sha256 (member weight hashes + ensemble weights): {self.weights_sha256_}",
             "",
@@ -231,16 +247,25 @@ class WeightedEnsembleStanceClassifier(MemberModels):
         directory = Path(directory)
         config = json.loads((directory / CONFIG_FILE).read_text(encoding="utf-8"))
         members = [load_stance_model(directory / name) for name in config["members"]]
-        model = cls(members)
+        model = cls(members, decision=config.get("decision", "argmax"))
         model.weights_ = np.array(config["weights"])
         model.temperature_ = float(config["temperature"])
+        offsets = config.get("decision_offsets")
+        model.decision_offsets_ = None if offsets is None else np.array(offsets)
         model.dev_scores_ = config["dev_scores"]
         model.name_ = config["name"]
-        identity = json.dumps({"members": [m.weights_sha256_ for m in members], "weights": config["weights"], "t": config["temperature"]})
-        model.weights_sha256_ = hashlib.sha256(identity.encode()).hexdigest()
+        model.weights_sha256_ = _identity(members, config["weights"], config["temperature"], offsets)
         if model.weights_sha256_ != config["weights_sha256"]:
             raise ValueError(f"{directory}: members or weights do not match the saved ensemble identity")
         return model
+
+
+def _identity(members: Sequence[object], weights: list[float], temperature: float, offsets: list[float] | None) -> str:
+    """Hash of what decides the ensemble's output; offsets join it only when fitted, so older saved ensembles keep theirs."""
+    identity = {"members": [m.weights_sha256_ for m in members], "weights": weights, "t": temperature}
+    if offsets is not None:
+        identity["offsets"] = offsets
+    return hashlib.sha256(json.dumps(identity).encode()).hexdigest()
 
 
 def _argmax_labels(probabilities: np.ndarray) -> list[str]:

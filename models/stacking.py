@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.schema import STANCE_LABELS
+from models.decision import DecisionRule
 from models.baseline import _f_avg
 from models.ensemble import MemberModels
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
@@ -48,7 +49,7 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
-class StackedStanceClassifier(MemberModels):
+class StackedStanceClassifier(DecisionRule, MemberModels):
     """Members + per-target meta heads fitted on out-of-fold member predictions; the members' API."""
 
     kind = MODEL_KIND
@@ -186,9 +187,6 @@ class StackedStanceClassifier(MemberModels):
         with self.one_encoder_pass():
             features = _meta_features([m.predict_proba(texts, targets) for m in self.members])
         return self._meta_proba(features, list(targets), self.temperature_)
-
-    def predict(self, texts: Sequence[str], targets: Sequence[str]) -> list[str]:
-        return [STANCE_LABELS[i] for i in self.predict_proba(texts, targets).argmax(1)]
 
     def predict_proba_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
         self._require_fitted()

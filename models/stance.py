@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from corpus.schema import STANCE_LABELS
+from models.decision import DecisionRule
 from models._torch import build_encoder, inference_context, loading_device, prepare_torch, resolve_device, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 
@@ -172,7 +173,7 @@ def _group_pairs(texts: Sequence[str], targets: Sequence[str]) -> tuple[list[str
     return list(unique), asked
 
 
-class StanceClassifier:
+class StanceClassifier(DecisionRule):
     """scikit-learn-style estimator over (text, target) pairs with labels favor / against / none."""
 
     kind = MODEL_KIND
@@ -444,9 +445,6 @@ class StanceClassifier:
 
     def predict_proba(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
         return _softmax(self._logits(texts, targets) / self.temperature_)
-
-    def predict(self, texts: Sequence[str], targets: Sequence[str]) -> list[str]:
-        return [STANCE_LABELS[i] for i in self.predict_proba(texts, targets).argmax(1)]
 
     def _require_fitted(self) -> None:
         if self.network_ is None:

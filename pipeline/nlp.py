@@ -123,8 +123,8 @@ class StanceComponent:
         labels = self.model.labels
         for doc, probs in zip(docs, probabilities):
             doc._.stances = [
-                {"target": target, "label": labels[int(row.argmax())], "probs": {l: round(float(p), 4) for l, p in zip(labels, row)}}
-                for target, row in zip(doc._.targets, probs)
+                {"target": target, "label": label, "probs": {l: round(float(p), 4) for l, p in zip(labels, row)}}
+                for target, row, label in zip(doc._.targets, probs, self.model.decide(probs))
             ]
 
     def __call__(self, doc: Doc) -> Doc:
