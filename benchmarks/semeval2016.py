@@ -40,7 +40,7 @@ def build_members(name: str, args: argparse.Namespace) -> list:
         "minilm": lambda: StanceClassifier(**minilm),
         "tfidf": lambda: TfidfStanceClassifier(seed=seed),
         "embedding": lambda: EmbeddingStanceClassifier(seed=seed),
-        "stacked": lambda: default_stack(seed),
+        "stacked": lambda: default_stack(seed, attention=StanceClassifier(**minilm) if args.stack_attention else None),
     }
     return [factories[member]() for member in ENSEMBLES.get(name, (name,))]
 
@@ -69,6 +69,8 @@ def main() -> None:
     parser.add_argument("--layer-mix", action="store_true", help="MiniLM: targets attend over a learned mix of all layers' states")
     parser.add_argument("--frozen-layers", type=int, default=0,
                         help="MiniLM: bottom encoder layers kept as pretrained; 6 keeps the whole encoder, which the embedding member then shares")
+    parser.add_argument("--stack-attention", action="store_true",
+                        help="stacked models: the MiniLM model (its flags above) joins the stack as an out-of-fold member")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save", help="folder to save the trained model in")
     parser.add_argument("--members-from", help="a saved ensemble whose trained members are reused; only its weights are refitted on dev")
@@ -131,13 +133,14 @@ def main() -> None:
     print(f"  report: stancewatch evaluate {gold_path} {prediction_path} --html {OUTPUT_DIR / 'report.html'}")
     if not args.no_write:
         append_row([
-            today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') + (f', {args.frozen_layers} layers frozen, head lr {args.head_learning_rate:g}' if args.frozen_layers else '') + (f', {args.heads} heads' if args.heads > 1 else '') + (', layer mix' if args.layer_mix else '') if args.model in ('minilm', *ENSEMBLES) else ''}"
+            today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') + (f', {args.frozen_layers} layers frozen, head lr {args.head_learning_rate:g}' if args.frozen_layers else '') + (f', {args.heads} heads' if args.heads > 1 else '') + (', layer mix' if args.layer_mix else '') if args.model in ('minilm', *ENSEMBLES) or args.stack_attention else ''}"
+            + (", MiniLM in the stack" if args.stack_attention else "")
             + (f", {args.precision} inference" if args.precision != "fp32" else "") + (", F_avg decision offsets" if args.decision != "argmax" else "") + ")",
             "SemEval-2016 Task 6 A test (1,249)", "F_avg", f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]",
             f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
             f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --learning-rate {args.learning_rate:g} --seed {args.seed}"
             + (" --soup" if args.soup else "") + (f" --frozen-layers {args.frozen_layers} --head-learning-rate {args.head_learning_rate:g}" if args.frozen_layers else "")
-            + (f" --heads {args.heads}" if args.heads > 1 else "") + (" --layer-mix" if args.layer_mix else "")
+            + (f" --heads {args.heads}" if args.heads > 1 else "") + (" --layer-mix" if args.layer_mix else "") + (" --stack-attention" if args.stack_attention else "")
             + (f" --members-from {args.members_from}" if args.members_from else "")
             + "".join(f" --reuse {d}" for d in args.reuse) + (" --refit-all" if args.refit_all else "")
             + (f" --precision {args.precision}" if args.precision != "fp32" else "") + (f" --decision {args.decision}" if args.decision != "argmax" else "") + "`",

@@ -212,6 +212,10 @@ class StanceClassifier(DecisionRule):
         self._target_cache.clear()
         return self
 
+    def clone_for_folds(self) -> "StanceClassifier":
+        """An unfitted copy with the same hyperparameters, for a stack's out-of-fold training."""
+        return type(self)(**asdict(self.hyperparameters))
+
     # ----- training -------------------------------------------------------------------------------------------
     def fit(
         self,

@@ -53,7 +53,7 @@ def build_stance_model(settings: dict[str, object]):
     if kind == "ensemble":
         return WeightedEnsembleStanceClassifier([build() for build in builders.values()], decision=decision)
     if kind == "stacked":
-        return default_stack(seed, settings.get("encoder"))
+        return default_stack(seed, settings.get("encoder"), attention=builders["minilm"]() if settings.get("stack_attention") else None)
     if kind == "stacked-ensemble":
         return WeightedEnsembleStanceClassifier([builders["minilm"](), default_stack(seed, settings.get("encoder"))], decision=decision)
     if kind not in builders:

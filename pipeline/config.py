@@ -70,6 +70,8 @@ class TrainConfig(_Section):
     heads: Annotated[int, Field(gt=0)] = 1
     # Targets attend over a learned mix of every encoder layer's token states, not only the last layer's.
     layer_mix: bool = False
+    # model = "stacked": the target-attention MiniLM model joins the stack's members (trained once per fold, too).
+    stack_attention: bool = False
     # Average the best dev epochs' weights while dev does not drop (greedy soup), instead of keeping one epoch.
     soup: bool = False
     seed: int = 13

@@ -94,3 +94,19 @@ def test_bad_settings_fail_early():
         StackedStanceClassifier(_members(), folds=1)
     with pytest.raises(ValueError, match="member"):
         StackedStanceClassifier([]).fit(*tiny_pairs())
+
+
+def test_a_frozen_attention_member_stacks_out_of_fold_and_shares_its_encoder_pass(tmp_path):
+    from models.stance import StanceClassifier
+    from models.stacking import default_stack
+
+    texts, targets, labels = tiny_pairs()
+    attention = StanceClassifier(frozen_layers=6, epochs=1, seed=13)
+    model = default_stack(seed=13, folds=2, attention=attention).fit(texts, targets, labels, dev=(texts, targets, labels))
+    assert "target-attention-minilm out-of-fold F_avg" in model.scores_ and len(model.members) == 3
+    assert model._encoder_sharing() == [(attention, model.members[1])]
+    reloaded = load_stance_model(model.save(tmp_path / "model"))
+    np.testing.assert_allclose(reloaded.predict_proba(texts, targets), model.predict_proba(texts, targets), atol=1e-5)
+    new_target = "Airlines share the blame"
+    reloaded.add_targets(texts[:20], [new_target] * 20, labels[:20])
+    assert reloaded.predict_proba(texts[:2], [new_target] * 2).shape == (2, 3)
