@@ -68,7 +68,7 @@ class ExtractedQuote:
     kind: QuoteKind
     cue: str | None
     speaker_mention: str | None
-    speaker: str | None  # the registry actor, None when unresolved
+    speaker: str | None  # the registry actor, or a person the registry lacks as the text names them; else None
     date: dt.date | None  # an exact day, when the text or the article gives one
     period: str | None  # 'YYYY-MM' or 'YYYY' when the text gives only a month or a year
     date_mention: str | None
@@ -367,7 +367,7 @@ class QuoteExtractor:
             elif draft.subject is not None:
                 mention = mention_tokens(draft.subject)
                 mention_text = mention.text
-                actor = self.resolver.resolve(mention, history, on, context)
+                actor = self.resolver.resolve(mention, history, on, context) or self._unregistered_person(mention)
             else:
                 mention_text, actor = None, None
             if actor is not None:
@@ -378,6 +378,16 @@ class QuoteExtractor:
             )))
         self._name_descriptions(doc, resolved, history)
         return sorted((r.quote for r in resolved), key=lambda q: q.start)
+
+    def _unregistered_person(self, mention: Span) -> Actor | None:
+        """A person the registry lacks, named as the speaker ('Pedro Lupion, who leads the farm caucus'): named as the
+        text names them, and a speaker of this article whom a later 'he' or 'Lupion' refers back to. Never linked to
+        the registry (`speaker_actor` stays empty)."""
+        people = [e for e in mention.ents if e.label_ == "PERSON" and e.kb_id_ not in self.registry.actors]
+        if not people:
+            return None
+        name = re.sub(r"['’]s$", "", people[-1].text.strip())
+        return Actor(name=name, kind="person", affiliation="", label="PERSON") if " " in name else None
 
     def _name_descriptions(self, doc: Doc, resolved: list[_Resolved], history: list[ActorMention]) -> None:
         """'..., an Iraqi consular official in Minsk said. Qasim Hadi Jaber called ...': an unresolved description takes
@@ -647,6 +657,27 @@ def _without_overlaps(drafts: list[_Draft]) -> list[_Draft]:
     return kept
 
 
+# 'BRASILIA, March 3 (Reuters) - ', 'KYIV (AP) — ', 'WARSAW, Nov 9 -- ' at the start of a paragraph.
+DATELINE = re.compile(r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([A-Za-z .]+\))? ?(?:-{1,2}|–|—) ?")
+
+
+@Language.component("stancewatch_paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A blank line ends a sentence, and a dateline is a sentence of its own: a headline without a full stop must
+    not run into the first paragraph, nor 'BRASILIA, March 3 (Reuters)' become the subject of its reporting verb."""
+    paragraph_starts = [0] + [t.i + 1 for t in doc[:-1] if t.is_space and "\n\n" in t.text.replace("\r", "")]
+    token_at = {t.idx: t.i for t in doc}
+    for start in paragraph_starts:
+        if start >= len(doc):
+            continue
+        if start > 0:
+            doc[start].is_sent_start = True
+        dateline = DATELINE.match(doc.text, doc[start].idx)
+        if dateline and dateline.end() in token_at:
+            doc[token_at[dateline.end()]].is_sent_start = True
+    return doc
+
+
 def load_article_nlp(spacy_models: list[str], registry_files: list[Path]) -> Language:
     """The full spaCy pipeline (parser included: attribution needs it) plus actor linking; articles only."""
     import spacy
@@ -662,13 +693,15 @@ def load_article_nlp(spacy_models: list[str], registry_files: list[Path]) -> Lan
             errors.append(f"{name}: {str(error).splitlines()[0][:120]}")
     else:
         raise OSError("no spaCy pipeline could be loaded; tried " + "; ".join(errors))
+    nlp.add_pipe("stancewatch_paragraph_breaks", before="parser")
     nlp.add_pipe("stancewatch_actors", after="ner", config={"registry_files": [str(Path(p).resolve()) for p in registry_files]})
     return nlp
 
 
 def article_statements(article: Article, quotes: list[ExtractedQuote]) -> list[Statement]:
     """Statements of one article. Ids are the article id and the offsets, so a re-run finds the same ids and
-    skips what it already scored. An unresolved speaker stays None with its mention kept in `origin`."""
+    skips what it already scored. A speaker neither in the registry nor a named person stays None, with its mention
+    kept in `origin`."""
     return [
         Statement(
             id=f"{article.id}:{quote.start}-{quote.end}",
