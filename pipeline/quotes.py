@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
-from pipeline.speakers import ActorMention, SpeakerResolver, is_subject, mention_tokens, title_words
+from pipeline.speakers import UNREGISTERED_ORGANISATION, ActorMention, SpeakerResolver, is_subject, mention_tokens, title_words
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
 
@@ -367,7 +367,7 @@ class QuoteExtractor:
             elif draft.subject is not None:
                 mention = mention_tokens(draft.subject)
                 mention_text = mention.text
-                actor = self.resolver.resolve(mention, history, on, context) or self._unregistered_person(mention)
+                actor = self.resolver.resolve(mention, history, on, context) or self._unregistered_speaker(mention)
             else:
                 mention_text, actor = None, None
             if actor is not None:
@@ -379,15 +379,28 @@ class QuoteExtractor:
         self._name_descriptions(doc, resolved, history)
         return sorted((r.quote for r in resolved), key=lambda q: q.start)
 
-    def _unregistered_person(self, mention: Span) -> Actor | None:
-        """A person the registry lacks, named as the speaker ('Pedro Lupion, who leads the farm caucus'): named as the
-        text names them, and a speaker of this article whom a later 'he' or 'Lupion' refers back to. Never linked to
-        the registry (`speaker_actor` stays empty)."""
-        people = [e for e in mention.ents if e.label_ == "PERSON" and e.kb_id_ not in self.registry.actors]
-        if not people:
-            return None
-        name = re.sub(r"['’]s$", "", people[-1].text.strip())
-        return Actor(name=name, kind="person", affiliation="", label="PERSON") if " " in name else None
+    def _unregistered_speaker(self, mention: Span) -> Actor | None:
+        """A person or organisation the registry lacks, named as the speaker ('Pedro Lupion, who leads the farm caucus',
+        'MetaCorp'): named as the text names them, and a speaker of this article whom a later 'he', 'Lupion' or 'the
+        company' refers back to. Never linked to the registry (`speaker_actor` stays empty)."""
+        def named(label: str) -> list[str]:
+            return [re.sub(r"['’]s$", "", e.text.strip()) for e in mention.ents if e.label_ == label and e.kb_id_ not in self.registry.actors]
+
+        # A named person speaks for themselves ('Andrea Jelinek, chair of the European Data Protection Board').
+        people = [name for name in named("PERSON") if " " in name]
+        if people:
+            return Actor(name=people[0], kind="person", affiliation="", label="PERSON")
+        # An organisation the registry has under a longer name ('The Border Guard': Poland's or Lithuania's) is one the
+        # resolver could not choose, not one it lacks.
+        organisations = [name for name in named("ORG") if not self._in_registry_names(name)]
+        return Actor(name=organisations[-1], kind=UNREGISTERED_ORGANISATION, affiliation="", label="ORG") if organisations else None
+
+    def _in_registry_names(self, name: str) -> bool:
+        words = [w for w in re.findall(r"\w+", name.lower()) if w != "the"]
+        return any(
+            " ".join(words) in " ".join(re.findall(r"\w+", known.lower()))
+            for actor in self.registry.actors.values() for known in (actor.name, *actor.aliases)
+        )
 
     def _name_descriptions(self, doc: Doc, resolved: list[_Resolved], history: list[ActorMention]) -> None:
         """'..., an Iraqi consular official in Minsk said. Qasim Hadi Jaber called ...': an unresolved description takes

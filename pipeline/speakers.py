@@ -41,6 +41,9 @@ ORGANISATION_NOUNS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("tank", "institute", "organisation", "organization", "group", "centre", "center", "network"),
                     frozenset({"organisation", "ngo", "institution"})),
 }
+# The kind of an organisation an article names as a speaker but the registry lacks: any organisation noun may refer
+# back to it ('MetaCorp said ... the company called it ...').
+UNREGISTERED_ORGANISATION = "unregistered organisation"
 # Nouns that name a person by the post they hold: 'the minister' is a person, never their ministry.
 PERSON_ROLE_NOUNS = frozenset(
     "minister premier president chancellor commissioner mayor ombudsman consul ambassador envoy mep lawmaker legislator "
@@ -417,7 +420,7 @@ class SpeakerResolver:
             if named:
                 return named[-1].actor
         if cues:
-            kinds = ORGANISATION_NOUNS[cues[-1]]
+            kinds = ORGANISATION_NOUNS[cues[-1]] | {UNREGISTERED_ORGANISATION}
             compatible = [m for m in earlier if m.actor.kind in kinds]
             return compatible[-1].actor if compatible else None
         # A spokesperson or official with no organisation named: the organisation that spoke or was named last.

@@ -122,6 +122,9 @@ def test_a_speaker_the_registry_lacks_is_named_and_referred_back_to(extractor):
     quotes = extractor.extract(text, dt.date(2024, 3, 3))
     assert [(q.speaker, q.speaker_mention) for q in quotes] == [("Pedro Lupion", "Pedro Lupion"), ("Pedro Lupion", "He"), ("Pedro Lupion", "Lupion")]
     assert "Pedro Lupion" not in extractor.registry.actors, "named for this article only, never added to the registry"
+    text = ('"This fine is a strong signal," said Andrea Jelinek, chair of the European Data Protection Board. MetaCorp said '
+            'it would appeal. In a statement, the company called the decision "a dangerous precedent."')
+    assert [q.speaker for q in extractor.extract(text, dt.date(2023, 5, 22))] == ["Andrea Jelinek", "MetaCorp", "MetaCorp"]
 
 
 def test_dev_press_records_meet_the_bar(extractor):
