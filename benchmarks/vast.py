@@ -1,7 +1,8 @@
 """New targets at scale: train on VAST's dev split plus SemEval-2016 train (a dev carve for selection),
 score VAST's test split once, overall and for zero-shot and few-shot topics; writes rows to BENCHMARKS.md.
+The model is `stancewatch train`'s default ([train] in pipeline/config.py) unless the flags change it.
 
-    .venv/bin/python -m benchmarks.vast [--model ensemble] [--epochs 3] [--seed 13] [--no-write]
+    .venv/bin/python -m benchmarks.vast [--model ensemble] [--epochs 10] [--frozen-layers 6] [--seed 13] [--no-write]
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import argparse
 import time
 
 from benchmarks._common import append_row, commit, machine, today
-from benchmarks.semeval2016 import MODELS, build_model
 from corpus.external import semeval2016_rows, vast_rows
 from evaluation.bootstrap import bootstrap_interval
-from models.training import carve_dev
+from models.training import build_stance_model, carve_dev
+from pipeline.config import TrainConfig
 
 
 def macro_f1(gold, predicted) -> float:
@@ -24,11 +25,17 @@ def macro_f1(gold, predicted) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", choices=MODELS, default="ensemble")
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=13)
+    defaults = TrainConfig()
+    parser.add_argument("--model", choices=("minilm", "tfidf", "embedding", "ensemble", "stacked", "stacked-ensemble"), default=defaults.model)
+    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--frozen-layers", type=int, default=defaults.frozen_layers, help="MiniLM: 6 trains the attention head on the pretrained encoder")
+    parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate, help="MiniLM encoder learning rate (frozen-layers < 6)")
+    parser.add_argument("--head-learning-rate", type=float, default=defaults.head_learning_rate)
+    parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    settings = TrainConfig(model=args.model, epochs=args.epochs, frozen_layers=args.frozen_layers, learning_rate=args.learning_rate,
+                           head_learning_rate=args.head_learning_rate, seed=args.seed)
 
     train, dev = carve_dev(vast_rows("dev") + semeval2016_rows("train"), args.seed, key="text")
     test = vast_rows("test")
@@ -36,7 +43,7 @@ def main() -> None:
     def columns(rows):
         return [r["text"] for r in rows], [r["target"] for r in rows], [r["label"] for r in rows]
 
-    model = build_model(args.model, args.epochs, args.seed)
+    model = build_stance_model(settings.model_dump())
     started = time.perf_counter()
     model.fit(*columns(train), dev=columns(dev), data_sources=["VAST dev + SemEval-2016 train, 85%", "dev: 15% of them"])
     train_minutes = (time.perf_counter() - started) / 60
@@ -55,9 +62,11 @@ def main() -> None:
     if not args.no_write:
         for name, count, score, low, high in rows:
             append_row([
-                today(), f"{model.kind} (seed {args.seed}, MiniLM epochs {args.epochs})", f"VAST test, {name} topics ({count:,})", "macro-F1",
+                today(), f"{model.kind} ({args.model}, seed {args.seed}, MiniLM epochs {args.epochs}, {args.frozen_layers} layers frozen, "
+                f"lr {args.learning_rate:g} / head {args.head_learning_rate:g})", f"VAST test, {name} topics ({count:,})", "macro-F1",
                 f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]", f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
-                f"`python -m benchmarks.vast --model {args.model} --epochs {args.epochs} --seed {args.seed}`",
+                f"`python -m benchmarks.vast --model {args.model} --epochs {args.epochs} --frozen-layers {args.frozen_layers} "
+                f"--learning-rate {args.learning_rate:g} --head-learning-rate {args.head_learning_rate:g} --seed {args.seed}`",
             ])
 
 
