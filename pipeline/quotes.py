@@ -297,15 +297,19 @@ class QuoteExtractor:
         return _Draft(start, end, "according_to", None, source, phrase.start, [])
 
     def _unattributed_quotes(self, doc: Doc, marks: list[tuple[int, int]], drafts: list[_Draft]) -> list[_Draft]:
-        """Quoted stretches no cue claimed: a continuation of the paragraph's last speaker, or unknown."""
+        """Quoted stretches no cue claimed: a continuation of the paragraph's last speaker, or of the quote the paragraph
+        before left open (the press convention for a quote over several paragraphs), or unknown."""
         text = doc.text
         found = []
-        for mark in marks:
+        for index, mark in enumerate(marks):
             start, end = trim(text, mark[0] + 1, mark[1])
             if len(text[start:end].split()) < MIN_QUOTE_WORDS or any(d.start < end and start < d.end for d in drafts):
                 continue
             paragraph_start = text.rfind("\n\n", 0, mark[0]) + 1
             previous = [d for d in drafts + found if paragraph_start <= d.start < mark[0] and d.kind != "press_release"]
+            left_open = marks[index - 1] if index > 0 and text[marks[index - 1][1]] not in QUOTE_MARKS else None
+            if not previous and left_open is not None and not text[left_open[1] : mark[0]].strip():
+                previous = [d for d in drafts + found if left_open[0] <= d.start < left_open[1] and d.kind != "press_release"]
             anchor = doc.char_span(mark[0], mark[0] + 1, alignment_mode="expand")
             position = anchor.start if anchor is not None else 0
             if previous:
@@ -579,6 +583,8 @@ def _adjacent_marks(doc: Doc, cue: Token, subject: Token | None, marks: list[tup
         open_at, close_at = mark
         between_before = text[close_at + 1 : clause_start]
         between_after = text[clause_end:open_at]
+        if "\n\n" in between_before or "\n\n" in between_after:  # a quote closing the paragraph above is not this cue's
+            continue
         if close_at < clause_start and re.fullmatch(r"[\s,.:;]*", between_before) and close_at >= sentence.start_char - 400:
             found.append(mark)
         elif open_at >= clause_end and re.fullmatch(r"[\s,:;]*", between_after) and open_at < sentence.end_char:

@@ -116,6 +116,17 @@ def test_a_headline_and_a_dateline_stay_out_of_the_first_paragraphs_statement(ex
     ]
 
 
+def test_a_quote_left_open_over_paragraphs_keeps_its_speaker_and_never_joins_the_next_cue(extractor):
+    text = ('"We did not want this strike," union leader Claus Weselsky told ZDF. "The offer is an insult to every driver.\n\n'
+            '"If the company wants peace, it knows what to do."\n\nDeutsche Bahn called the walkout "completely unnecessary".')
+    assert [(quote, speaker) for quote, speaker, _, _ in found(extractor, text)] == [
+        ("We did not want this strike", "Claus Weselsky"),
+        ("The offer is an insult to every driver", "Claus Weselsky"),
+        ("If the company wants peace, it knows what to do", "Claus Weselsky"),
+        ("completely unnecessary", "Deutsche Bahn"),
+    ]
+
+
 def test_a_speaker_the_registry_lacks_is_named_and_referred_back_to(extractor):
     text = ('"These targets ignore small farmers," said Pedro Lupion, who leads the farm caucus. He added that the rules '
             'would cost producers 3 billion reais. "We will fight them," Lupion told reporters.')
