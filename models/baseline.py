@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import numpy as np
 
 from corpus.schema import STANCE_LABELS
-from models.decision import DecisionRule
+from models.decision import DecisionRule, argmax_labels
 from models._torch import inference_context, prepare_torch, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
@@ -263,7 +263,7 @@ class _LinearHeadsStance(DecisionRule):
             proba = dev_proba[None][_choice(selected["global"])].copy()
             for head in own_heads:
                 proba[dev_rows[head]] = dev_proba[head][_choice(selected["per_target"])]
-            predicted = [STANCE_LABELS[j] for j in proba.argmax(1)]
+            predicted = argmax_labels(proba)
             dev_f_avg = round(_f_avg(dev_gold, proba), 4)
             dev_macro = round(float(f1_score(dev_gold, predicted, labels=list(STANCE_LABELS), average="macro", zero_division=0)), 4)
 
@@ -788,7 +788,7 @@ def _choice(selected: dict[str, Any]) -> Choice:
 def _f_avg(gold: Sequence[str], proba: np.ndarray) -> float:
     from evaluation.stance import f_avg
 
-    return f_avg(gold, [STANCE_LABELS[j] for j in proba.argmax(1)])
+    return f_avg(gold, argmax_labels(proba))
 
 
 def _check_labels(labels: Sequence[str], what: str) -> None:

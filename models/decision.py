@@ -66,6 +66,11 @@ def fit_decision_offsets(probabilities: np.ndarray, gold: Sequence[str], seed: i
     return _offsets(*np.round(best.mean(axis=0), 3))
 
 
+def argmax_labels(scores: np.ndarray) -> list[str]:
+    """The label of each row's highest score."""
+    return [STANCE_LABELS[i] for i in np.asarray(scores).argmax(axis=-1)]
+
+
 class DecisionRule:
     """`decide` and `predict` for every stance model: argmax unless dev fitted `decision_offsets_`."""
 
@@ -75,7 +80,7 @@ class DecisionRule:
         scores = np.asarray(probabilities)
         if self.decision_offsets_ is not None:
             scores = np.log(np.clip(scores, 1e-9, 1.0)) + self.decision_offsets_
-        return [STANCE_LABELS[i] for i in scores.argmax(axis=-1)]
+        return argmax_labels(scores)
 
     def predict(self, texts: Sequence[str], targets: Sequence[str]) -> list[str]:
         return self.decide(self.predict_proba(texts, targets))

@@ -21,7 +21,7 @@ from typing import Self
 import numpy as np
 
 from corpus.schema import STANCE_LABELS
-from models.decision import DECISIONS, DecisionRule, fit_decision_offsets
+from models.decision import DECISIONS, DecisionRule, argmax_labels, fit_decision_offsets
 from models.stance import CARD_FILE, CONFIG_FILE
 
 MODEL_KIND = "weighted-ensemble"
@@ -164,12 +164,12 @@ class WeightedEnsembleStanceClassifier(DecisionRule, MemberModels):
             return float(-np.log(_combine(member_probabilities, weights, temperature)[rows, gold_index] + 1e-12).mean())
 
         for member, probabilities in zip(self.members, member_probabilities):
-            self.dev_scores_[f"{member.kind} F_avg"] = round(_f_avg(gold, _argmax_labels(probabilities)), 4)
+            self.dev_scores_[f"{member.kind} F_avg"] = round(_f_avg(gold, argmax_labels(probabilities)), 4)
         self.weights_ = min(_simplex(len(self.members), WEIGHT_STEP), key=lambda weights: log_loss(weights, 1.0))
         temperatures = np.exp(np.linspace(np.log(0.2), np.log(5.0), 81))
         self.temperature_ = float(min(temperatures, key=lambda t: log_loss(self.weights_, t)))
         combined = _combine(member_probabilities, self.weights_, self.temperature_)
-        self.dev_scores_["ensemble F_avg"] = round(_f_avg(gold, _argmax_labels(combined)), 4)
+        self.dev_scores_["ensemble F_avg"] = round(_f_avg(gold, argmax_labels(combined)), 4)
         self.dev_scores_["ensemble log-loss"] = round(log_loss(self.weights_, self.temperature_), 4)
         self.decision_offsets_ = fit_decision_offsets(combined, gold) if self.decision == "f_avg" else None
         if self.decision_offsets_ is not None:
@@ -232,7 +232,7 @@ class WeightedEnsembleStanceClassifier(DecisionRule, MemberModels):
             f"- temperature {self.temperature_:.3f}",
             f"- labels: {self._decision_text()}",
             f"- dev scores: {self.dev_scores_}",
-            f"- identity sha256 (member weight hashes + ensemble weights): {self.weights_sha256_}",
+            f"- identity sha256 (member weight hashes + ensemble weights + decision offsets when fitted): {self.weights_sha256_}",
             "",
             "Each member folder holds its own model card.",
             "",
@@ -266,7 +266,3 @@ def _identity(members: Sequence[object], weights: list[float], temperature: floa
     if offsets is not None:
         identity["offsets"] = offsets
     return hashlib.sha256(json.dumps(identity).encode()).hexdigest()
-
-
-def _argmax_labels(probabilities: np.ndarray) -> list[str]:
-    return [STANCE_LABELS[i] for i in probabilities.argmax(axis=1)]
