@@ -7,6 +7,9 @@ minutes instead of hours; the chosen setting is then trained and tested once by 
 
     python -m benchmarks.dev_sweep stance --device cuda --out .stancewatch/sweep
     python -m benchmarks.dev_sweep claims --device cuda --out .stancewatch/sweep
+
+`--setting JSON --seeds 13 14 15` replaces the grid with one setting trained once per seed: the dev
+probabilities of a seed bag, to judge on dev whether averaging seeds is worth its training time.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ CLAIMS_GRID: list[dict[str, object]] = [
 ]
 
 
-def sweep_stance(device: str, out: Path, seed: int, encoder: str) -> None:
+def sweep_stance(grid: list[dict[str, object]], device: str, out: Path, seed: int, encoder: str) -> None:
     from models.stance import StanceClassifier
 
     train, dev = carve_dev(semeval2016_rows("train"), seed)
@@ -55,7 +58,7 @@ def sweep_stance(device: str, out: Path, seed: int, encoder: str) -> None:
     def columns(rows):
         return [r["text"] for r in rows], [r["target"] for r in rows], [r["label"] for r in rows]
 
-    for index, setting in enumerate(STANCE_GRID):
+    for index, setting in enumerate(grid):
         started, setting = time.perf_counter(), {"seed": seed} | setting
         model = StanceClassifier(**setting, encoder=encoder, device=device).fit(*columns(train), dev=columns(dev))
         _record_stance(model, setting, columns(dev), out, f"stance-{index}", seed, time.perf_counter() - started)
@@ -73,7 +76,7 @@ def _record_stance(model, setting, dev, out: Path, name: str, carve_seed: int, s
     _append(out / "stance.jsonl", record)
 
 
-def sweep_claims(device: str, out: Path, seed: int, encoder: str) -> None:
+def sweep_claims(grid: list[dict[str, object]], device: str, out: Path, seed: int, encoder: str) -> None:
     """Trains on train, picks epoch and threshold on dev, scores dev-test with that threshold."""
     from evaluation.claims import checkworthy_f1
     from models.claims import MiniLMCheckworthiness
@@ -82,16 +85,16 @@ def sweep_claims(device: str, out: Path, seed: int, encoder: str) -> None:
         return [str(r["text"]) for r in rows], np.array([bool(r["checkworthy"]) for r in rows])
 
     train, dev, held = columns(checkthat2024_rows("train")), columns(checkthat2024_rows("dev")), columns(checkthat2024_rows("dev-test"))
-    for index, setting in enumerate(CLAIMS_GRID):
-        started = time.perf_counter()
-        model = MiniLMCheckworthiness(**setting, seed=seed, encoder=encoder, device=device).fit(*train, dev=dev)
+    for index, setting in enumerate(grid):
+        started, setting = time.perf_counter(), {"seed": seed} | setting
+        model = MiniLMCheckworthiness(**setting, encoder=encoder, device=device).fit(*train, dev=dev)
         scores = model.predict_proba(held[0])[:, 1]
         record = {
             "name": f"claims-{index}", "setting": setting, "selected": model.training_.selected, "threshold": model.threshold_,
             "dev_grid": model.training_.dev_grid, "dev_test_f1": round(float(checkworthy_f1(held[1], scores >= model.threshold_)), 4),
             "seconds": round(time.perf_counter() - started, 1),
         }
-        np.savez(out / f"claims-{index}.npz", dev_test=scores)
+        np.savez(out / f"claims-{index}.npz", dev_test=scores, dev=model.predict_proba(dev[0])[:, 1])
         _append(out / "claims.jsonl", record)
 
 
@@ -108,9 +111,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--encoder", default=DEFAULT_ENCODER, help="shipped package name, local folder or hub id")
     parser.add_argument("--out", type=Path, default=Path(".stancewatch/sweep"))
+    parser.add_argument("--setting", type=json.loads, help='one setting instead of the grid, as JSON: \'{"learning_rate": 6e-5, "epochs": 8}\'')
+    parser.add_argument("--seeds", type=int, nargs="+", help="with --setting: train it once per model seed (dev stays carved by --seed)")
     args = parser.parse_args()
+    if bool(args.setting) != bool(args.seeds):
+        parser.error("--setting and --seeds go together")
+    grid = [args.setting | {"seed": s} for s in args.seeds] if args.seeds else {"stance": STANCE_GRID, "claims": CLAIMS_GRID}[args.task]
     args.out.mkdir(parents=True, exist_ok=True)
-    {"stance": sweep_stance, "claims": sweep_claims}[args.task](args.device, args.out, args.seed, args.encoder)
+    {"stance": sweep_stance, "claims": sweep_claims}[args.task](grid, args.device, args.out, args.seed, args.encoder)
 
 
 if __name__ == "__main__":

@@ -37,12 +37,14 @@ MINILM_SETTINGS = (
 
 
 def build_stance_model(settings: dict[str, object]):
-    """The estimator named by `settings["model"]` (default the fine-tuned MiniLM), from the [train] settings."""
+    """The estimator named by `settings["model"]`, from the [train] settings. There is no default here: the [train]
+    section's own (`TrainConfig`, the ensemble) is the one default, so a caller names the model it wants."""
     from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
     from models.ensemble import WeightedEnsembleStanceClassifier
     from models.stacking import default_stack
 
-    kind = settings.get("model", "minilm")
+    choices = ["minilm", "tfidf", "embedding", "ensemble", "stacked", "stacked-ensemble"]
+    kind = settings.get("model")
     seed = int(settings.get("seed", 13))
     builders = {
         "minilm": lambda: StanceClassifier(**{k: v for k, v in settings.items() if k in MINILM_SETTINGS}),
@@ -57,7 +59,7 @@ def build_stance_model(settings: dict[str, object]):
     if kind == "stacked-ensemble":
         return WeightedEnsembleStanceClassifier([builders["minilm"](), default_stack(seed, settings.get("encoder"))], decision=decision)
     if kind not in builders:
-        raise ValueError(f"unknown stance model {kind!r}; expected one of {sorted([*builders, 'ensemble', 'stacked', 'stacked-ensemble'])}")
+        raise ValueError(f"unknown stance model {kind!r}; expected one of {choices}")
     return builders[kind]()
 
 

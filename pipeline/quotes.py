@@ -396,15 +396,8 @@ class QuoteExtractor:
             return Actor(name=people[0], kind="person", affiliation="", label="PERSON")
         # An organisation the registry has under a longer name ('The Border Guard': Poland's or Lithuania's) is one the
         # resolver could not choose, not one it lacks.
-        organisations = [name for name in named("ORG") if not self._in_registry_names(name)]
+        organisations = [name for name in named("ORG") if not self.resolver.in_a_registry_name(name)]
         return Actor(name=organisations[-1], kind=UNREGISTERED_ORGANISATION, affiliation="", label="ORG") if organisations else None
-
-    def _in_registry_names(self, name: str) -> bool:
-        words = [w for w in re.findall(r"\w+", name.lower()) if w != "the"]
-        return any(
-            " ".join(words) in " ".join(re.findall(r"\w+", known.lower()))
-            for actor in self.registry.actors.values() for known in (actor.name, *actor.aliases)
-        )
 
     def _name_descriptions(self, doc: Doc, resolved: list[_Resolved], history: list[ActorMention]) -> None:
         """'..., an Iraqi consular official in Minsk said. Qasim Hadi Jaber called ...': an unresolved description takes
@@ -719,8 +712,8 @@ def load_article_nlp(spacy_models: list[str], registry_files: list[Path]) -> Lan
 
 def article_statements(article: Article, quotes: list[ExtractedQuote]) -> list[Statement]:
     """Statements of one article. Ids are the article id and the offsets, so a re-run finds the same ids and
-    skips what it already scored. A speaker neither in the registry nor a named person stays None, with its mention
-    kept in `origin`."""
+    skips what it already scored. A speaker that is neither in the registry nor a named person or organisation stays
+    None, with its mention kept in `origin`."""
     return [
         Statement(
             id=f"{article.id}:{quote.start}-{quote.end}",

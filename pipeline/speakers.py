@@ -107,6 +107,7 @@ class SpeakerResolver:
         self._word_camps = _word_camps(registry)
         self._roles = _person_roles(registry)
         self._office_words = [(frozenset(_words(name)), office) for office in registry.offices.values() for name in (office.title, *office.aliases)]
+        self._registry_names = [_phrase_words(name) for actor in registry.actors.values() for name in (actor.name, *actor.aliases)]
         # Camps that are countries or their governments: 'an Iraqi official' can only be one of Iraq's.
         self.country_camps = frozenset(
             [a.affiliation for a in registry.actors.values() if a.kind in ("country", "government")]
@@ -120,6 +121,12 @@ class SpeakerResolver:
         if actor is not None and actor.kind in ("country", "government"):
             return actor.affiliation
         return self._word_camps.get(word.lower().strip(".,'’"))
+
+    def in_a_registry_name(self, name: str) -> bool:
+        """Whether some registry name holds this one's words in order ('The Border Guard' is in 'Polish Border Guard'):
+        an organisation the registry knows under a longer name, not one it lacks."""
+        phrase = tuple(word for word in _phrase_words(name) if word != "the")
+        return any(_holds(words, phrase) for words in self._registry_names)
 
     def context(self, doc: Doc, outlet: str | None = None) -> ArticleContext:
         """Camp clues of one article: every linked actor, every unlinked place or people word, and the outlet."""
@@ -464,11 +471,18 @@ def _description_words(span: Span) -> frozenset[str]:
     return frozenset(_description_phrase(span))
 
 
+def _phrase_words(name: str) -> tuple[str, ...]:
+    return tuple(_canonical(w.strip(".,'’").lower()) for w in name.split())
+
+
+def _holds(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    return any(words[i : i + len(phrase)] == phrase for i in range(len(words) - len(phrase) + 1))
+
+
 def _holds_phrase(name: str, phrase: tuple[str, ...]) -> bool:
     """Whether the name holds the phrase as consecutive words: 'The Border Guard' is the Polish Border Guard, not the
     European Border and Coast Guard Agency."""
-    words = [_canonical(w.strip(".,'’").lower()) for w in name.split()]
-    return any(tuple(words[i : i + len(phrase)]) == phrase for i in range(len(words) - len(phrase) + 1))
+    return _holds(_phrase_words(name), phrase)
 
 
 def title_words(mention: Span, actor: Actor) -> frozenset[str]:

@@ -91,7 +91,7 @@ def tiny_model_dir(tmp_path_factory, tiny_gold) -> Path:
 
     out = tmp_path_factory.mktemp("model") / "stance"
     train_stance_model(
-        tiny_gold, out, tiny_gold, {"epochs": 12, "batch_size": 8, "max_length": 48, "learning_rate": 1e-4, "head_learning_rate": 3e-3, "seed": 1}
+        tiny_gold, out, tiny_gold, {"model": "minilm", "epochs": 12, "batch_size": 8, "max_length": 48, "learning_rate": 1e-4, "head_learning_rate": 3e-3, "seed": 1}
     )
     return out
 

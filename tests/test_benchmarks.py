@@ -17,3 +17,12 @@ def test_benchmark_script_imports_and_answers_help(name, monkeypatch, capsys):
     with pytest.raises(SystemExit) as exit_:
         module.main()
     assert exit_.value.code == 0 and "usage" in capsys.readouterr().out
+
+
+def test_dev_sweep_refuses_a_setting_without_seeds(monkeypatch, capsys):
+    from benchmarks import dev_sweep
+
+    monkeypatch.setattr("sys.argv", ["dev_sweep", "stance", "--setting", '{"epochs": 1}'])
+    with pytest.raises(SystemExit) as exit_:
+        dev_sweep.main()
+    assert exit_.value.code == 2 and "--setting and --seeds go together" in capsys.readouterr().err

@@ -154,3 +154,12 @@ def test_layer_mix_learns_its_weights_and_reloads_identically(tmp_path):
     again = StanceClassifier.load(model.save(tmp_path / "model"))
     np.testing.assert_allclose(again.network_.layer_weights.detach().numpy(), weights)
     np.testing.assert_allclose(again.predict_proba(texts, targets), model.predict_proba(texts, targets), atol=1e-6)
+
+
+def test_building_a_model_needs_its_name():
+    """The [train] section holds the one default model; a caller that names none gets an error, not another default."""
+    from models.training import build_stance_model
+
+    with pytest.raises(ValueError, match="unknown stance model None"):
+        build_stance_model({"epochs": 2})
+    assert build_stance_model({"model": "tfidf"}).kind == "tfidf-linear"

@@ -14,7 +14,7 @@ def test_demo_model_learns_the_border_crisis_corpus(tmp_path):
     from corpus.reader import read_gold
     from models.training import train_stance_model
 
-    model = train_stance_model(split_path("border_crisis", "train"), tmp_path / "m", split_path("border_crisis", "dev"), {"epochs": 6})
+    model = train_stance_model(split_path("border_crisis", "train"), tmp_path / "m", split_path("border_crisis", "dev"), {"model": "minilm", "epochs": 6})
     dev = pair_rows(read_gold(split_path("border_crisis", "dev")))
     predicted = model.predict([r["text"] for r in dev], [r["target"] for r in dev])
     score = f_avg([r["label"] for r in dev], predicted)
