@@ -1,7 +1,8 @@
 """Quote extraction and speaker attribution (pipeline/quotes.py) against our press gold: quote span F1, exact
 and overlap, and speaker accuracy; one row for the corpus press records of a split, one for the seed article
 (read in place from ../shared/domain, skipped when absent), and one for both pooled, the press gold as the
-issue defines it. Writes rows to BENCHMARKS.md.
+issue defines it. Speakers resolve against the domain's own registry (corpus/actors/DOMAIN.toml); the seed
+article rows are the border crisis's only. Writes rows to BENCHMARKS.md.
 
     .venv/bin/python -m benchmarks.quotes [--domain border_crisis] [--split test] [--seed-date 2021-12-20] [--no-write]
 
@@ -27,6 +28,8 @@ from pipeline.ingest import ArticleDefaults, read_article_file
 from pipeline.quotes import ArticleStatementFinder, ExtractedQuote
 
 SEED_GOLD = Path(__file__).resolve().parents[1] / "corpus" / "articles" / "seed_article.gold.json"
+ACTORS_DIR = Path(__file__).resolve().parents[1] / "corpus" / "actors"
+SEED_DOMAIN = "border_crisis"
 SEED_ARTICLE = "seed-article-iraq-eu-belarus.txt"
 
 
@@ -61,7 +64,9 @@ def main() -> None:
     args = parser.parse_args()
 
     config = StancewatchConfig()
-    finder = ArticleStatementFinder(config.nlp.spacy_models, config.actors.registry)
+    # Each corpus domain has its own registry (corpus/actors/DOMAIN.toml): its gold speakers are that registry's names.
+    domain_registry = ACTORS_DIR / f"{args.domain}.toml"
+    finder = ArticleStatementFinder(config.nlp.spacy_models, [domain_registry] if domain_registry.is_file() else config.actors.registry)
     name = "rule-based quotes + speakers (spaCy parse, Matcher/DependencyMatcher, actor registry with dated offices)"
     rows = []
 
@@ -75,7 +80,9 @@ def main() -> None:
                      gold, predicted, rate, command, args.seed))
 
     article_path = seed_article_path()
-    if article_path.is_file():
+    if args.domain != SEED_DOMAIN:
+        print(f"the seed article belongs to {SEED_DOMAIN}: its rows are skipped")
+    elif article_path.is_file():
         article = read_article_file(article_path, ArticleDefaults(date=dt.date.fromisoformat(args.seed_date)))
         seed_gold = load_article_gold(SEED_GOLD, article.text)
         started = time.perf_counter()

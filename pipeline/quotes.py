@@ -282,7 +282,7 @@ class QuoteExtractor:
         if not objects:
             return None
         source = objects[0]
-        if source.lower_ in NON_SPEAKER_NOUNS:
+        if source.lemma_.lower() in NON_SPEAKER_NOUNS or source.lower_ in NON_SPEAKER_NOUNS:
             return None
         sentence = phrase.sent
         phrase_end = source.right_edge.i + 1
@@ -428,8 +428,14 @@ class QuoteExtractor:
                     other.quote = replace(other.quote, speaker=first.actor.name)
 
 
-# Heads of 'according to X' that are documents, not speakers ('according to official figures').
-NON_SPEAKER_NOUNS = frozenset("figures data statistics estimates estimate report reports study survey records numbers law rules plan reports media".split())
+# Heads of 'according to X' that are documents, records or media, not speakers ('according to official figures',
+# 'according to the agreement'); matched by lemma, so plurals count too.
+NON_SPEAKER_NOUNS = frozenset(
+    "figure data statistic estimate report study survey poll census record number law rule regulation directive plan "
+    "media agreement deal treaty contract accord document filing memo draft bill proposal budget forecast projection "
+    "model analysis assessment audit review index tally count result finding research calculation transcript minutes "
+    "schedule timetable guideline list map website database".split()
+)
 
 
 @dataclass

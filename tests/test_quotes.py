@@ -108,6 +108,13 @@ def test_writer_reasoning_and_scare_quotes_are_not_statements(extractor):
     assert found(extractor, text) == []
 
 
+def test_according_to_a_document_is_not_a_statement(extractor):
+    """Documents, records and deals are not speakers (plurals too); the guideline's 'according to official figures'."""
+    text = ("Two units will stay online until spring 2024, according to the agreement. Arrivals doubled in October, "
+            "according to border guard records. Iraq will resume flights, according to the European Commission.")
+    assert [(s, a) for s, a, _, _ in found(extractor, text)] == [("Iraq will resume flights", "European Commission")]
+
+
 def test_a_headline_and_a_dateline_stay_out_of_the_first_paragraphs_statement(extractor):
     text = ("Brazil vows action on Amazon logging\n\nBRASILIA, March 3 (Reuters) - Brazil's environment minister Marina Silva "
             "said on Tuesday that the government would halve illegal logging by 2030.")
