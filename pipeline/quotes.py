@@ -28,7 +28,9 @@ from spacy.tokens import Doc, Span, Token
 from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
-from pipeline.speakers import UNREGISTERED_ORGANISATION, ActorMention, SpeakerResolver, is_subject, mention_tokens, title_words
+from pipeline.speakers import (
+    UNREGISTERED_ORGANISATION, ActorMention, SpeakerResolver, is_subject, mention_tokens, title_words, unregistered_person,
+)
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
 
@@ -388,12 +390,13 @@ class QuoteExtractor:
         'MetaCorp'): named as the text names them, and a speaker of this article whom a later 'he', 'Lupion' or 'the
         company' refers back to. Never linked to the registry (`speaker_actor` stays empty)."""
         def named(label: str) -> list[str]:
-            return [re.sub(r"['’]s$", "", e.text.strip()) for e in mention.ents if e.label_ == label and e.kb_id_ not in self.registry.actors]
+            # 'The Springfield Landlords Association' at a sentence start is 'the Springfield ...' anywhere else: one name.
+            return [re.sub(r"^[Tt]he\s+|['’]s$", "", e.text.strip()) for e in mention.ents if e.label_ == label and e.kb_id_ not in self.registry.actors]
 
         # A named person speaks for themselves ('Andrea Jelinek, chair of the European Data Protection Board').
         people = [name for name in named("PERSON") if " " in name]
         if people:
-            return Actor(name=people[0], kind="person", affiliation="", label="PERSON")
+            return unregistered_person(people[0])
         # An organisation the registry has under a longer name ('The Border Guard': Poland's or Lithuania's) is one the
         # resolver could not choose, not one it lacks.
         organisations = [name for name in named("ORG") if not self.resolver.in_a_registry_name(name)]
@@ -455,11 +458,15 @@ def _cue_text(draft: _Draft) -> str | None:
 
 
 def _inherited_subject(cue: Token, quoted) -> Token | None:
-    """'he said, adding that ...' and 'said X and added Y': a participle or a coordinated verb shares its head's subject."""
+    """'he said, adding that ...' and 'said X and added Y': a participle or a coordinated verb shares its head's subject.
+    A cue the parser coordinated with the verb of a reported clause ('the union said that the offer was an insult and
+    vowed to strike') shares the reporting verb's subject: the offer vowed nothing."""
     current = cue
     for _ in range(3):
         if current.dep_ not in ("advcl", "conj", "xcomp") or current.head is current:
             return None
+        if current.dep_ == "conj" and current.head.dep_ == "ccomp" and current.head.head is not current.head:
+            current = current.head
         current = current.head
         subject = next((c for c in current.children if c.dep_ == "nsubj" and not quoted(c)), None)
         if subject is not None:

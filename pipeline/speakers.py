@@ -15,6 +15,7 @@ next sentence gives a new speaker of the same kind and country (`named_next`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -22,9 +23,9 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.actors import OFFICE_MODIFIERS, Actor, ActorRegistry
 
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 # Each form as the subject pronoun a registry records ('her' -> 'she'): a 'she' never refers back to a 'he'.
-PRONOUN_FORMS = {"he": "he", "him": "he", "she": "she", "her": "she"}
+PRONOUN_FORMS = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she"}
 GROUP_PRONOUNS = frozenset({"it", "they", "we"})
 # People who speak for an organisation: the organisation is the speaker (the corpus's convention).
 SPOKES_NOUNS = frozenset(
@@ -152,6 +153,9 @@ class SpeakerResolver:
         lower = head.lower_
         if head.pos_ == "PRON" or (len(mention) == 1 and lower in PERSON_PRONOUNS | GROUP_PRONOUNS):
             return self._pronoun(head, history)
+        possessor = next((c for c in head.children if c.dep_ == "poss"), None)
+        if possessor is not None and possessor.lower_ in ("his", "her") and (lower in SPOKES_NOUNS or lower in ORGANISATION_NOUNS):
+            return self._possessing_person(possessor, history)
         # The whole mention as a name, alias or office; else its part up to the head noun, so that a trailing
         # place ('an Iraqi consular official in Minsk') never names the speaker.
         core = mention.doc[mention.start : head.i + 1]
@@ -184,6 +188,20 @@ class SpeakerResolver:
         if lower in SPOKES_NOUNS or lower in ORGANISATION_NOUNS:
             return self._nominal(mention, head, history)
         return None
+
+    def _possessing_person(self, possessor: Token, history: list[ActorMention]) -> Actor | None:
+        """'according to his office', 'her spokesman said': they speak for the person 'his' or 'her' is. That is the
+        person named earlier in the same sentence ('Mayor Ken Walsh will sign it, according to his office'), registered or
+        not; else the nearest earlier compatible speaker, as for 'he'."""
+        form = PRONOUN_FORMS[possessor.lower_]
+        sentence = possessor.sent
+        for entity in reversed([e for e in possessor.doc.ents if e.label_ == "PERSON" and sentence.start <= e.start and e.end <= possessor.i]):
+            actor = self.registry.actors.get(entity.kb_id_)
+            if actor is None and " " in entity.text.strip():
+                actor = unregistered_person(entity.text)
+            if actor is not None and actor.pronoun in (None, form):
+                return actor
+        return self._pronoun(possessor, history)
 
     def _short_name(self, mention: Span, history: list[ActorMention]) -> Actor | None:
         """'Hussein' after 'Fuad Hussein': the nearest earlier actor whose name ends with it; else the one
@@ -436,6 +454,11 @@ class SpeakerResolver:
             if compatible:
                 return compatible[-1].actor
         return None
+
+
+def unregistered_person(name: str) -> Actor:
+    """A named person the registry lacks, as a speaker of one article: named as the text names them, never linked."""
+    return Actor(name=re.sub(r"['’]s$", "", name.strip()), kind="person", affiliation="", label="PERSON")
 
 
 def _words(name: str) -> set[str]:

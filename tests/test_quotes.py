@@ -145,6 +145,18 @@ def test_a_speaker_the_registry_lacks_is_named_and_referred_back_to(extractor):
     assert [q.speaker for q in extractor.extract(text, dt.date(2023, 5, 22))] == ["Andrea Jelinek", "MetaCorp", "MetaCorp"]
 
 
+def test_his_office_speaks_for_him_and_a_vow_after_a_reported_clause_is_the_reporters(extractor):
+    text = ('The Springfield Landlords Association said that the rule "will choke off new construction" and vowed to '
+            'challenge it in court. "We will see them in court," association president Tom Becker told reporters. '
+            'Mayor Ken Walsh will sign the measure next week, according to his office.')
+    assert [(s, a, c) for s, a, c, _ in found(extractor, text, dt.date(2025, 3, 14))] == [
+        ('the rule "will choke off new construction', "Springfield Landlords Association", "said"),
+        ("to challenge it in court", "Springfield Landlords Association", "vowed"),
+        ("We will see them in court", "Tom Becker", "told"),
+        ("Mayor Ken Walsh will sign the measure next week", "Ken Walsh", "according to"),
+    ]
+
+
 def test_dev_press_records_meet_the_bar(extractor):
     """Developed on train/dev; the test split is read only by benchmarks/quotes.py."""
     press = [s for s in read_gold(split_path("border_crisis", "dev")) if s.source_type == "press"]
