@@ -29,7 +29,7 @@ from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
-    UNREGISTERED_ORGANISATION, ActorMention, SpeakerResolver, is_subject, mention_tokens, title_words, unregistered_person,
+    PERSON_ROLE_NOUNS, ActorMention, SpeakerResolver, is_subject, mention_tokens, title_words, unregistered_organisation, unregistered_person,
 )
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
@@ -39,7 +39,8 @@ SPEECH_CUES = frozenset(
     "say tell add claim argue maintain insist warn state announce stress emphasise emphasize note reply respond "
     "explain estimate assure acknowledge admit declare reiterate tweet write post confirm report predict "
     "promise vow pledge complain conclude urge call accuse question allege caution concede contend remark "
-    "observe comment describe defend dub brand".split()
+    "observe comment describe defend dub brand signal indicate reveal disclose testify rule hint "
+    "assert affirm counter retort recount mention joke plead lament boast".split()
 )
 # Cues whose object complement may be a quoted fragment: 'called the ban "a collective punishment"'.
 COMPLEMENT_CUES = frozenset("call describe defend dub brand label term".split())
@@ -50,14 +51,19 @@ NOT_SPEAKERS = frozenset("this that these those which what".split())
 OBJECT_CONTENT_CUES = frozenset("report urge accuse emphasise emphasize stress".split())
 CLAUSE_AS_OBJECT_CUES = frozenset("say add claim argue insist maintain state write tweet".split())
 CLAUSE_DEPS = ("ccomp", "xcomp", "parataxis")
+# Titles before a signed name: '— Dr. Anna Berg, Director' is signed by Anna Berg.
+SIGNATURE_TITLES = PERSON_ROLE_NOUNS | frozenset("mr mrs ms dr prof professor sir dame".split())
 # A quoted stretch shorter than this, with no cue of its own, is a scare quote or a term ('hybrid attacks').
 MIN_QUOTE_WORDS = 3
+# Words that introduce a quoted term rather than a quotation, right before its opening mark.
+TERM_INTRODUCER = re.compile(r"\b(?:so-called|so called|dubbed|nicknamed|the term|the phrase|the words?)\s*$", re.I)
 OPENING_MARKS = {"“": "”", "«": "»", "„": "“"}
 TRAILING_INSIDE_MARK = ",.;:"
 SINGLE_MARKS = "'‘’"
 QUOTE_MARKS = "“”«»„\"" + SINGLE_MARKS
 CLOSING_MARKS = "\"”»'’"
 DASH_SIGNATURE = re.compile(r"^(?P<body>.+?)\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$", re.S)
+SIGNATURE_LINE = re.compile(r"^\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$")
 FROM_HEADER = re.compile(r"^\s*From (?P<who>[^:\n]{2,80}):\s*$")
 
 
@@ -307,6 +313,8 @@ class QuoteExtractor:
             start, end = trim(text, mark[0] + 1, mark[1])
             if len(text[start:end].split()) < MIN_QUOTE_WORDS or any(d.start < end and start < d.end for d in drafts):
                 continue
+            if TERM_INTRODUCER.search(text[max(0, mark[0] - 30) : mark[0]]):
+                continue  # 'the council's so-called "ring of steel"': a term, not a quote
             paragraph_start = text.rfind("\n\n", 0, mark[0]) + 1
             previous = [d for d in drafts + found if paragraph_start <= d.start < mark[0] and d.kind != "press_release"]
             left_open = marks[index - 1] if index > 0 and text[marks[index - 1][1]] not in QUOTE_MARKS else None
@@ -322,16 +330,30 @@ class QuoteExtractor:
         return found
 
     def _press_release_drafts(self, doc: Doc) -> list[_Draft]:
-        """'"..." — Commissioner X' signatures and 'From Minister X:' headers over paragraphs."""
+        """'"..." — Commissioner X' signatures, on the paragraph's last line or a line of their own under it, and
+        'From Minister X:' headers over paragraphs."""
         text = doc.text
         found = []
         offset = 0
         header: str | None = None
+        block_start: int | None = None  # where the lines since the last blank line begin
         for paragraph in text.split("\n"):
             start, end = offset, offset + len(paragraph)
             offset = end + 1
             if not paragraph.strip():
+                block_start = None
                 continue
+            alone = SIGNATURE_LINE.match(paragraph)
+            if alone and block_start is not None and _looks_like_name(alone.group("who")):
+                body = trim(text, block_start, start - 1)
+                if body[1] - body[0] >= 10:
+                    token = doc.char_span(body[0], body[0] + 1, alignment_mode="expand")
+                    found.append(_Draft(body[0], body[1], "press_release", None, None, token.start if token is not None else 0, [],
+                                        speaker_text=alone.group("who").strip()))
+                block_start = None
+                continue
+            if block_start is None:
+                block_start = start
             match = FROM_HEADER.match(paragraph)
             if match:
                 header = match.group("who")
@@ -369,11 +391,13 @@ class QuoteExtractor:
             mention = None
             if draft.speaker_text is not None:
                 mention_text = draft.speaker_text
-                actor = self.registry.resolve(mention_text, on)
+                actor = self.registry.resolve(mention_text, on) or _signed_person(mention_text)
             elif draft.subject is not None:
                 mention = mention_tokens(draft.subject)
-                mention_text = mention.text
                 actor = self.resolver.resolve(mention, history, on, context) or self._unregistered_speaker(mention)
+                # An unresolved mention is kept as the text names the speaker, without the description after it
+                # ('Tech Workers United, a labor group that ...' -> 'Tech Workers United').
+                mention_text = (mention if actor is not None else _before_apposition(mention)).text
             else:
                 mention_text, actor = None, None
             if actor is not None:
@@ -386,21 +410,22 @@ class QuoteExtractor:
         return sorted((r.quote for r in resolved), key=lambda q: q.start)
 
     def _unregistered_speaker(self, mention: Span) -> Actor | None:
-        """A person or organisation the registry lacks, named as the speaker ('Pedro Lupion, who leads the farm caucus',
-        'MetaCorp'): named as the text names them, and a speaker of this article whom a later 'he', 'Lupion' or 'the
-        company' refers back to. Never linked to the registry (`speaker_actor` stays empty)."""
-        def named(label: str) -> list[str]:
-            # 'The Springfield Landlords Association' at a sentence start is 'the Springfield ...' anywhere else: one name.
-            return [re.sub(r"^[Tt]he\s+|['’]s$", "", e.text.strip()) for e in mention.ents if e.label_ == label and e.kb_id_ not in self.registry.actors]
-
-        # A named person speaks for themselves ('Andrea Jelinek, chair of the European Data Protection Board').
-        people = [name for name in named("PERSON") if " " in name]
-        if people:
-            return unregistered_person(people[0])
+        """What the resolver left: an organisation the registry lacks ('MetaCorp'), named as the text names it, or a
+        surname whose person the text named in full. Either becomes a speaker of this article whom a later 'the company'
+        or 'he' refers back to (a person named in the mention is the resolver's). Never linked to the registry
+        (`speaker_actor` stays empty)."""
+        # A surname the text gave in full before ('Solheim said' after 'Governor Ingrid Solheim signalled ...'), whatever
+        # label the tagger put on it this time.
+        if len(mention) == 1 and mention.root.text[:1].isupper():
+            named_before = [e for e in mention.doc.ents if e.label_ == "PERSON" and e.end <= mention.start and len(e) > 1
+                            and e[-1].text == mention.root.text and e.kb_id_ not in self.registry.actors]
+            if named_before:
+                return unregistered_person(named_before[-1].text)
         # An organisation the registry has under a longer name ('The Border Guard': Poland's or Lithuania's) is one the
         # resolver could not choose, not one it lacks.
-        organisations = [name for name in named("ORG") if not self.resolver.in_a_registry_name(name)]
-        return Actor(name=organisations[-1], kind=UNREGISTERED_ORGANISATION, affiliation="", label="ORG") if organisations else None
+        organisations = [unregistered_organisation(e.text) for e in mention.ents if e.label_ == "ORG" and e.kb_id_ not in self.registry.actors]
+        organisations = [o for o in organisations if not self.resolver.in_a_registry_name(o.name)]
+        return organisations[-1] if organisations else None
 
     def _name_descriptions(self, doc: Doc, resolved: list[_Resolved], history: list[ActorMention]) -> None:
         """'..., an Iraqi consular official in Minsk said. Qasim Hadi Jaber called ...': an unresolved description takes
@@ -664,6 +689,23 @@ def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.
     if data.period == "year":
         return None, f"{parsed.year:04d}", mention
     return None, None, mention
+
+
+def _signed_person(who: str) -> Actor | None:
+    """'Laura Chen, Chief Financial Officer' under a statement the registry cannot place: the person, named as signed
+    (titles before the name dropped: 'Dr. Anna Berg' is Anna Berg)."""
+    words = who.split(",")[0].split()
+    while words and words[0].lower().strip(".") in SIGNATURE_TITLES:
+        words = words[1:]
+    if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
+        return unregistered_person(" ".join(words))
+    return None
+
+
+def _before_apposition(mention: Span) -> Span:
+    comma = next((t for t in mention if t.text == "," and t.i > mention.root.i
+                  and any(c.dep_ == "appos" and c.i > t.i for c in mention.root.children)), None)
+    return mention.doc[mention.start : comma.i] if comma is not None else mention
 
 
 def _looks_like_name(who: str) -> bool:

@@ -229,3 +229,27 @@ def test_predict_articles_from_jsonl_records_carry_their_origin(tmp_path, tiny_c
     plain = runner.invoke(app, ["predict", str(articles), "--out", str(out), "--config", str(tiny_config), "--model", str(tiny_model_dir)])
     assert plain.exit_code == 0, plain.output
     assert [(r["id"], r["origin"]) for r in map(json.loads, out.read_text().splitlines())] == [("rudaw-1", None)]
+
+
+def test_speakers_of_other_domains_are_named_from_the_text(extractor):
+    """Press from domains the registry knows nothing of: a surname after the full name (whatever the tagger labelled
+    it), 'the council' after the council was named, a named person beside their post, a signature on its own line,
+    and a so-called term that is no quote."""
+    text = ('Mrs Justice Helen Marlow ruled on Friday that Northbridge City Council had acted unlawfully. The council\'s '
+            'so-called "ring of steel" of cameras was installed in 2019. The council had argued the system was a '
+            'proportionate response to crime. A council spokesman said it would consider an appeal.')
+    assert [(s, a) for s, a, _, _ in found(extractor, text, dt.date(2025, 6, 5))] == [
+        ("Northbridge City Council had acted unlawfully", "Helen Marlow"),
+        ("the system was a proportionate response to crime", "Northbridge City Council"),
+        ("it would consider an appeal", "Northbridge City Council"),
+    ]
+    text = ("Governor Ingrid Solheim signalled that further easing would come only gradually.\n\n"
+            "Solheim said that the committee had discussed holding rates steady.")
+    assert [a for _, a, _, _ in found(extractor, text, dt.date(2025, 6, 5))] == ["Ingrid Solheim", "Ingrid Solheim"]
+    text = "Marston council's cabinet member for education, Richard Osei, said that the offer was fair."
+    assert [a for _, a, _, _ in found(extractor, text, dt.date(2025, 6, 5))] == ["Richard Osei"]
+    text = ("The company's announcement included the following remarks:\n\nWe expect the restructuring to reduce annual "
+            "operating costs by about $180 million.\n— Laura Chen, Chief Financial Officer")
+    assert [(s, a, k) for s, a, _, k in found(extractor, text, dt.date(2025, 6, 5))] == [
+        ("We expect the restructuring to reduce annual operating costs by about $180 million", "Laura Chen", "press_release"),
+    ]
