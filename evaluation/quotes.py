@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from evaluation.claims import overlap_matches
 
@@ -37,6 +40,54 @@ def load_article_gold(gold_path: Path, article_text: str) -> list[QuoteTuple]:
     if outside:
         raise ArticleGoldError(f"{gold_path}: spans {outside[:3]} fall outside the article ({len(article_text)} chars)")
     return quotes
+
+
+class _QuoteGold(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    quote: str = Field(min_length=1)
+    speaker: str = Field(min_length=1)
+    cue: str | None = None
+
+
+class AnnotatedArticle(BaseModel):
+    """One article with its quotes annotated in place (`corpus/articles/other_domains/*.jsonl`): the quoted text is
+    kept beside its offsets, so that an edited article or a shifted span is caught on reading."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    title: str = ""
+    date: dt.date
+    outlet: str | None = None
+    text: str = Field(min_length=1)
+    quotes: list[_QuoteGold]
+
+    @model_validator(mode="after")
+    def _spans_hold_their_quotes(self) -> "AnnotatedArticle":
+        for index, quote in enumerate(self.quotes):
+            if self.text[quote.start : quote.end] != quote.quote:
+                raise ValueError(f"quotes.{index}: text[{quote.start}:{quote.end}] is not the annotated quote {quote.quote[:40]!r}")
+        return self
+
+    def gold_tuples(self) -> list[QuoteTuple]:
+        return [(q.start, q.end, q.speaker) for q in self.quotes]
+
+
+def read_annotated_articles(path: Path) -> list[AnnotatedArticle]:
+    """Every article of a JSONL file, or an ArticleGoldError naming the file, line and field of the first bad one."""
+    articles = []
+    with Path(path).open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                articles.append(AnnotatedArticle.model_validate_json(line))
+            except ValidationError as error:
+                first = error.errors()[0]
+                field = ".".join(str(part) for part in first["loc"]) or "<record>"
+                raise ArticleGoldError(f"{path}:{number}: field '{field}': {first['msg']}") from None
+    return articles
 
 
 def _prf(matched: int, gold_total: int, predicted_total: int) -> dict[str, float]:

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +38,24 @@ def test_report_has_a_quote_section_only_when_predictions_carry_quotes(tmp_path)
     report = evaluate_files(gold, with_quotes)
     assert report["quotes"]["exact"]["f1"] == 1.0 and report["quotes"]["speaker_accuracy"] == 1.0
     json.dumps(report)
+
+
+def test_annotated_articles_read_and_a_shifted_span_names_its_line_and_field(tmp_path):
+    from evaluation.quotes import ArticleGoldError, read_annotated_articles
+
+    good = {"id": "a1", "date": "2025-06-05", "text": 'He said "we will win" today.', "quotes": [{"start": 9, "end": 20, "quote": "we will win", "speaker": "Ann Lee"}]}
+    path = tmp_path / "articles.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(good | {"quotes": [good["quotes"][0] | {"start": 8}]}) + "\n", encoding="utf-8")
+    with pytest.raises(ArticleGoldError, match=r"articles.jsonl:2: field '<record>'|articles.jsonl:2: field 'quotes"):
+        read_annotated_articles(path)
+    path.write_text(json.dumps(good) + "\n", encoding="utf-8")
+    assert read_annotated_articles(path)[0].gold_tuples() == [(9, 20, "Ann Lee")]
+
+
+def test_the_other_domain_articles_of_the_repo_read_cleanly():
+    from evaluation.quotes import read_annotated_articles
+
+    folder = Path(__file__).resolve().parents[1] / "corpus" / "articles" / "other_domains"
+    for split in ("dev", "test"):
+        articles = read_annotated_articles(folder / f"{split}.jsonl")
+        assert len(articles) >= 8 and all(a.quotes for a in articles)
