@@ -29,7 +29,8 @@ from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
-    PERSON_ROLE_NOUNS, ActorMention, SpeakerResolver, is_subject, mention_tokens, title_words, unregistered_organisation, unregistered_person,
+    PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, is_subject, mention_tokens, names_an_organisation, title_words,
+    unregistered_organisation, unregistered_person,
 )
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
@@ -46,6 +47,8 @@ SPEECH_CUES = frozenset(
 COMPLEMENT_CUES = frozenset("call describe defend dub brand label term".split())
 # Subjects that are the writer's own reasoning, not a speaker: 'This suggests that ...'.
 NOT_SPEAKERS = frozenset("this that these those which what".split())
+RELATIVE_PRONOUNS = frozenset({"which", "who"})
+HONORIFIC_PRONOUNS = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
 # Cues whose direct object is itself the reported content ('reported the detection of ...', 'urged Brussels to
 # act', 'accusing Warsaw of provoking'); for the others an object is the addressee ('told reporters').
 OBJECT_CONTENT_CUES = frozenset("report urge accuse emphasise emphasize stress".split())
@@ -193,6 +196,15 @@ class QuoteExtractor:
               {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "content", "RIGHT_ATTRS": {"DEP": "dobj"}},
               {"LEFT_ID": "content", "REL_OP": ">", "RIGHT_ID": "verb", "RIGHT_ATTRS": {"DEP": "acl", "TAG": {"IN": ["VBD", "VBN", "VBZ", "VBP"]}}}]],
         )
+        # 'said in a statement that it had activated ...': the parser hangs the that-clause on the medium, not the cue.
+        self.relations.add(
+            "CONTENT_IN_MEDIUM",
+            [[{"RIGHT_ID": "cue", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(SPEECH_CUES)}}},
+              {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "prep", "RIGHT_ATTRS": {"DEP": "prep", "LOWER": {"IN": ["in", "on", "during"]}}},
+              {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "medium", "RIGHT_ATTRS": {"DEP": "pobj"}},
+              {"LEFT_ID": "medium", "REL_OP": ">", "RIGHT_ID": "content", "RIGHT_ATTRS": {"DEP": {"IN": ["acl", "relcl"]}}},
+              {"LEFT_ID": "content", "REL_OP": ">", "RIGHT_ID": "that", "RIGHT_ATTRS": {"DEP": "mark", "LOWER": "that"}}]],
+        )
 
     def extract(self, text: str, article_date: dt.date | None = None, outlet: str | None = None) -> list[ExtractedQuote]:
         doc = self.nlp(text)
@@ -215,8 +227,9 @@ class QuoteExtractor:
 
         subjects: dict[int, Token] = {}
         contents: dict[int, list[Token]] = {}
-        for match_id, (cue_i, other_i, *_) in sorted(self.relations(doc), key=lambda m: m[1]):
+        for match_id, (cue_i, *others) in sorted(self.relations(doc), key=lambda m: m[1]):
             name = doc.vocab.strings[match_id]
+            other_i = others[2] if name == "CONTENT_IN_MEDIUM" else others[0]
             if name == "SUBJECT":
                 # A quoted sentence can be parsed as the cue's subject ('"... Anyone would ...," she wrote').
                 if not quoted(doc[other_i]):
@@ -237,6 +250,8 @@ class QuoteExtractor:
             if doc.text[max(0, cue.idx - 3) : cue.idx].lower() == "so-":  # 'so-called' introduces a term, not a quote
                 continue
             subject = subjects.get(cue.i) or _inherited_subject(cue, quoted) or _speaker_after_quote(cue, marks)
+            if subject is not None and subject.lower_ in RELATIVE_PRONOUNS and cue.dep_ == "relcl":
+                subject = _antecedent(cue)  # 'FNV Havens, the main dockworkers' union, which said ...'
             if subject is not None and (quoted(subject) or subject.lower_ in NOT_SPEAKERS):
                 continue
             drafts += self._drafts_for_cue(doc, cue, subject, contents.get(cue.i, []), marks)
@@ -383,6 +398,7 @@ class QuoteExtractor:
             ActorMention(e.start, actor, False, title_words(e, actor) if actor.kind == "person" else frozenset(), is_subject(e) and not told(e))
             for e in doc.ents if (actor := self.registry.actors.get(e.kb_id_)) is not None
         ]
+        history = sorted(history + self._unregistered_mentions(doc, told), key=lambda m: m.position)
         context = self.resolver.context(doc, outlet)
         resolved: list[_Resolved] = []
         for draft in sorted(drafts, key=lambda d: (d.anchor, d.start)):
@@ -400,6 +416,8 @@ class QuoteExtractor:
                 mention_text = (mention if actor is not None else _before_apposition(mention)).text
             else:
                 mention_text, actor = None, None
+            if actor is not None and actor.name not in self.registry.actors:
+                actor = _with_known_pronoun(actor, mention, history)
             if actor is not None:
                 history.append(ActorMention(draft.anchor, actor, True))
             resolved.append(_Resolved(draft, mention, actor, ExtractedQuote(
@@ -408,6 +426,32 @@ class QuoteExtractor:
             )))
         self._name_descriptions(doc, resolved, history)
         return sorted((r.quote for r in resolved), key=lambda q: q.start)
+
+    def _unregistered_mentions(self, doc: Doc, told) -> list[ActorMention]:
+        """People and organisations the article names and the registry lacks, as places a later 'she', 'Contreras' or
+        'the union' can refer back to. A surname after the full name is the same person; 'Mr' or 'Mrs' before a name
+        gives the pronoun; the words put beside an organisation's name ('FNV Havens, the main dockworkers' union') are
+        what a later 'the union' names. Names inside someone's statement are its topic, not antecedents."""
+        mentions: list[ActorMention] = []
+        people: list[Actor] = []
+        for entity in doc.ents:
+            if entity.kb_id_ in self.registry.actors or told(entity):
+                continue
+            if entity.label_ == "PERSON":
+                words = entity.text.split()
+                lowered = [w.lower() for w in words]
+                actor = next((p for p in reversed(people) if len(p.name.split()) > len(words) and p.name.lower().split()[-len(words):] == lowered), None)
+                if actor is None and len(words) > 1:
+                    honorific = doc[entity.start - 1].lower_.rstrip(".") if entity.start > 0 else ""
+                    actor = replace(unregistered_person(entity.text), pronoun=HONORIFIC_PRONOUNS.get(honorific))
+                    people.append(actor)
+                if actor is not None:
+                    mentions.append(ActorMention(entity.start, actor, False, frozenset(), is_subject(entity)))
+            elif names_an_organisation(entity) and len(entity.text.split()) > 1:
+                actor = unregistered_organisation(entity.text)
+                if not self.resolver.in_a_registry_name(actor.name):
+                    mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
+        return mentions
 
     def _unregistered_speaker(self, mention: Span) -> Actor | None:
         """What the resolver left: an organisation the registry lacks ('MetaCorp'), named as the text names it, or a
@@ -418,12 +462,12 @@ class QuoteExtractor:
         # label the tagger put on it this time.
         if len(mention) == 1 and mention.root.text[:1].isupper():
             named_before = [e for e in mention.doc.ents if e.label_ == "PERSON" and e.end <= mention.start and len(e) > 1
-                            and e[-1].text == mention.root.text and e.kb_id_ not in self.registry.actors]
+                            and e[-1].lower_ == mention.root.lower_ and e.kb_id_ not in self.registry.actors]
             if named_before:
                 return unregistered_person(named_before[-1].text)
         # An organisation the registry has under a longer name ('The Border Guard': Poland's or Lithuania's) is one the
         # resolver could not choose, not one it lacks.
-        organisations = [unregistered_organisation(e.text) for e in mention.ents if e.label_ == "ORG" and e.kb_id_ not in self.registry.actors]
+        organisations = [unregistered_organisation(e.text) for e in mention.ents if names_an_organisation(e) and e.kb_id_ not in self.registry.actors]
         organisations = [o for o in organisations if not self.resolver.in_a_registry_name(o.name)]
         return organisations[-1] if organisations else None
 
@@ -480,6 +524,26 @@ def _cue_text(draft: _Draft) -> str | None:
     if draft.kind == "according_to":
         return "according to"
     return draft.cue.text if draft.cue is not None else None
+
+
+def _with_known_pronoun(actor: Actor, mention: Span | None, history: list[ActorMention]) -> Actor:
+    """A person the registry lacks has no recorded pronoun: the text gives it ('..., she said' resolved to them), and
+    from then on a 'he' cannot refer to them. Every earlier place of that person learns it too."""
+    known = next((m.actor for m in history if m.actor.name == actor.name and m.actor.pronoun), None)
+    if known is not None:
+        return known
+    form = PRONOUN_FORMS.get(mention.root.lower_) if mention is not None and len(mention) == 1 else None
+    if actor.kind != "person" or form is None:
+        return actor
+    actor = replace(actor, pronoun=form)
+    history[:] = [replace(m, actor=actor) if m.actor.name == actor.name else m for m in history]
+    return actor
+
+
+def _antecedent(relative_cue: Token) -> Token:
+    """What 'which' or 'who' stands for: the noun the clause hangs on, or the name that noun describes."""
+    noun = relative_cue.head
+    return noun.head if noun.dep_ == "appos" else noun
 
 
 def _inherited_subject(cue: Token, quoted) -> Token | None:

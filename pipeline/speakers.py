@@ -34,17 +34,27 @@ SPOKES_NOUNS = frozenset(
 )
 # Nouns that name an organisation by its type; the value lists the actor kinds it may refer to.
 ORGANISATION_NOUNS: dict[str, frozenset[str]] = {
-    **dict.fromkeys(("carrier", "airline", "company", "firm"), frozenset({"company"})),
+    **dict.fromkeys(("carrier", "airline", "company", "firm", "operator", "owner", "maker", "manufacturer", "producer",
+                     "retailer", "lender", "insurer", "chain", "broadcaster", "platform"), frozenset({"company"})),
+    "group": frozenset({"company", "organisation", "ngo", "institution"}),
     **dict.fromkeys(("ministry", "committee", "authority", "agency", "office", "department", "regulator", "commission",
                      "council", "board", "service", "guard", "directorate", "parliament", "institution"),
                     frozenset({"institution", "government"})),
     **dict.fromkeys(("government", "cabinet", "administration"), frozenset({"government", "country"})),
-    **dict.fromkeys(("tank", "institute", "organisation", "organization", "group", "centre", "center", "network"),
-                    frozenset({"organisation", "ngo", "institution"})),
+    **dict.fromkeys(("tank", "institute", "organisation", "organization", "centre", "center", "network", "team", "festival",
+                     "body", "panel", "watchdog"), frozenset({"organisation", "ngo", "institution"})),
     **dict.fromkeys(("union", "association", "federation", "alliance", "coalition", "campaign", "charity", "foundation",
                      "society", "club", "league", "party"), frozenset({"organisation", "ngo"})),
     **dict.fromkeys(("court", "tribunal", "police", "university", "hospital", "bank"), frozenset({"institution", "organisation"})),
 }
+# Nouns for people by what they do, beside the posts above: 'Anne-Sophie Lefevre, his lawyer' is a person.
+PERSON_NOUNS = frozenset(
+    "lawyer attorney negotiator economist analyst professor scientist doctor nurse teacher farmer worker resident "
+    "activist campaigner organiser organizer chairman chairwoman chair captain coach manager rider player driver "
+    "mother father wife husband son daughter widow survivor witness tailor trader".split()
+)
+# Nouns for the staff of one person, who speak for that person: 'according to his office', 'her campaign said'.
+PERSONAL_STAFF_NOUNS = frozenset({"office", "campaign", "aide", "aides", "staff", "camp"})
 # The kind of an organisation an article names as a speaker but the registry lacks: any organisation noun may refer
 # back to it ('MetaCorp said ... the company called it ...').
 UNREGISTERED_ORGANISATION = "unregistered organisation"
@@ -156,9 +166,6 @@ class SpeakerResolver:
         lower = head.lower_
         if head.pos_ == "PRON" or (len(mention) == 1 and lower in PERSON_PRONOUNS | GROUP_PRONOUNS):
             return self._pronoun(head, history)
-        possessor = next((c for c in head.children if c.dep_ == "poss"), None)
-        if possessor is not None and possessor.lower_ in ("his", "her") and (lower in SPOKES_NOUNS or lower in ORGANISATION_NOUNS):
-            return self._possessing_person(possessor, history)
         # The whole mention as a name, alias or office; else its part up to the head noun, so that a trailing
         # place ('an Iraqi consular official in Minsk') never names the speaker.
         core = mention.doc[mention.start : head.i + 1]
@@ -180,10 +187,22 @@ class SpeakerResolver:
             return inside
         # A named person the registry lacks, with their post ('Marston council's cabinet member for education, Richard
         # Osei'): they speak for themselves, as a registered person would.
-        people = [e for e in mention.ents if e.label_ == "PERSON" and not e.kb_id_ and len(e.text.split()) > 1]
+        people = [e for e in mention.ents if not e.kb_id_ and len(e.text.split()) > 1
+                  and (speaks_as_person(e) or (e.label_ == "PERSON" and speaks_as_person(e) is None))]
         if people:
             about = [e for e in people if e.start <= head.i < e.end]
             return unregistered_person((about or people)[0].text)
+        possessor = next((c for c in head.children if c.dep_ == "poss"), None)
+        if possessor is not None and possessor.lower_ in ("his", "her") and (lower in SPOKES_NOUNS or lower in PERSONAL_STAFF_NOUNS):
+            return self._possessing_person(possessor, history)
+        # A spokesperson for an organisation the registry lacks, or its name in apposition ('A spokesperson for the
+        # Lagos State Police Command', 'His team, Halcon-Nordvest').
+        if lower in SPOKES_NOUNS or lower in ORGANISATION_NOUNS:
+            organisations = [e for e in mention.ents if names_an_organisation(e) and not e.kb_id_ and not (e.start <= head.i < e.end)]
+            organisations = [unregistered_organisation(e.text) for e in organisations]
+            organisations = [o for o in organisations if not self.in_a_registry_name(o.name)]
+            if organisations:
+                return organisations[-1]
         # The tagger takes a surname for a common noun now and then ('..., Reyes said'): capitals count as a name too.
         if head.pos_ == "PROPN" or head.text[:1].isupper():
             short = self._short_name(mention, history)
@@ -446,12 +465,16 @@ class SpeakerResolver:
         return compatible[-1].actor
 
     def _nominal(self, mention: Span, head: Token, history: list[ActorMention]) -> Actor | None:
-        """'the carrier', 'a committee spokesman', 'the official': the nearest earlier compatible actor."""
+        """'the carrier', 'a committee spokesman', 'a spokeswoman for the port authority', 'the official': the nearest
+        earlier actor the noun names ('the union' after 'FNV Havens, the main dockworkers' union'), else the nearest
+        compatible one."""
         earlier = [m for m in history if m.position < mention.start]
         modifiers = [t.lower_ for t in head.lefts if t.dep_ in ("compound", "amod", "nmod")]
+        modifiers += [t.lower_ for t in head.subtree if t.dep_ == "pobj" and _modifies(t, head)]
         cues = [m for m in modifiers if m in ORGANISATION_NOUNS] + ([head.lower_] if head.lower_ in ORGANISATION_NOUNS else [])
         for cue in cues:
-            named = [m for m in earlier if m.actor.kind != "person" and any(cue in _words(s) for s in (m.actor.name, *m.actor.aliases))]
+            named = [m for m in earlier if m.actor.kind != "person"
+                     and (cue in m.titles or any(cue in _words(s) for s in (m.actor.name, *m.actor.aliases)))]
             if named:
                 return named[-1].actor
             # 'The council had argued ...' after 'Northbridge City Council' was named, not yet as a speaker.
@@ -469,6 +492,40 @@ class SpeakerResolver:
             if compatible:
                 return compatible[-1].actor
         return None
+
+
+def names_an_organisation(entity: Span) -> bool:
+    """An ORG, or a name whose last word is an organisation noun, whatever the tagger called it ('The Port of Rotterdam
+    Authority' came out a LOC), or a name the text itself calls an organisation ('FNV Havens, the main dockworkers'
+    union', tagged PERSON)."""
+    if entity.label_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL", "NORP"):
+        return False
+    described = speaks_as_person(entity)
+    if described is not None:
+        return not described
+    return entity.label_ == "ORG" or entity[-1].lower_ in ORGANISATION_NOUNS
+
+
+def speaks_as_person(name: Span) -> bool | None:
+    """What the text says a name is, which the small tagger often gets wrong: 'X, who ...' and 'X, the union's chief
+    negotiator' are people; 'X, which ...' and 'X, the main dockworkers' union' are organisations; None: it does not say."""
+    root = name.root
+    for child in root.children:
+        if child.dep_ == "relcl":
+            pronoun = next((t.lower_ for t in child.children if t.dep_ in ("nsubj", "nsubjpass", "poss")), None)
+            if pronoun in ("who", "whose"):
+                return True
+            if pronoun == "which":
+                return False
+        if child.dep_ == "appos" and child.i > root.i:
+            if child.lower_ in ORGANISATION_NOUNS:
+                return False
+            if child.lower_ in PERSON_ROLE_NOUNS or child.lower_ in SPOKES_NOUNS or child.lower_ in PERSON_NOUNS:
+                return True
+    # 'His lawyer, Anne-Sophie Lefevre': a name in apposition to a person's role.
+    if root.dep_ == "appos" and (root.head.lower_ in PERSON_ROLE_NOUNS or root.head.lower_ in PERSON_NOUNS):
+        return True
+    return None
 
 
 def _inside_a_name(head: Token) -> bool:
