@@ -29,8 +29,8 @@ from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
-    PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, is_subject, mention_tokens, names_an_organisation, title_words,
-    unregistered_organisation, unregistered_person,
+    PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, is_subject, mention_tokens, names_an_organisation, speaks_as_person,
+    title_words, unregistered_organisation, unregistered_person,
 )
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
@@ -425,6 +425,7 @@ class QuoteExtractor:
                 speaker=actor.name if actor else None, date=date, period=period, date_mention=date_text,
             )))
         self._name_descriptions(doc, resolved, history)
+        _interview_runs(doc.text, resolved)
         return sorted((r.quote for r in resolved), key=lambda q: q.start)
 
     def _unregistered_mentions(self, doc: Doc, told) -> list[ActorMention]:
@@ -434,23 +435,38 @@ class QuoteExtractor:
         what a later 'the union' names. Names inside someone's statement are its topic, not antecedents."""
         mentions: list[ActorMention] = []
         people: list[Actor] = []
+        def same_person(words: list[str]) -> Actor | None:
+            lowered = [w.lower() for w in words]
+            return next((p for p in reversed(people) if len(p.name.split()) > len(words) and p.name.lower().split()[-len(words):] == lowered), None)
+
+        covered: set[int] = set()
         for entity in doc.ents:
+            covered.update(range(entity.start, entity.end))
             if entity.kb_id_ in self.registry.actors or told(entity):
                 continue
-            if entity.label_ == "PERSON":
+            surname = same_person(entity.text.split()) if entity.label_ not in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL") else None
+            if surname is not None:  # 'Mohapatra' after 'Sunita Mohapatra', whatever the tagger called it this time
+                mentions.append(ActorMention(entity.start, surname, False, frozenset(), is_subject(entity)))
+            elif names_an_organisation(entity):
+                actor = unregistered_organisation(entity.text, doc)
+                if len(entity.text.split()) > 1 and not self.resolver.in_a_registry_name(actor.name):
+                    mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
+            elif entity.label_ == "PERSON":
                 words = entity.text.split()
-                lowered = [w.lower() for w in words]
-                actor = next((p for p in reversed(people) if len(p.name.split()) > len(words) and p.name.lower().split()[-len(words):] == lowered), None)
+                actor = same_person(words)
                 if actor is None and len(words) > 1:
                     honorific = doc[entity.start - 1].lower_.rstrip(".") if entity.start > 0 else ""
                     actor = replace(unregistered_person(entity.text), pronoun=HONORIFIC_PRONOUNS.get(honorific))
                     people.append(actor)
                 if actor is not None:
                     mentions.append(ActorMention(entity.start, actor, False, frozenset(), is_subject(entity)))
-            elif names_an_organisation(entity) and len(entity.text.split()) > 1:
-                actor = unregistered_organisation(entity.text)
-                if not self.resolver.in_a_registry_name(actor.name):
-                    mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
+        # A surname the tagger did not take for a name this time ('Mohapatra, 51, a former district collector, ...').
+        for token in doc:
+            if token.i in covered or not token.text[:1].isupper():
+                continue
+            actor, word = same_person([token.text]), doc[token.i : token.i + 1]
+            if actor is not None and not told(word):
+                mentions.append(ActorMention(token.i, actor, False, frozenset(), is_subject(word)))
         return mentions
 
     def _unregistered_speaker(self, mention: Span) -> Actor | None:
@@ -467,9 +483,17 @@ class QuoteExtractor:
                 return unregistered_person(named_before[-1].text)
         # An organisation the registry has under a longer name ('The Border Guard': Poland's or Lithuania's) is one the
         # resolver could not choose, not one it lacks.
-        organisations = [unregistered_organisation(e.text) for e in mention.ents if names_an_organisation(e) and e.kb_id_ not in self.registry.actors]
+        organisations = [unregistered_organisation(e.text, mention.doc) for e in mention.ents if names_an_organisation(e) and e.kb_id_ not in self.registry.actors]
         organisations = [o for o in organisations if not self.resolver.in_a_registry_name(o.name)]
-        return organisations[-1] if organisations else None
+        if organisations:
+            return organisations[-1]
+        # A name the tagger missed, that the text says is a person or an organisation ('Minera Cerro Alto, which
+        # operates the mine, said', 'Jan-Willem de Vries, who rode alongside him, says').
+        name = _proper_name(mention)
+        kind = speaks_as_person(mention) if name is not None else None
+        if kind is None:
+            return None
+        return unregistered_person(name) if kind else unregistered_organisation(name, mention.doc)
 
     def _name_descriptions(self, doc: Doc, resolved: list[_Resolved], history: list[ActorMention]) -> None:
         """'..., an Iraqi consular official in Minsk said. Qasim Hadi Jaber called ...': an unresolved description takes
@@ -524,6 +548,56 @@ def _cue_text(draft: _Draft) -> str | None:
     if draft.kind == "according_to":
         return "according to"
     return draft.cue.text if draft.cue is not None else None
+
+
+def _interview_runs(text: str, resolved: list["_Resolved"]) -> None:
+    """A paragraph that is nothing but a quote, with no cue, inside a run of such paragraphs that one cue attributes
+    ('She spoke to Reuters.' / '"They called me at six."' / '"..., " she said.' / '"I want a date."'): the interview
+    convention, where one speaker talks over several paragraphs. Each takes the speaker of the nearest attributed
+    paragraph of its run."""
+    def paragraph(item: _Resolved) -> tuple[int, int]:
+        start = text.rfind("\n\n", 0, item.draft.start) + 1
+        end = text.find("\n\n", item.draft.end)
+        return start, len(text) if end < 0 else end
+
+    def quote_only(item: _Resolved) -> bool:
+        start, end = paragraph(item)
+        return text[start:end].strip()[:1] in QUOTE_MARKS
+
+    ordered = sorted(resolved, key=lambda r: r.draft.start)
+    for index, item in enumerate(ordered):
+        if item.actor is not None or item.mention is not None or item.draft.kind != "continuation" or not quote_only(item):
+            continue
+        for step in (1, -1):
+            position, current = index + step, paragraph(item)
+            while 0 <= position < len(ordered) and quote_only(ordered[position]):
+                neighbour = ordered[position]
+                first, second = sorted([current, paragraph(neighbour)])
+                if first != second and text[first[1] : second[0]].strip():
+                    break  # a paragraph without a quote lies between: the run has ended
+                if neighbour.actor is not None:
+                    item.actor = neighbour.actor
+                    item.quote = replace(item.quote, speaker=neighbour.actor.name)
+                    break
+                current, position = paragraph(neighbour), position + step
+            if item.actor is not None:
+                break
+
+
+# Lower-case words inside names: 'Jan-Willem de Vries', 'Port of Rotterdam'.
+NAME_PARTICLES = frozenset("de del della der den van von da di du la le al bin ibn of".split())
+
+
+def _proper_name(mention: Span) -> str | None:
+    """The name a mention is, when the tagger found none: two or more words up to its head, each capitalised or a
+    particle ('Jan-Willem de Vries'), none of them a description ('the', 'a')."""
+    head = mention.root
+    words = [t for t in mention if t.i <= head.i]
+    if len(words) < 2 or not all(t.text[:1].isupper() or t.lower_ in NAME_PARTICLES or t.text in "-'’" for t in words):
+        return None
+    if not words[0].text[:1].isupper() or words[0].lower_ == "the":
+        return None
+    return "".join(t.text_with_ws for t in words).strip()
 
 
 def _with_known_pronoun(actor: Actor, mention: Span | None, history: list[ActorMention]) -> Actor:

@@ -199,7 +199,7 @@ class SpeakerResolver:
         # Lagos State Police Command', 'His team, Halcon-Nordvest').
         if lower in SPOKES_NOUNS or lower in ORGANISATION_NOUNS:
             organisations = [e for e in mention.ents if names_an_organisation(e) and not e.kb_id_ and not (e.start <= head.i < e.end)]
-            organisations = [unregistered_organisation(e.text) for e in organisations]
+            organisations = [unregistered_organisation(e.text, mention.doc) for e in organisations]
             organisations = [o for o in organisations if not self.in_a_registry_name(o.name)]
             if organisations:
                 return organisations[-1]
@@ -533,10 +533,27 @@ def _inside_a_name(head: Token) -> bool:
     return any(e.start <= head.i < e.end and any(t.pos_ == "PROPN" and t.i != head.i for t in e) for e in head.doc.ents)
 
 
-def unregistered_organisation(name: str) -> Actor:
+def unregistered_organisation(name: str, doc: Doc | None = None) -> Actor:
     """An organisation the registry lacks, as a speaker of one article ('The Springfield Landlords Association' at a
-    sentence start is 'the Springfield ...' anywhere else: one name, without the article)."""
-    return Actor(name=re.sub(r"^[Tt]he\s+|['’]s$", "", name.strip()), kind=UNREGISTERED_ORGANISATION, affiliation="", label="ORG")
+    sentence start is 'the Springfield ...' anywhere else: one name, without the article). An acronym the article
+    spelt out ('the Union Cycliste Internationale (UCI)') is named in full."""
+    name = re.sub(r"^[Tt]he\s+|['’]s$", "", name.strip())
+    if doc is not None and re.fullmatch(r"[A-Z]{2,8}", name):
+        name = spelt_out(doc.text, name) or name
+    return Actor(name=name, kind=UNREGISTERED_ORGANISATION, affiliation="", label="ORG")
+
+
+def spelt_out(text: str, acronym: str) -> str | None:
+    """'Union Cycliste Internationale' for 'UCI' where the text wrote 'the Union Cycliste Internationale (UCI)': the
+    capitalised words before the bracket whose initials are the acronym (small words like 'of' skipped)."""
+    for match in re.finditer(r"\(\s*" + re.escape(acronym) + r"\s*\)", text):
+        words = text[max(0, match.start() - 200) : match.start()].split()
+        for size in range(len(acronym), len(acronym) + 4):
+            phrase = words[-size:]
+            initials = "".join(w[0] for w in phrase if w[:1].isupper())
+            if len(phrase) == size and phrase[0][:1].isupper() and initials.upper() == acronym:
+                return " ".join(phrase)
+    return None
 
 
 def unregistered_person(name: str) -> Actor:

@@ -253,3 +253,26 @@ def test_speakers_of_other_domains_are_named_from_the_text(extractor):
     assert [(s, a, k) for s, a, _, k in found(extractor, text, dt.date(2025, 6, 5))] == [
         ("We expect the restructuring to reduce annual operating costs by about $180 million", "Laura Chen", "press_release"),
     ]
+
+
+def test_names_the_tagger_missed_acronyms_and_interview_runs(extractor):
+    """What the text says outranks the small tagger: 'which' makes an organisation and 'who' a person, a hyphenated
+    name it did not tag is still a name, an acronym the article spelt out is named in full, an organisation is what its
+    apposition calls it ('the union'), and quote-only paragraphs around one cue are that speaker's interview."""
+    def speakers(text):
+        return [q.speaker for q in extractor.extract(text, dt.date(2025, 6, 5))]
+
+    assert speakers("Minera Cerro Alto, which operates the mine, said in a statement that it had activated its emergency "
+                    "protocol. The operator added that ventilation was working normally.") == ["Minera Cerro Alto"] * 2
+    assert speakers("The International Testing Agency, which runs anti-doping for the Union Cycliste Internationale (UCI), "
+                    "says the sample contained a banned drug.\n\nJan-Willem de Vries, who rode alongside him in 2022, says he "
+                    "was \"stunned\" by the news.\n\n\"He lectured the rest of us about clean sport,\" De Vries says.\n\nA UCI "
+                    "spokesperson says the governing body does not comment on open cases.") == [
+        "International Testing Agency", "Jan-Willem de Vries", "Jan-Willem de Vries", "Union Cycliste Internationale"]
+    assert speakers("FNV Havens, the main dockworkers' union, said its members had lost purchasing power. The port employers' "
+                    "association, Vereniging Werkgevers Havenbedrijven, said its offer was fair.\n\nThe union posted on X "
+                    "that pickets would be held on Saturday.") == ["FNV Havens", "Vereniging Werkgevers Havenbedrijven", "FNV Havens"]
+    assert speakers("Maria Contreras, whose husband is among the trapped men, has slept by the gate since Tuesday. She spoke "
+                    "to Reuters on Wednesday.\n\n\"They called me at six. I just left everything on the table.\"\n\n\"He always "
+                    "told me it was the worst mine he had ever been in,\" she said.\n\n\"I want a date when he comes up.\"") == [
+        "Maria Contreras"] * 3

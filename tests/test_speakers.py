@@ -226,3 +226,12 @@ def test_a_speaker_phrase_the_parser_hung_on_the_quote_is_still_the_speaker_and_
     # Without a name the spokeswoman speaks for her organisation, as everywhere else.
     text = '"We recorded 300 attempts," a spokeswoman for the Polish Border Guard told reporters.'
     assert [(s, a) for s, a, _ in speakers(extractor, text)] == [("We recorded 300 attempts", "Polish Border Guard")]
+
+
+def test_an_acronym_is_named_as_the_text_spelt_it_out():
+    from pipeline.speakers import spelt_out
+
+    text = "The agency, which works for the Union Cycliste Internationale (UCI), and the National Cyber Security Centre (NCSC) said."
+    assert spelt_out(text, "UCI") == "Union Cycliste Internationale"
+    assert spelt_out(text, "NCSC") == "National Cyber Security Centre"
+    assert spelt_out(text, "WHO") is None
