@@ -234,7 +234,7 @@ class QuoteExtractor:
                 # A quoted sentence can be parsed as the cue's subject ('"... Anyone would ...," she wrote').
                 if not quoted(doc[other_i]):
                     subjects.setdefault(cue_i, doc[other_i])
-            elif not (doc[cue_i].lemma_ in COMPLEMENT_CUES and doc[other_i].dep_ == "ccomp"):
+            elif not (doc[cue_i].lemma_ in COMPLEMENT_CUES and doc[other_i].dep_ == "ccomp") and not _gerund_complement(doc[other_i]):
                 contents.setdefault(cue_i, []).append(doc[other_i])
         drafts: list[_Draft] = []
         for match_id, start, end in self.cues(doc):
@@ -309,6 +309,11 @@ class QuoteExtractor:
             return None
         sentence = phrase.sent
         phrase_end = source.right_edge.i + 1
+        # 'According to Rath's deputy, Arvind Kumar Reddy, the alliance lost ...': the name after the comma is the source's.
+        named = next((e for e in doc.ents if e.start == phrase_end + 1 and e.label_ == "PERSON"), None)
+        if named is not None and doc[phrase_end].text == "," and named.end < len(doc) and doc[named.end].text == ",":
+            start, end = trim(doc.text, doc[named.end].idx + 1, sentence.end_char)
+            return _Draft(start, end, "according_to", None, None, phrase.start, [], speaker_text=named.text) if end - start >= 10 else None
         before = (sentence.start_char, phrase.start_char)
         after = (doc[phrase_end].idx if phrase_end < len(doc) else len(doc.text), sentence.end_char)
         text = doc.text
@@ -612,6 +617,12 @@ def _with_known_pronoun(actor: Actor, mention: Span | None, history: list[ActorM
     actor = replace(actor, pronoun=form)
     history[:] = [replace(m, actor=actor) if m.actor.name == actor.name else m for m in history]
     return actor
+
+
+def _gerund_complement(token: Token) -> bool:
+    """'told cheering supporters outside the office': a participle the parser hung on the cue says where or to whom,
+    not what ('vowed to challenge it' and 'urged Brussels to act' are infinitives)."""
+    return token.dep_ == "xcomp" and token.tag_ == "VBG"
 
 
 def _antecedent(relative_cue: Token) -> Token:

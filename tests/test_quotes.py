@@ -276,3 +276,12 @@ def test_names_the_tagger_missed_acronyms_and_interview_runs(extractor):
                     "to Reuters on Wednesday.\n\n\"They called me at six. I just left everything on the table.\"\n\n\"He always "
                     "told me it was the worst mine he had ever been in,\" she said.\n\n\"I want a date when he comes up.\"") == [
         "Maria Contreras"] * 3
+
+
+def test_according_to_a_role_then_its_name_and_a_participle_after_told(extractor):
+    text = ("According to Rath's deputy, Arvind Kumar Reddy, the alliance lost ground in the coastal districts. "
+            '"People voted for water, not for slogans," Sunita Mohapatra told cheering supporters outside the party office.')
+    assert [(s, a) for s, a, _, _ in found(extractor, text, dt.date(2025, 6, 5))] == [
+        ("the alliance lost ground in the coastal districts", "Arvind Kumar Reddy"),
+        ("People voted for water, not for slogans", "Sunita Mohapatra"),
+    ]
