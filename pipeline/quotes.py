@@ -29,8 +29,8 @@ from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
-    PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, is_subject, mention_tokens, names_an_organisation, speaks_as_person,
-    title_words, unregistered_organisation, unregistered_person,
+    ORGANISATION_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, is_subject, mention_tokens, names_an_organisation, speaks_as_person,
+    name_words, title_words, unregistered_organisation, unregistered_person,
 )
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
@@ -412,7 +412,7 @@ class QuoteExtractor:
             mention = None
             if draft.speaker_text is not None:
                 mention_text = draft.speaker_text
-                actor = self.registry.resolve(mention_text, on) or _signed_person(mention_text)
+                actor = self.registry.resolve(mention_text, on) or _named_before(mention_text, history) or _signed_person(mention_text)
             elif draft.subject is not None:
                 mention = mention_tokens(draft.subject)
                 actor = self.resolver.resolve(mention, history, on, context) or self._unregistered_speaker(mention)
@@ -441,7 +441,8 @@ class QuoteExtractor:
         mentions: list[ActorMention] = []
         people: list[Actor] = []
         def same_person(words: list[str]) -> Actor | None:
-            lowered = [w.lower() for w in words]
+            lowered = [w.lower() for w in name_words(" ".join(words))]
+            words = lowered
             return next((p for p in reversed(people) if len(p.name.split()) > len(words) and p.name.lower().split()[-len(words):] == lowered), None)
 
         covered: set[int] = set()
@@ -459,12 +460,13 @@ class QuoteExtractor:
             elif entity.label_ == "PERSON":
                 words = entity.text.split()
                 actor = same_person(words)
-                if actor is None and len(words) > 1:
-                    honorific = doc[entity.start - 1].lower_.rstrip(".") if entity.start > 0 else ""
-                    actor = replace(unregistered_person(entity.text), pronoun=HONORIFIC_PRONOUNS.get(honorific))
+                if actor is None and len(name_words(entity.text)) > 1:
+                    honorific = (doc[entity.start - 1].lower_ if entity.start > 0 else "", entity[0].lower_)
+                    pronoun = next((HONORIFIC_PRONOUNS[h.rstrip(".")] for h in honorific if h.rstrip(".") in HONORIFIC_PRONOUNS), None)
+                    actor = replace(unregistered_person(entity.text), pronoun=pronoun)
                     people.append(actor)
                 if actor is not None:
-                    mentions.append(ActorMention(entity.start, actor, False, frozenset(), is_subject(entity)))
+                    mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
         # A surname the tagger did not take for a name this time ('Mohapatra, 51, a former district collector, ...').
         for token in doc:
             if token.i in covered or not token.text[:1].isupper():
@@ -481,14 +483,16 @@ class QuoteExtractor:
         (`speaker_actor` stays empty)."""
         # A surname the text gave in full before ('Solheim said' after 'Governor Ingrid Solheim signalled ...'), whatever
         # label the tagger put on it this time.
-        if len(mention) == 1 and mention.root.text[:1].isupper():
-            named_before = [e for e in mention.doc.ents if e.label_ == "PERSON" and e.end <= mention.start and len(e) > 1
+        if len(name_words(mention.text)) == 1 and mention.root.text[:1].isupper():
+            named_before = [e for e in mention.doc.ents if e.label_ == "PERSON" and e.end <= mention.start and len(name_words(e.text)) > 1
                             and e[-1].lower_ == mention.root.lower_ and e.kb_id_ not in self.registry.actors]
             if named_before:
                 return unregistered_person(named_before[-1].text)
         # An organisation the registry has under a longer name ('The Border Guard': Poland's or Lithuania's) is one the
         # resolver could not choose, not one it lacks.
-        organisations = [unregistered_organisation(e.text, mention.doc) for e in mention.ents if names_an_organisation(e) and e.kb_id_ not in self.registry.actors]
+        # The entities of the mention, and one it cut short ('The World Health Organization' of '... (WHO)').
+        entities = {e.start: e for e in [*mention.ents, *(e for e in mention.doc.ents if e.start <= mention.root.i < e.end)]}.values()
+        organisations = [unregistered_organisation(e.text, mention.doc) for e in entities if names_an_organisation(e) and e.kb_id_ not in self.registry.actors]
         organisations = [o for o in organisations if not self.resolver.in_a_registry_name(o.name)]
         if organisations:
             return organisations[-1]
@@ -496,7 +500,9 @@ class QuoteExtractor:
         # operates the mine, said', 'Jan-Willem de Vries, who rode alongside him, says').
         name = _proper_name(mention)
         kind = speaks_as_person(mention) if name is not None else None
-        if kind is None:
+        if kind is None and name is not None and mention.root.lower_ in ORGANISATION_NOUNS:
+            kind = False  # 'The NSW Rural Fire Service'
+        if kind is None or (not kind and self.resolver.in_a_registry_name(name)):
             return None
         return unregistered_person(name) if kind else unregistered_organisation(name, mention.doc)
 
@@ -600,7 +606,9 @@ def _proper_name(mention: Span) -> str | None:
     words = [t for t in mention if t.i <= head.i]
     if len(words) < 2 or not all(t.text[:1].isupper() or t.lower_ in NAME_PARTICLES or t.text in "-'’" for t in words):
         return None
-    if not words[0].text[:1].isupper() or words[0].lower_ == "the":
+    if words[0].lower_ == "the":
+        words = words[1:]
+    if len(words) < 2 or not words[0].text[:1].isupper():
         return None
     return "".join(t.text_with_ws for t in words).strip()
 
@@ -637,7 +645,9 @@ def _inherited_subject(cue: Token, quoted) -> Token | None:
     vowed to strike') shares the reporting verb's subject: the offer vowed nothing."""
     current = cue
     for _ in range(3):
-        if current.dep_ not in ("advcl", "conj", "xcomp") or current.head is current:
+        if current.dep_ == "pcomp" and current.head.dep_ == "prep":  # 'opened the hearing by accusing ...'
+            current = current.head
+        if current.dep_ not in ("advcl", "conj", "xcomp", "prep") or current.head is current:
             return None
         if current.dep_ == "conj" and current.head.dep_ == "ccomp" and current.head.head is not current.head:
             current = current.head
@@ -763,11 +773,13 @@ def _adjacent_marks(doc: Doc, cue: Token, subject: Token | None, marks: list[tup
         open_at, close_at = mark
         between_before = text[close_at + 1 : clause_start]
         between_after = text[clause_end:open_at]
-        if "\n\n" in between_before or "\n\n" in between_after:  # a quote closing the paragraph above is not this cue's
+        # 'said:' closing a paragraph introduces the quote that opens the next one (an interview layout).
+        introduces = re.fullmatch(r"\s*:\s*", between_after) is not None
+        if "\n\n" in between_before or ("\n\n" in between_after and not introduces):  # a quote closing the paragraph above is not this cue's
             continue
         if close_at < clause_start and re.fullmatch(r"[\s,.:;]*", between_before) and close_at >= sentence.start_char - 400:
             found.append(mark)
-        elif open_at >= clause_end and re.fullmatch(r"[\s,:;]*", between_after) and open_at < sentence.end_char:
+        elif open_at >= clause_end and re.fullmatch(r"[\s,:;]*", between_after) and (open_at < sentence.end_char or introduces):
             found.append(mark)
         elif sentence.start_char <= open_at and close_at <= sentence.end_char:
             inside = doc.char_span(open_at + 1, close_at, alignment_mode="expand")
@@ -838,6 +850,14 @@ def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.
     if data.period == "year":
         return None, f"{parsed.year:04d}", mention
     return None, None, mention
+
+
+def _named_before(who: str, history: list[ActorMention]) -> Actor | None:
+    """'According to Dr Sow' after 'Dr Amara Sow': the person the article named in full before."""
+    words = [w.lower() for w in name_words(who.split(",")[0])]
+    people = [m.actor for m in history if m.actor.kind == "person" and len(m.actor.name.split()) > len(words)
+              and m.actor.name.lower().split()[-len(words):] == words]
+    return people[-1] if people else None
 
 
 def _signed_person(who: str) -> Actor | None:

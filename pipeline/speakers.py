@@ -35,7 +35,8 @@ SPOKES_NOUNS = frozenset(
 # Nouns that name an organisation by its type; the value lists the actor kinds it may refer to.
 ORGANISATION_NOUNS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("carrier", "airline", "company", "firm", "operator", "owner", "maker", "manufacturer", "producer",
-                     "retailer", "lender", "insurer", "chain", "broadcaster", "platform"), frozenset({"company"})),
+                     "retailer", "lender", "insurer", "chain", "broadcaster", "platform", "carmaker", "automaker", "chipmaker",
+                     "shipbuilder", "builder", "developer", "supplier", "miner", "brand", "startup"), frozenset({"company"})),
     "group": frozenset({"company", "organisation", "ngo", "institution"}),
     **dict.fromkeys(("ministry", "committee", "authority", "agency", "office", "department", "regulator", "commission",
                      "council", "board", "service", "guard", "directorate", "parliament", "institution"),
@@ -45,13 +46,14 @@ ORGANISATION_NOUNS: dict[str, frozenset[str]] = {
                      "body", "panel", "watchdog"), frozenset({"organisation", "ngo", "institution"})),
     **dict.fromkeys(("union", "association", "federation", "alliance", "coalition", "campaign", "charity", "foundation",
                      "society", "club", "league", "party"), frozenset({"organisation", "ngo"})),
-    **dict.fromkeys(("court", "tribunal", "police", "university", "hospital", "bank"), frozenset({"institution", "organisation"})),
+    **dict.fromkeys(("court", "tribunal", "police", "university", "hospital", "inquiry"), frozenset({"institution", "organisation"})),
+    "bank": frozenset({"company", "institution"}),
 }
 # Nouns for people by what they do, beside the posts above: 'Anne-Sophie Lefevre, his lawyer' is a person.
 PERSON_NOUNS = frozenset(
     "lawyer attorney negotiator economist analyst professor scientist doctor nurse teacher farmer worker resident "
     "activist campaigner organiser organizer chairman chairwoman chair captain coach manager rider player driver "
-    "mother father wife husband son daughter widow survivor witness tailor trader".split()
+    "mother father wife husband son daughter widow survivor witness tailor trader boss principal".split()
 )
 # Nouns for the staff of one person, who speak for that person: 'according to his office', 'her campaign said'.
 PERSONAL_STAFF_NOUNS = frozenset({"office", "campaign", "aide", "aides", "staff", "camp"})
@@ -187,7 +189,7 @@ class SpeakerResolver:
             return inside
         # A named person the registry lacks, with their post ('Marston council's cabinet member for education, Richard
         # Osei'): they speak for themselves, as a registered person would.
-        people = [e for e in mention.ents if not e.kb_id_ and len(e.text.split()) > 1
+        people = [e for e in mention.ents if not e.kb_id_ and len(name_words(e.text)) > 1
                   and (speaks_as_person(e) or (e.label_ == "PERSON" and speaks_as_person(e) is None))]
         if people:
             about = [e for e in people if e.start <= head.i < e.end]
@@ -235,7 +237,7 @@ class SpeakerResolver:
     def _short_name(self, mention: Span, history: list[ActorMention]) -> Actor | None:
         """'Hussein' after 'Fuad Hussein': the nearest earlier actor whose name ends with it; else the one
         actor of the registry whose name does, when there is exactly one."""
-        words = mention.text.lower().split()
+        words = [w.lower() for w in name_words(mention.text)]
         if not words:
             return None
 
@@ -522,6 +524,9 @@ def speaks_as_person(name: Span) -> bool | None:
                 return False
             if child.lower_ in PERSON_ROLE_NOUNS or child.lower_ in SPOKES_NOUNS or child.lower_ in PERSON_NOUNS:
                 return True
+    # 'Rival team boss Sophie Laurent of Arden-Vega': a role before the name.
+    if any(c.dep_ == "compound" and c.i < root.i and (c.lower_ in PERSON_ROLE_NOUNS or c.lower_ in PERSON_NOUNS) for c in root.children):
+        return True
     # 'His lawyer, Anne-Sophie Lefevre': a name in apposition to a person's role.
     if root.dep_ == "appos" and (root.head.lower_ in PERSON_ROLE_NOUNS or root.head.lower_ in PERSON_NOUNS):
         return True
@@ -530,6 +535,8 @@ def speaks_as_person(name: Span) -> bool | None:
 
 def _inside_a_name(head: Token) -> bool:
     """'The Shasta County Sheriff's Office' is a name, not 'the office' referring back to an earlier organisation."""
+    if head.text[:1].isupper() and any(c.dep_ == "compound" and c.text[:1].isupper() for c in head.lefts):
+        return True  # 'The NSW Rural Fire Service', which the tagger left untagged
     return any(e.start <= head.i < e.end and any(t.pos_ == "PROPN" and t.i != head.i for t in e) for e in head.doc.ents)
 
 
@@ -537,7 +544,8 @@ def unregistered_organisation(name: str, doc: Doc | None = None) -> Actor:
     """An organisation the registry lacks, as a speaker of one article ('The Springfield Landlords Association' at a
     sentence start is 'the Springfield ...' anywhere else: one name, without the article). An acronym the article
     spelt out ('the Union Cycliste Internationale (UCI)') is named in full."""
-    name = re.sub(r"^[Tt]he\s+|['’]s$", "", name.strip())
+    # As tagged: 'The World Health Organization (WHO', 'The Ministry of Agriculture later'.
+    name = re.sub(r"^[Tt]he\s+|['’]s$|\s*\(.*$|(\s+(?!(?:of|de|du|des|for|and)\b)[a-z]\w*)+$", "", name.strip())
     if doc is not None and re.fullmatch(r"[A-Z]{2,8}", name):
         name = spelt_out(doc.text, name) or name
     return Actor(name=name, kind=UNREGISTERED_ORGANISATION, affiliation="", label="ORG")
@@ -550,15 +558,18 @@ def spelt_out(text: str, acronym: str) -> str | None:
         words = text[max(0, match.start() - 200) : match.start()].split()
         for size in range(len(acronym), len(acronym) + 4):
             phrase = words[-size:]
-            initials = "".join(w[0] for w in phrase if w[:1].isupper())
+            # 'de l'Automobile' gives its A: an elided article before a capital counts as the capital.
+            initials = "".join(re.sub(r"^[a-z]['’]", "", w)[:1] for w in phrase if re.sub(r"^[a-z]['’]", "", w)[:1].isupper())
             if len(phrase) == size and phrase[0][:1].isupper() and initials.upper() == acronym:
                 return " ".join(phrase)
     return None
 
 
 def unregistered_person(name: str) -> Actor:
-    """A named person the registry lacks, as a speaker of one article: named as the text names them, never linked."""
-    return Actor(name=re.sub(r"['’]s$", "", name.strip()), kind="person", affiliation="", label="PERSON")
+    """A named person the registry lacks, as a speaker of one article: named as the text names them (without 'Dr' or
+    'Sen.'), never linked."""
+    name = " ".join(name_words(name.strip())).split(" of ")[0]  # 'Sophie Laurent of Arden-Vega' is Sophie Laurent
+    return Actor(name=re.sub(r"['’]s$", "", name), kind="person", affiliation="", label="PERSON")
 
 
 def _words(name: str) -> set[str]:
@@ -566,10 +577,22 @@ def _words(name: str) -> set[str]:
 
 
 # One spelling for the words that name a speaker for an organisation: 'the spokesman' is 'the spokesperson' again.
-_CANONICAL = {"spokesman": "spokesperson", "spokeswoman": "spokesperson"}
+_CANONICAL = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "sen": "senator", "rep": "representative",
+              "gov": "governor", "pres": "president", "sec": "secretary", "amb": "ambassador", "gen": "general"}
+# Words before a name that are no part of it: 'Dr Amara Sow' is Amara Sow, 'Ms Otieno' is Otieno.
+HONORIFICS = frozenset("mr mrs ms miss mx dr prof professor sir dame sen rep gov lord lady rev".split())
+
+
+def name_words(name: str) -> list[str]:
+    """A name's words without the honorific or abbreviated title before it."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        words = words[1:]
+    return words
 
 
 def _canonical(word: str) -> str:
+    word = word.rstrip(".")
     return _CANONICAL.get(word, word)
 
 

@@ -285,3 +285,20 @@ def test_according_to_a_role_then_its_name_and_a_participle_after_told(extractor
         ("the alliance lost ground in the coastal districts", "Arvind Kumar Reddy"),
         ("People voted for water, not for slogans", "Sunita Mohapatra"),
     ]
+
+
+def test_honorifics_abbreviated_titles_and_a_colon_before_an_interview(extractor):
+    def found_speakers(text):
+        return [q.speaker for q in extractor.extract(text, dt.date(2025, 6, 5))]
+
+    assert found_speakers('Sen. Dana Whitfield opened the hearing on Wednesday by accusing chip designers of "playing catch-up '
+                          'with their own rules".\n\n"We have export controls on paper and shell companies in practice," the '
+                          'senator said.') == ["Dana Whitfield", "Dana Whitfield"]
+    assert found_speakers("Agriculture Secretary Grace Otieno said on Tuesday that prices were set by the market. Ms Otieno "
+                          "told reporters the government could not fix prices.") == ["Grace Otieno", "Grace Otieno"]
+    assert found_speakers("The Fédération Internationale de l'Automobile (FIA) has fined Halvorsen Racing $4.5m. The FIA said "
+                          "in a statement that the team had cooperated fully.\n\nRival team boss Sophie Laurent of Arden-Vega "
+                          'said the penalty was "a fine, not a deterrent".') == [
+        "Fédération Internationale de l'Automobile", "Sophie Laurent"]
+    assert found_speakers('In an interview, Dr Amara Sow said:\n\n"We have treatment centres where three patients share one '
+                          'bed."\n\n"Every village on the shoreline is exposed."') == ["Amara Sow", "Amara Sow"]
