@@ -29,8 +29,8 @@ from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
-    ORGANISATION_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, is_subject, mention_tokens, names_an_organisation, speaks_as_person,
-    name_words, title_words, unregistered_organisation, unregistered_person,
+    ORGANISATION_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, canonical_word, is_subject, mention_tokens,
+    name_words, names_an_organisation, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
 )
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
@@ -66,8 +66,10 @@ SINGLE_MARKS = "'‘’"
 QUOTE_MARKS = "“”«»„\"" + SINGLE_MARKS
 CLOSING_MARKS = "\"”»'’"
 DASH_SIGNATURE = re.compile(r"^(?P<body>.+?)\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$", re.S)
+QUOTE_THEN_DASH = re.compile(r"^\s*[\"“‘'](?P<body>.+?)[\"”’']\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,240})$", re.S)
 SIGNATURE_LINE = re.compile(r"^\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$")
 FROM_HEADER = re.compile(r"^\s*From (?P<who>[^:\n]{2,80}):\s*$")
+RELEASE_BOILERPLATE = re.compile(r"^\s*(?:notes? to editors|media (?:enquiries|inquiries|contact)|press contact|about [A-Z]|ends\b|###|-30-)", re.I)
 
 
 @dataclass(frozen=True)
@@ -378,6 +380,19 @@ class QuoteExtractor:
             if match:
                 header = match.group("who")
                 continue
+            if RELEASE_BOILERPLATE.match(paragraph):  # 'Notes to editors:', 'About Marlowe's', 'ENDS': the statement is over
+                header = None
+                continue
+            attributed = QUOTE_THEN_DASH.match(paragraph)
+            if attributed and not _looks_like_name(attributed.group("who")):  # a bare signature is a press release's
+                # '"We will not put 12,000 people on the road" — race director Marta Figueiredo, speaking to reporters.'
+                who = (start + attributed.start("who"), start + attributed.end("who"))
+                named = [e for e in doc.ents if e.label_ == "PERSON" and who[0] <= e.start_char < who[1]]
+                if named:
+                    body = trim(text, start, start + attributed.end("body"))
+                    token = doc.char_span(body[0], body[0] + 1, alignment_mode="expand")
+                    found.append(_Draft(body[0], body[1], "direct", None, None, token.start if token is not None else 0, [], speaker_text=named[0].text))
+                    continue
             signed = DASH_SIGNATURE.match(paragraph)
             who, body_end = (signed.group("who"), start + signed.end("body")) if signed and _looks_like_name(signed.group("who")) else (header, end)
             if who is None:
@@ -412,7 +427,8 @@ class QuoteExtractor:
             mention = None
             if draft.speaker_text is not None:
                 mention_text = draft.speaker_text
-                actor = self.registry.resolve(mention_text, on) or _named_before(mention_text, history) or _signed_person(mention_text)
+                actor = (self.registry.resolve(mention_text, on) or _named_before(mention_text, history) or _titled_before(mention_text, history)
+                         or _signed_person(mention_text))
             elif draft.subject is not None:
                 mention = mention_tokens(draft.subject)
                 actor = self.resolver.resolve(mention, history, on, context) or self._unregistered_speaker(mention)
@@ -627,6 +643,15 @@ def _with_known_pronoun(actor: Actor, mention: Span | None, history: list[ActorM
     return actor
 
 
+def _starts_an_attribution(child: Token) -> bool:
+    """A clause hung on a reported clause that is the writer's next attribution: 'before adding', 'while Y argued'."""
+    if child.dep_ == "prep" and child.lower_ in ("before", "after"):
+        return any(c.dep_ == "pcomp" and c.lemma_ in SPEECH_CUES for c in child.children)
+    if child.dep_ in ("advcl", "conj") and child.lemma_ in SPEECH_CUES:
+        return any(c.dep_ == "mark" and c.lower_ in ("while", "whereas", "as") for c in child.children) or any(c.dep_ == "nsubj" for c in child.children)
+    return False
+
+
 def _gerund_complement(token: Token) -> bool:
     """'told cheering supporters outside the office': a participle the parser hung on the cue says where or to whom,
     not what ('vowed to challenge it' and 'urged Brussels to act' are infinitives)."""
@@ -649,8 +674,8 @@ def _inherited_subject(cue: Token, quoted) -> Token | None:
             current = current.head
         if current.dep_ not in ("advcl", "conj", "xcomp", "prep") or current.head is current:
             return None
-        if current.dep_ == "conj" and current.head.dep_ == "ccomp" and current.head.head is not current.head:
-            current = current.head
+        if current.dep_ in ("conj", "advcl", "prep") and current.head.dep_ == "ccomp" and current.head.head is not current.head:
+            current = current.head  # ', adding that ...' hung on the reported clause belongs to the reporting verb
         current = current.head
         subject = next((c for c in current.children if c.dep_ == "nsubj" and not quoted(c)), None)
         if subject is not None:
@@ -712,6 +737,9 @@ def _content_tokens(head: Token, cue: Token) -> list[Token]:
         if before is not None and before.text in CLOSING_MARKS and before.i > 0:
             before = doc[before.i - 1]
         if child.dep_ == "advcl" and child.tag_ == "VBG" and child.i > head.i and before is not None and before.text == ",":
+            excluded.update(range(before.i, child.right_edge.i + 1))
+        # ', before adding: ...' and ', while Y argued that ...': the writer goes on to a new attribution.
+        if child.i > head.i and before is not None and before.text == "," and _starts_an_attribution(child):
             excluded.update(range(before.i, child.right_edge.i + 1))
     pre_mark = [c for c in head.children if c.dep_ == "mark"]
     first = pre_mark[0].i + 1 if pre_mark and pre_mark[0].lower_ == "that" else head.left_edge.i
@@ -857,6 +885,13 @@ def _named_before(who: str, history: list[ActorMention]) -> Actor | None:
     words = [w.lower() for w in name_words(who.split(",")[0])]
     people = [m.actor for m in history if m.actor.kind == "person" and len(m.actor.name.split()) > len(words)
               and m.actor.name.lower().split()[-len(words):] == words]
+    return people[-1] if people else None
+
+
+def _titled_before(who: str, history: list[ActorMention]) -> Actor | None:
+    """'From the Chief Executive:' after 'Chief Executive Graham Liddell': the person the article gave that title."""
+    words = {canonical_word(w) for w in who.split() if w.lower() not in ("the", "a", "our")}
+    people = [m.actor for m in history if m.actor.kind == "person" and words and words <= m.titles]
     return people[-1] if people else None
 
 

@@ -43,7 +43,8 @@ ORGANISATION_NOUNS: dict[str, frozenset[str]] = {
                     frozenset({"institution", "government"})),
     **dict.fromkeys(("government", "cabinet", "administration"), frozenset({"government", "country"})),
     **dict.fromkeys(("tank", "institute", "organisation", "organization", "centre", "center", "network", "team", "festival",
-                     "body", "panel", "watchdog"), frozenset({"organisation", "ngo", "institution"})),
+                     "body", "panel", "watchdog", "museum", "gallery", "orchestra", "theatre", "theater", "opera", "library",
+                     "zoo", "school", "college", "airport", "organisers", "organizers"), frozenset({"organisation", "ngo", "institution"})),
     **dict.fromkeys(("union", "association", "federation", "alliance", "coalition", "campaign", "charity", "foundation",
                      "society", "club", "league", "party"), frozenset({"organisation", "ngo"})),
     **dict.fromkeys(("court", "tribunal", "police", "university", "hospital", "inquiry"), frozenset({"institution", "organisation"})),
@@ -107,7 +108,7 @@ def mention_tokens(subject: Token) -> Span:
     for child in subject.children:
         if child.dep_ in ("relcl", "acl") and child.i > subject.i:
             right = min(right, child.left_edge.i - 1)
-    while right > left and (doc[right].is_punct or doc[right].text in ("who", "which", "whose")):
+    while right > left and (doc[right].is_punct or doc[right].is_space or doc[right].text in ("who", "which", "whose")):
         right -= 1
     opening = [t.i for t in doc[left : right + 1] if t.text == "("]
     if opening and not any(t.text == ")" for t in doc[opening[-1] : right + 1]):
@@ -269,7 +270,8 @@ class SpeakerResolver:
             of = [c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"]
             named = core.doc[core.start : of[0].right_edge.i + 1] if of else core
             return self._institution(_description_phrase(named), lower, core.start, history, context, owner)
-        return None
+        # Any other role the text gave a person before: 'the curator' after 'Pieter Claes, the museum's curator'.
+        return self._titled_person(words, core.start, history, owner) if head.pos_ == "NOUN" else None
 
     def _owner(self, head: Token, history: list[ActorMention]) -> Actor | None:
         """The actor a possessor names: 'Iraq's', 'the KRG's', or 'its'/'their' for the nearest earlier organisation."""
@@ -547,8 +549,22 @@ def unregistered_organisation(name: str, doc: Doc | None = None) -> Actor:
     # As tagged: 'The World Health Organization (WHO', 'The Ministry of Agriculture later'.
     name = re.sub(r"^[Tt]he\s+|['’]s$|\s*\(.*$|(\s+(?!(?:of|de|du|des|for|and)\b)[a-z]\w*)+$", "", name.strip())
     if doc is not None and re.fullmatch(r"[A-Z]{2,8}", name):
-        name = spelt_out(doc.text, name) or name
-    return Actor(name=name, kind=UNREGISTERED_ORGANISATION, affiliation="", label="ORG")
+        name = spelt_out(doc.text, name) or _bracketed_by(doc, name) or name
+    # 'Financial Conduct Authority' is an institution, 'Albion Merchant Bank' a company: what a later 'the regulator'
+    # or 'the lender' can refer to. A name without such a noun ('MetaCorp') stays open to any.
+    kinds = ORGANISATION_NOUNS.get(name.split()[-1].lower(), frozenset()) if name else frozenset()
+    kind = next((k for k in ("company", "institution", "organisation") if k in kinds), UNREGISTERED_ORGANISATION)
+    return Actor(name=name, kind=kind, affiliation="", label="ORG")
+
+
+def _bracketed_by(doc: Doc, acronym: str) -> str | None:
+    """The organisation the text named right before '(ACRONYM)', whatever its initials ('the National Institute of
+    Geophysics and Volcanology (INGV)')."""
+    for match in re.finditer(r"\(\s*" + re.escape(acronym) + r"\s*\)", doc.text):
+        before = [e for e in doc.ents if e.label_ == "ORG" and e.end_char <= match.start() and not doc.text[e.end_char : match.start()].strip()]
+        if before:
+            return re.sub(r"^[Tt]he\s+", "", before[-1].text.strip())
+    return None
 
 
 def spelt_out(text: str, acronym: str) -> str | None:
@@ -589,6 +605,11 @@ def name_words(name: str) -> list[str]:
     while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
         words = words[1:]
     return words
+
+
+def canonical_word(word: str) -> str:
+    """A title word as `title_words` keeps it: lower case, 'Sen.' as 'senator', 'spokesman' as 'spokesperson'."""
+    return _canonical(word.lower().strip(".,'’"))
 
 
 def _canonical(word: str) -> str:

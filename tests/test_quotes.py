@@ -302,3 +302,32 @@ def test_honorifics_abbreviated_titles_and_a_colon_before_an_interview(extractor
         "Fédération Internationale de l'Automobile", "Sophie Laurent"]
     assert found_speakers('In an interview, Dr Amara Sow said:\n\n"We have treatment centres where three patients share one '
                           'bed."\n\n"Every village on the shoreline is exposed."') == ["Amara Sow", "Amara Sow"]
+
+
+def test_roles_kinds_and_attributions_after_a_dash_or_before_adding(extractor):
+    def found_speakers(text):
+        return [(text[q.start : q.end], q.speaker) for q in extractor.extract(text, dt.date(2025, 6, 5))]
+
+    text = ("Lucia Ferrante, a volcanologist at the National Institute of Geophysics and Volcanology (INGV), said lava "
+            'fountains had reached 500 metres at their peak, before adding: "The flows are heading into the uninhabited '
+            'valley."\n\nIn a bulletin on Thursday, the INGV said ash emission had decreased overnight.')
+    assert found_speakers(text) == [
+        ("lava fountains had reached 500 metres at their peak", "Lucia Ferrante"),
+        ("The flows are heading into the uninhabited valley", "Lucia Ferrante"),
+        ("ash emission had decreased overnight", "National Institute of Geophysics and Volcanology"),
+    ]
+    # An authority is what 'the regulator' names, a bank is not.
+    text = ("Britain's Financial Conduct Authority fined Albion Merchant Bank £48.7 million on Tuesday. The regulator said "
+            "the lender had processed more than £2.1 billion for shell companies.")
+    assert [a for _, a in found_speakers(text)] == ["Financial Conduct Authority"]
+    text = ("Pieter Claes, the museum’s curator of jewellery, said he had catalogued the pieces himself.\n\nAsked whether the "
+            "alarm had failed, the curator said only that the investigation would establish the rest.")
+    assert [a for _, a in found_speakers(text)] == ["Pieter Claes", "Pieter Claes"]
+    text = ('"We will not put 12,000 people on the road in 41 degrees" — race director Marta Figueiredo, speaking to '
+            "reporters late on Saturday.\n\nShe said temperatures could exceed 38C by 10 a.m., adding that ambulances "
+            "could not be guaranteed.")
+    assert [a for _, a in found_speakers(text)] == ["Marta Figueiredo"] * 3
+    text = ("The freeze was announced by Chief Executive Graham Liddell in Leeds.\n\nFrom the Chief Executive:\n\nA price "
+            "freeze is not a gimmick for us; it is a promise we intend to keep.\n\nNotes to editors: Marlowe's Supermarkets "
+            "operates 412 stores across England and Wales.")
+    assert found_speakers(text) == [("A price freeze is not a gimmick for us; it is a promise we intend to keep", "Graham Liddell")]
