@@ -677,7 +677,8 @@ def _inherited_subject(cue: Token, quoted) -> Token | None:
         if current.dep_ in ("conj", "advcl", "prep") and current.head.dep_ == "ccomp" and current.head.head is not current.head:
             current = current.head  # ', adding that ...' hung on the reported clause belongs to the reporting verb
         current = current.head
-        subject = next((c for c in current.children if c.dep_ == "nsubj" and not quoted(c)), None)
+        # 'The mayor was asked whether ... and said ...': the passive's subject is who answered.
+        subject = next((c for c in current.children if (c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and cue.dep_ == "conj")) and not quoted(c)), None)
         if subject is not None:
             return subject
     return None

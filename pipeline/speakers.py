@@ -34,7 +34,7 @@ SPOKES_NOUNS = frozenset(
 )
 # Nouns that name an organisation by its type; the value lists the actor kinds it may refer to.
 ORGANISATION_NOUNS: dict[str, frozenset[str]] = {
-    **dict.fromkeys(("carrier", "airline", "company", "firm", "operator", "owner", "maker", "manufacturer", "producer",
+    **dict.fromkeys(("carrier", "airline", "company", "firm", "operator", "maker", "manufacturer", "producer",
                      "retailer", "lender", "insurer", "chain", "broadcaster", "platform", "carmaker", "automaker", "chipmaker",
                      "shipbuilder", "builder", "developer", "supplier", "miner", "brand", "startup"), frozenset({"company"})),
     "group": frozenset({"company", "organisation", "ngo", "institution"}),
@@ -54,7 +54,7 @@ ORGANISATION_NOUNS: dict[str, frozenset[str]] = {
 PERSON_NOUNS = frozenset(
     "lawyer attorney negotiator economist analyst professor scientist doctor nurse teacher farmer worker resident "
     "activist campaigner organiser organizer chairman chairwoman chair captain coach manager rider player driver "
-    "mother father wife husband son daughter widow survivor witness tailor trader boss principal".split()
+    "mother father wife husband son daughter widow survivor witness tailor trader boss principal owner".split()
 )
 # Nouns for the staff of one person, who speak for that person: 'according to his office', 'her campaign said'.
 PERSONAL_STAFF_NOUNS = frozenset({"office", "campaign", "aide", "aides", "staff", "camp"})

@@ -331,3 +331,14 @@ def test_roles_kinds_and_attributions_after_a_dash_or_before_adding(extractor):
             "freeze is not a gimmick for us; it is a promise we intend to keep.\n\nNotes to editors: Marlowe's Supermarkets "
             "operates 412 stores across England and Wales.")
     assert found_speakers(text) == [("A price freeze is not a gimmick for us; it is a promise we intend to keep", "Graham Liddell")]
+
+
+def test_an_owner_is_a_person_and_the_asked_then_said_answer(extractor):
+    text = ("Giulia Ferri, the owner of a cafe on Piazza Santo Stefano, said fewer cars would bring more people outside.\n\n"
+            "The mayor was asked whether the ban could be extended and said the council would decide after a year.\n\n"
+            "The Emilia-Romagna Motorists' Association said it would challenge the decision in court.")
+    assert [(q.speaker, q.speaker_mention) for q in extractor.extract(text, dt.date(2025, 6, 5))] == [
+        ("Giulia Ferri", "Giulia Ferri, the owner of a cafe on Piazza Santo Stefano"),
+        (None, "The mayor"),  # no mayor was named: kept with its mention, never guessed
+        ("Emilia-Romagna Motorists' Association", "The Emilia-Romagna Motorists' Association"),
+    ]
