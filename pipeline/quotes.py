@@ -344,7 +344,10 @@ class QuoteExtractor:
                 previous = [d for d in drafts + found if left_open[0] <= d.start < left_open[1] and d.kind != "press_release"]
             anchor = doc.char_span(mark[0], mark[0] + 1, alignment_mode="expand")
             position = anchor.start if anchor is not None else 0
-            if previous:
+            introducer = _colon_subject(doc, mark[0], paragraph_start)
+            if introducer is not None:  # 'Kjaer, who leads the kiosk owners, was blunt: "..."'
+                found.append(_Draft(start, end, "direct", None, introducer, introducer.head.i, []))
+            elif previous:
                 last = max(previous, key=lambda d: d.start)
                 found.append(_Draft(start, end, "continuation", None, last.subject, last.anchor, last.date_tokens, last.speaker_text))
             else:
@@ -500,10 +503,12 @@ class QuoteExtractor:
         # A surname the text gave in full before ('Solheim said' after 'Governor Ingrid Solheim signalled ...'), whatever
         # label the tagger put on it this time.
         if len(name_words(mention.text)) == 1 and mention.root.text[:1].isupper():
-            named_before = [e for e in mention.doc.ents if e.label_ == "PERSON" and e.end <= mention.start and len(name_words(e.text)) > 1
-                            and e[-1].lower_ == mention.root.lower_ and e.kb_id_ not in self.registry.actors]
-            if named_before:
-                return unregistered_person(named_before[-1].text)
+            full = [e for e in mention.doc.ents if e.label_ == "PERSON" and len(name_words(e.text)) > 1
+                    and name_words(e.text)[-1].lower() == mention.root.lower_ and e.kb_id_ not in self.registry.actors]
+            before = [e for e in full if e.end <= mention.start]
+            # Before it, or once anywhere after it: a headline's 'says Moreau' names the body's Lucas Moreau.
+            if before or len({name_words(e.text)[0] for e in full}) == 1:
+                return unregistered_person((before or full)[-1].text)
         # An organisation the registry has under a longer name ('The Border Guard': Poland's or Lithuania's) is one the
         # resolver could not choose, not one it lacks.
         # The entities of the mention, and one it cut short ('The World Health Organization' of '... (WHO)').
@@ -650,6 +655,25 @@ def _starts_an_attribution(child: Token) -> bool:
     if child.dep_ in ("advcl", "conj") and child.lemma_ in SPEECH_CUES:
         return any(c.dep_ == "mark" and c.lower_ in ("while", "whereas", "as") for c in child.children) or any(c.dep_ == "nsubj" for c in child.children)
     return False
+
+
+def _colon_subject(doc: Doc, opening: int, paragraph_start: int) -> Token | None:
+    """The subject of the clause a colon ends right before a quote opens in the same paragraph ('X was blunt: "..."',
+    'The chief executive put it simply: "..."'): that clause introduces what its subject says. A named person or an
+    organisation only, never 'the answer' or 'the result'."""
+    before = doc.text[paragraph_start:opening].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = doc.char_span(paragraph_start + len(before) - 1, paragraph_start + len(before), alignment_mode="expand")
+    if colon is None:
+        return None
+    clause = doc[colon.start - 1] if colon.start > 0 else colon[0]  # the verb of the clause the colon ends
+    while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+        clause = clause.head
+    subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if subject is None or not any(t.ent_type_ in ("PERSON", "ORG") or t.pos_ == "PROPN" for t in subject.subtree):
+        return None
+    return subject
 
 
 def _gerund_complement(token: Token) -> bool:

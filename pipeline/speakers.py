@@ -214,6 +214,11 @@ class SpeakerResolver:
         # 'Iraqi sources', 'officials': a plural with no name refers to no one in particular.
         if head.pos_ != "PROPN" and head.tag_ in ("NNS", "NNPS"):
             return None
+        # 'The 24-year-old', 'the Frenchman', 'the 71-year-old author': a person the text describes rather than names,
+        # the one a 'he' or 'she' here would be (or the one it gave that title).
+        if _describes_a_person(core, head):
+            words = _description_words(core) - {head.lower_}
+            return (self._titled_person(words, core.start, history, None) if words else None) or self._pronoun(head, history, person=True)
         described = self._described(core, head, history, on, context)
         if described is not None:
             return described
@@ -439,13 +444,13 @@ class SpeakerResolver:
         return None
 
     @staticmethod
-    def _pronoun(pronoun: Token, history: list[ActorMention]) -> Actor | None:
+    def _pronoun(pronoun: Token, history: list[ActorMention], person: bool | None = None) -> Actor | None:
         """'he', 'she', 'it', 'they': the subject or speaker of the nearest earlier sentence that has a compatible one
         (a person for 'he', and not one the registry calls 'she'), its latest speaker, else its latest subject; else the nearest compatible mention. A subject outranks an object
         ('Barzani met Johansson. He said ...' is Barzani) and a later subject outranks an earlier speaker ('Kaminski
         said ... Lukashenko denied it. He said ...' is Lukashenko): the centre of attention moves with the subjects."""
         doc = pronoun.doc
-        wanted_person = pronoun.lower_ in PERSON_PRONOUNS
+        wanted_person = pronoun.lower_ in PERSON_PRONOUNS if person is None else person
         form = PRONOUN_FORMS.get(pronoun.lower_)
         compatible = sorted(
             (
@@ -498,6 +503,15 @@ class SpeakerResolver:
         return None
 
 
+def _describes_a_person(core: Span, head: Token) -> bool:
+    """'the 24-year-old', 'the 34-year-old herpetologist', 'the Frenchman', 'the Norwegian'."""
+    if core[0].lower_ not in DEFINITE_DETERMINERS:
+        return False
+    if re.search(r"\b\d+-year-old\b", core.text):
+        return True
+    return head.i == core.end - 1 and head.text[:1].isupper() and (head.ent_type_ == "NORP" or re.fullmatch(r"[A-Z][a-z]+(?:man|woman)", head.text) is not None)
+
+
 def names_an_organisation(entity: Span) -> bool:
     """An ORG, or a name whose last word is an organisation noun, whatever the tagger called it ('The Port of Rotterdam
     Authority' came out a LOC), or a name the text itself calls an organisation ('FNV Havens, the main dockworkers'
@@ -526,9 +540,13 @@ def speaks_as_person(name: Span) -> bool | None:
                 return False
             if child.lower_ in PERSON_ROLE_NOUNS or child.lower_ in SPOKES_NOUNS or child.lower_ in PERSON_NOUNS:
                 return True
-    # 'Rival team boss Sophie Laurent of Arden-Vega': a role before the name.
-    if any(c.dep_ == "compound" and c.i < root.i and (c.lower_ in PERSON_ROLE_NOUNS or c.lower_ in PERSON_NOUNS) for c in root.children):
-        return True
+    # 'Rival team boss Sophie Laurent of Arden-Vega' is a person, 'Vaccine maker Vireon Biologics' a company: the
+    # role before the name.
+    for role in (c for c in root.children if c.dep_ == "compound" and c.i < root.i and not c.text[:1].isupper()):
+        if role.lower_ in PERSON_ROLE_NOUNS or role.lower_ in PERSON_NOUNS:
+            return True
+        if role.lower_ in ORGANISATION_NOUNS:
+            return False
     # 'His lawyer, Anne-Sophie Lefevre': a name in apposition to a person's role.
     if root.dep_ == "appos" and (root.head.lower_ in PERSON_ROLE_NOUNS or root.head.lower_ in PERSON_NOUNS):
         return True
@@ -604,6 +622,8 @@ def name_words(name: str) -> list[str]:
     words = name.split()
     while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
         words = words[1:]
+    while len(words) > 1 and not re.search(r"[^\W\d_]", words[-1]):  # 'Henrik Dahl 4-6 3-6', as tagged
+        words = words[:-1]
     return words
 
 

@@ -342,3 +342,16 @@ def test_an_owner_is_a_person_and_the_asked_then_said_answer(extractor):
         (None, "The mayor"),  # no mayor was named: kept with its mention, never guessed
         ("Emilia-Romagna Motorists' Association", "The Emilia-Romagna Motorists' Association"),
     ]
+
+
+def test_headline_surnames_people_described_by_age_or_nationality_and_a_colon_introduction(extractor):
+    text = ('"I never stopped believing," says Moreau after Paris final comeback\n\nPARIS, June 8 (Reuters) - Lucas Moreau '
+            "came back from two sets down to beat Norway's Henrik Dahl in the French Open final on Sunday.\n\nThe 24-year-old, "
+            'who needed treatment on his left thigh, said he had played the last two hours "on adrenaline".\n\nDahl, 27, said '
+            'he had "no regrets" about the way he approached the match.\n\n"He served better than anyone I have faced this '
+            'year," the Norwegian said.')
+    assert [q.speaker for q in extractor.extract(text, dt.date(2025, 6, 8))] == ["Lucas Moreau"] * 2 + ["Henrik Dahl"] * 2
+    text = ('Vaccine maker Vireon Biologics said on Friday it was recalling 1.2 million doses. The company said there was "no '
+            'evidence of harm to any patient" so far.\n\nAnalyst Tom Becker of Harlow Securities was blunt: "The financial hit '
+            'is small. The reputational one is not."')
+    assert [q.speaker for q in extractor.extract(text, dt.date(2025, 1, 10))] == ["Vireon Biologics", "Vireon Biologics", "Tom Becker"]
