@@ -668,7 +668,7 @@ def _colon_subject(doc: Doc, opening: int, paragraph_start: int) -> Token | None
     if colon is None:
         return None
     clause = doc[colon.start - 1] if colon.start > 0 else colon[0]  # the verb of the clause the colon ends
-    while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+    while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
         clause = clause.head
     subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
     if subject is None or not any(t.ent_type_ in ("PERSON", "ORG") or t.pos_ == "PROPN" for t in subject.subtree):
@@ -696,9 +696,9 @@ def _inherited_subject(cue: Token, quoted) -> Token | None:
     for _ in range(3):
         if current.dep_ == "pcomp" and current.head.dep_ == "prep":  # 'opened the hearing by accusing ...'
             current = current.head
-        if current.dep_ not in ("advcl", "conj", "xcomp", "prep") or current.head is current:
+        if current.dep_ not in ("advcl", "conj", "xcomp", "prep") or current.head == current:
             return None
-        if current.dep_ in ("conj", "advcl", "prep") and current.head.dep_ == "ccomp" and current.head.head is not current.head:
+        if current.dep_ in ("conj", "advcl", "prep") and current.head.dep_ == "ccomp" and current.head.head != current.head:
             current = current.head  # ', adding that ...' hung on the reported clause belongs to the reporting verb
         current = current.head
         # 'The mayor was asked whether ... and said ...': the passive's subject is who answered.
@@ -846,7 +846,7 @@ def _governed_by(token: Token, cue: Token, clause_ok: bool = False) -> bool:
     part of a clause under it (the parser often reads 'called the ban "a punishment"' as a small clause)."""
     current = token
     for _ in range(6):
-        if current.head is current:
+        if current.head == current:
             return False
         if current.dep_ in ("advcl", "relcl", "conj", "parataxis") or (current.dep_ in ("ccomp", "xcomp") and not clause_ok):
             return False

@@ -560,12 +560,19 @@ def _inside_a_name(head: Token) -> bool:
     return any(e.start <= head.i < e.end and any(t.pos_ == "PROPN" and t.i != head.i for t in e) for e in head.doc.ents)
 
 
+# Lower-case words that stay inside an organisation's name: 'Ministry of Agriculture', 'Food and Drug Administration'.
+NAME_LINKS = frozenset("of de du des for and".split())
+
+
 def unregistered_organisation(name: str, doc: Doc | None = None) -> Actor:
     """An organisation the registry lacks, as a speaker of one article ('The Springfield Landlords Association' at a
     sentence start is 'the Springfield ...' anywhere else: one name, without the article). An acronym the article
     spelt out ('the Union Cycliste Internationale (UCI)') is named in full."""
     # As tagged: 'The World Health Organization (WHO', 'The Ministry of Agriculture later'.
-    name = re.sub(r"^[Tt]he\s+|['’]s$|\s*\(.*$|(\s+(?!(?:of|de|du|des|for|and)\b)[a-z]\w*)+$", "", name.strip())
+    words = re.sub(r"^[Tt]he\s+|['’]s$|\s*\(.*$", "", name.strip()).split()
+    while len(words) > 1 and words[-1][:1].islower() and words[-1] not in NAME_LINKS:
+        words = words[:-1]
+    name = " ".join(words)
     if doc is not None and re.fullmatch(r"[A-Z]{2,8}", name):
         name = spelt_out(doc.text, name) or _bracketed_by(doc, name) or name
     # 'Financial Conduct Authority' is an institution, 'Albion Merchant Bank' a company: what a later 'the regulator'
@@ -708,7 +715,7 @@ def is_subject(mention: Span) -> bool:
     """Whether the mention is (part of) a clause's subject: 'Foreign Minister Fuad Hussein' in '... Fuad Hussein met',
     not 'Barzani' in 'Barzani's government said'."""
     token = mention.root
-    while token.dep_ in ("compound", "appos", "flat", "conj") and token.head is not token:
+    while token.dep_ in ("compound", "appos", "flat", "conj") and token.head != token:
         token = token.head
     return token.dep_ in ("nsubj", "nsubjpass")
 

@@ -355,3 +355,21 @@ def test_headline_surnames_people_described_by_age_or_nationality_and_a_colon_in
             'evidence of harm to any patient" so far.\n\nAnalyst Tom Becker of Harlow Securities was blunt: "The financial hit '
             'is small. The reputational one is not."')
     assert [q.speaker for q in extractor.extract(text, dt.date(2025, 1, 10))] == ["Vireon Biologics", "Vireon Biologics", "Tom Becker"]
+
+
+def test_a_colon_after_a_clause_without_a_verb_ends(extractor):
+    """'Her verdict on the whole trip: "..."' has no verb before the colon: the search for one stops at the root (it
+    once compared spaCy tokens with `is`, which never holds, and looped for ever)."""
+    import signal
+
+    def too_long(*_):
+        raise TimeoutError("extraction did not finish")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(30)
+    try:
+        quotes = extractor.extract('Her verdict on the whole trip: "We will never do this again."', dt.date(2021, 12, 1))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert [(q.speaker, q.kind) for q in quotes] == [(None, "continuation")]
