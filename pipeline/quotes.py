@@ -29,8 +29,8 @@ from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
-    ORGANISATION_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, canonical_word, is_subject, mention_tokens,
-    name_words, names_an_organisation, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
+    ORGANISATION_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, canonical_word, ends_with_name, is_subject,
+    mention_tokens, name_words, names_an_organisation, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
 )
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
@@ -460,9 +460,7 @@ class QuoteExtractor:
         mentions: list[ActorMention] = []
         people: list[Actor] = []
         def same_person(words: list[str]) -> Actor | None:
-            lowered = [w.lower() for w in name_words(" ".join(words))]
-            words = lowered
-            return next((p for p in reversed(people) if len(p.name.split()) > len(words) and p.name.lower().split()[-len(words):] == lowered), None)
+            return next((p for p in reversed(people) if ends_with_name(p.name, name_words(" ".join(words)))), None)
 
         covered: set[int] = set()
         for entity in doc.ents:
@@ -503,8 +501,8 @@ class QuoteExtractor:
         # A surname the text gave in full before ('Solheim said' after 'Governor Ingrid Solheim signalled ...'), whatever
         # label the tagger put on it this time.
         if len(name_words(mention.text)) == 1 and mention.root.text[:1].isupper():
-            full = [e for e in mention.doc.ents if e.label_ == "PERSON" and len(name_words(e.text)) > 1
-                    and name_words(e.text)[-1].lower() == mention.root.lower_ and e.kb_id_ not in self.registry.actors]
+            full = [e for e in mention.doc.ents if e.label_ == "PERSON" and ends_with_name(e.text, [mention.root.text])
+                    and e.kb_id_ not in self.registry.actors]
             before = [e for e in full if e.end <= mention.start]
             # Before it, or once anywhere after it: a headline's 'says Moreau' names the body's Lucas Moreau.
             if before or len({name_words(e.text)[0] for e in full}) == 1:
@@ -907,9 +905,8 @@ def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.
 
 def _named_before(who: str, history: list[ActorMention]) -> Actor | None:
     """'According to Dr Sow' after 'Dr Amara Sow': the person the article named in full before."""
-    words = [w.lower() for w in name_words(who.split(",")[0])]
-    people = [m.actor for m in history if m.actor.kind == "person" and len(m.actor.name.split()) > len(words)
-              and m.actor.name.lower().split()[-len(words):] == words]
+    words = name_words(who.split(",")[0])
+    people = [m.actor for m in history if m.actor.kind == "person" and ends_with_name(m.actor.name, words)]
     return people[-1] if people else None
 
 

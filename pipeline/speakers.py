@@ -243,12 +243,12 @@ class SpeakerResolver:
     def _short_name(self, mention: Span, history: list[ActorMention]) -> Actor | None:
         """'Hussein' after 'Fuad Hussein': the nearest earlier actor whose name ends with it; else the one
         actor of the registry whose name does, when there is exactly one."""
-        words = [w.lower() for w in name_words(mention.text)]
+        words = name_words(mention.text)
         if not words:
             return None
 
         def ends_with(actor: Actor) -> bool:
-            return any(n.lower().split()[-len(words):] == words for n in (actor.name, *actor.aliases) if len(n.split()) > len(words))
+            return any(ends_with_name(n, words) for n in (actor.name, *actor.aliases))
 
         for candidate in reversed([m for m in history if m.position < mention.start]):
             if ends_with(candidate.actor):
@@ -622,6 +622,14 @@ _CANONICAL = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "sen":
               "gov": "governor", "pres": "president", "sec": "secretary", "amb": "ambassador", "gen": "general"}
 # Words before a name that are no part of it: 'Dr Amara Sow' is Amara Sow, 'Ms Otieno' is Otieno.
 HONORIFICS = frozenset("mr mrs ms miss mx dr prof professor sir dame sen rep gov lord lady rev".split())
+
+
+def ends_with_name(full: str, words: list[str]) -> bool:
+    """Whether a longer name ends with these words, case aside: 'Jan-Willem de Vries' with 'de Vries', 'Dr Amara Sow'
+    with 'Sow'. How a surname after the full name is found, in every place that looks for one."""
+    full_words = [w.lower() for w in name_words(full)]
+    words = [w.lower() for w in words]
+    return 0 < len(words) < len(full_words) and full_words[-len(words):] == words
 
 
 def name_words(name: str) -> list[str]:
