@@ -29,7 +29,7 @@ from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
-    ORGANISATION_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, canonical_word, ends_with_name, is_subject,
+    HONORIFICS, ORGANISATION_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, canonical_word, ends_with_name, is_subject,
     mention_tokens, name_words, names_an_organisation, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
 )
 
@@ -55,7 +55,7 @@ OBJECT_CONTENT_CUES = frozenset("report urge accuse emphasise emphasize stress".
 CLAUSE_AS_OBJECT_CUES = frozenset("say add claim argue insist maintain state write tweet".split())
 CLAUSE_DEPS = ("ccomp", "xcomp", "parataxis")
 # Titles before a signed name: '— Dr. Anna Berg, Director' is signed by Anna Berg.
-SIGNATURE_TITLES = PERSON_ROLE_NOUNS | frozenset("mr mrs ms dr prof professor sir dame".split())
+SIGNATURE_TITLES = PERSON_ROLE_NOUNS | HONORIFICS
 # A quoted stretch shorter than this, with no cue of its own, is a scare quote or a term ('hybrid attacks').
 MIN_QUOTE_WORDS = 3
 # Words that introduce a quoted term rather than a quotation, right before its opening mark.
