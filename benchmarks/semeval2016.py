@@ -42,7 +42,11 @@ def build_members(name: str, args: argparse.Namespace) -> list:
         "embedding": lambda: EmbeddingStanceClassifier(seed=seed),
         "stacked": lambda: default_stack(seed, attention=StanceClassifier(**minilm) if args.stack_attention else None),
     }
-    return [factories[member]() for member in ENSEMBLES.get(name, (name,))]
+    names = tuple(args.members.split(",")) if name == "ensemble" and args.members else ENSEMBLES.get(name, (name,))
+    unknown = [member for member in names if member not in factories]
+    if unknown:
+        raise SystemExit(f"--members: unknown member {', '.join(unknown)}; choose from {', '.join(factories)}")
+    return [factories[member]() for member in names]
 
 
 def write_schema_files(rows: list[dict[str, str]], predicted: list[str], probabilities) -> tuple[Path, Path]:
@@ -73,6 +77,8 @@ def main() -> None:
                         help="stacked models: the MiniLM model (its flags above) joins the stack as an out-of-fold member")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save", help="folder to save the trained model in")
+    parser.add_argument("--members", help="--model ensemble: its members, comma-separated (default minilm,tfidf,embedding; "
+                        "minilm,tfidf reads the text with one encoder pass, a fine-tuned one)")
     parser.add_argument("--members-from", help="a saved ensemble whose trained members are reused; only its weights are refitted on dev")
     parser.add_argument("--reuse", action="append", default=[], metavar="MODEL_DIR",
                         help="a saved model trained on the same carve (same --seed) that stands in for the ensemble member of its kind; repeatable")
@@ -134,6 +140,7 @@ def main() -> None:
     if not args.no_write:
         append_row([
             today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') + (f', {args.frozen_layers} layers frozen, head lr {args.head_learning_rate:g}' if args.frozen_layers else '') + (f', {args.heads} heads' if args.heads > 1 else '') + (', layer mix' if args.layer_mix else '') if args.model in ('minilm', *ENSEMBLES) or args.stack_attention else ''}"
+            + (f", members {args.members}" if args.model == "ensemble" and args.members else "")
             + (", MiniLM in the stack" if args.stack_attention else "")
             + (f", {args.precision} inference" if args.precision != "fp32" else "") + (", F_avg decision offsets" if args.decision != "argmax" else "") + ")",
             "SemEval-2016 Task 6 A test (1,249)", "F_avg", f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]",
@@ -141,6 +148,7 @@ def main() -> None:
             f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --learning-rate {args.learning_rate:g} --seed {args.seed}"
             + (" --soup" if args.soup else "") + (f" --frozen-layers {args.frozen_layers} --head-learning-rate {args.head_learning_rate:g}" if args.frozen_layers else "")
             + (f" --heads {args.heads}" if args.heads > 1 else "") + (" --layer-mix" if args.layer_mix else "") + (" --stack-attention" if args.stack_attention else "")
+            + (f" --members {args.members}" if args.model == "ensemble" and args.members else "")
             + (f" --members-from {args.members_from}" if args.members_from else "")
             + "".join(f" --reuse {d}" for d in args.reuse) + (" --refit-all" if args.refit_all else "")
             + (f" --precision {args.precision}" if args.precision != "fp32" else "") + (f" --decision {args.decision}" if args.decision != "argmax" else "") + "`",
