@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,6 +64,7 @@ class ActorRegistry:
     offices: dict[str, Office] = field(default_factory=dict)
     _alias_index: dict[str, str] = field(default_factory=dict)
     _office_index: dict[str, str] = field(default_factory=dict)
+    _defined_at: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_files(cls, paths: Iterable[Path]) -> "ActorRegistry":
@@ -111,11 +112,24 @@ class ActorRegistry:
             owner = self._office_index.get(key)
             if owner is not None and owner != office.title:
                 raise ValueError(f"{where}: alias {mention!r} of office {office.title!r} already names office {owner!r}")
+            # An actor's alias is matched without a date, so an office that changed hands must not be one.
+            named = self._alias_index.get(key)
+            others = sorted({t.actor for t in office.terms} - {named})
+            if named is not None and others:
+                raise ValueError(
+                    f"{where}: {mention!r} is an alias of actor {named!r}, but office {office.title!r} is also held by "
+                    f"{', '.join(others)}: remove it from the actor's aliases, the office names the holder by date"
+                )
             self._office_index[key] = office.title
 
     def add(self, actor: Actor, where: str = "registry") -> None:
-        if actor.name in self.actors:
-            raise ValueError(f"{where}: actor {actor.name!r} is defined twice")
+        """A name defined again (two domains' registries loaded together) is the same actor: its aliases are
+        added, and what the two definitions say must agree, because trends group speakers by affiliation."""
+        known = self.actors.get(actor.name)
+        if known is not None:
+            actor = self._merged(known, actor, where)
+        else:
+            self._defined_at[actor.name] = where
         self.actors[actor.name] = actor
         for mention in (actor.name, *actor.aliases):
             key = _normalise(mention)
@@ -124,6 +138,19 @@ class ActorRegistry:
                 raise ValueError(f"{where}: alias {mention!r} of {actor.name!r} already names {owner!r}")
             self._alias_index[key] = actor.name
         self._lookup.cache_clear()
+
+    def _merged(self, known: Actor, again: Actor, where: str) -> Actor:
+        first = self._defined_at[known.name]
+        for field_name in ("kind", "affiliation", "label"):
+            if getattr(known, field_name) != getattr(again, field_name):
+                raise ValueError(
+                    f"{where}: actor {again.name!r} was defined at {first} with {field_name} {getattr(known, field_name)!r}, "
+                    f"here with {getattr(again, field_name)!r}: make the two definitions agree"
+                )
+        if known.pronoun and again.pronoun and known.pronoun != again.pronoun:
+            raise ValueError(f"{where}: actor {again.name!r} was defined at {first} with pronoun {known.pronoun!r}, here with {again.pronoun!r}")
+        aliases = known.aliases + tuple(a for a in again.aliases if a not in known.aliases)
+        return replace(known, aliases=aliases, pronoun=known.pronoun or again.pronoun)
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -189,7 +216,7 @@ class ActorRegistry:
 PERSON_PRONOUNS = frozenset({"he", "she", "they"})
 
 # Words that leave an office mention naming the same holder ('the new Iraqi Foreign Minister'); 'former' would not.
-OFFICE_MODIFIERS = frozenset({"new", "current", "incoming", "acting", "interim", "then"})
+OFFICE_MODIFIERS = frozenset({"new", "newly", "elected", "newly-elected", "current", "incoming", "outgoing", "acting", "interim", "then", "sitting"})
 
 
 def _date(value: object, where: str, key: str) -> dt.date | None:

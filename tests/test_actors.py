@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from pipeline.actors import Actor, ActorRegistry
@@ -55,3 +57,45 @@ def test_text_mentions_link_to_actors_and_keep_ner_labels(nlp):
 def test_hashtags_and_handles_are_not_entities(nlp):
     doc = nlp("#Belarus and @Lukashenko trend again as Poland closes the border.")
     assert [e.text for e in doc.ents] == ["Poland"]
+
+
+def test_two_registries_that_share_an_actor_load_together(tmp_path):
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text('[[actor]]\nname = "Olaf Scholz"\nkind = "person"\npronoun = "he"\naffiliation = "Germany government"\naliases = ["Scholz"]\n')
+    second.write_text('[[actor]]\nname = "Olaf Scholz"\nkind = "person"\naffiliation = "Germany government"\naliases = ["Chancellor Scholz"]\n')
+    registry = ActorRegistry.from_files([first, second])
+    assert registry.actors["Olaf Scholz"].aliases == ("Scholz", "Chancellor Scholz")
+    assert registry.actors["Olaf Scholz"].pronoun == "he"
+    assert registry.resolve("Chancellor Scholz").name == "Olaf Scholz"
+
+
+def test_an_actor_defined_twice_with_another_affiliation_names_both_places(tmp_path):
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text('[[actor]]\nname = "Olaf Scholz"\nkind = "person"\naffiliation = "Germany government"\n')
+    second.write_text('[[actor]]\nname = "Olaf Scholz"\nkind = "person"\naffiliation = "SPD"\n')
+    with pytest.raises(ValueError, match=r"b.toml: \[\[actor\]\] #1: actor 'Olaf Scholz' was defined at .*a.toml: \[\[actor\]\] #1 with affiliation"):
+        ActorRegistry.from_files([first, second])
+
+
+def test_our_domain_registries_load_together():
+    registries = sorted(DEFAULT_ACTORS_FILE.parent.glob("*.toml"))
+    assert len(registries) >= 2
+    assert len(ActorRegistry.from_files(registries)) < sum(len(ActorRegistry.from_files([path])) for path in registries)
+
+
+def test_an_office_that_changed_hands_is_no_actor_alias(tmp_path):
+    path = tmp_path / "actors.toml"
+    path.write_text(
+        '[[actor]]\nname = "David Sassoli"\nkind = "person"\naffiliation = "EU"\naliases = ["European Parliament President"]\n'
+        '[[actor]]\nname = "Roberta Metsola"\nkind = "person"\naffiliation = "EU"\n'
+        '[[office]]\ntitle = "President of the European Parliament"\naliases = ["European Parliament President"]\n'
+        'holders = [{ actor = "David Sassoli", from = 2019-07-03, to = 2022-01-11 }, { actor = "Roberta Metsola", from = 2022-01-18 }]\n'
+    )
+    with pytest.raises(ValueError, match="'European Parliament President' is an alias of actor 'David Sassoli', but office .* is also held by Roberta Metsola"):
+        ActorRegistry.from_files([path])
+
+
+def test_a_newly_elected_office_holder_is_the_holder_on_that_day(registry):
+    assert registry.resolve("The newly elected European Parliament President", dt.date(2022, 1, 20)).name == "Roberta Metsola"
+    assert registry.resolve("European Parliament President", dt.date(2021, 12, 1)).name == "David Sassoli"
+    assert registry.resolve("German Chancellor") is None  # no date: the office cannot say who
