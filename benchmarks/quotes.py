@@ -5,12 +5,14 @@ issue defines it. Speakers resolve against the domain's own registry (corpus/act
 article rows are the border crisis's only. Writes rows to BENCHMARKS.md.
 
     .venv/bin/python -m benchmarks.quotes [--domain border_crisis] [--split test] [--seed-date 2021-12-20] [--no-write]
-    .venv/bin/python -m benchmarks.quotes --other-domains dev|test [--no-write]
+    .venv/bin/python -m benchmarks.quotes --articles other_domains|border_crisis --split dev [--no-write]
 
-`--other-domains` scores the annotated articles of corpus/articles/other_domains (wire stories, BBC style, press
-releases ... from domains our registry knows nothing of, written and annotated blind to the code) with the
-default registry, as a user with a new domain would start: speakers are mostly people and organisations the
-registry lacks, named as the text names them.
+`--articles` scores whole annotated articles, written and annotated blind to the code, from a folder of
+corpus/articles, with that domain's registry where it has one. `other_domains` (wire stories, BBC style, press
+releases ... from domains our registries know nothing of) is read with the default registry, as a user with a
+new domain would start: speakers are mostly people and organisations the registry lacks, named as the text names
+them. `border_crisis` holds articles in styles the press records lack (a family interview, an aid group's
+release, Kurdish and Lithuanian outlets). `--other-domains SPLIT` is short for `--articles other_domains --split SPLIT`.
 
 Each press record's text is treated as an article dated by the record; gold speakers are canonical actors, or the
 mention where the gold names no actor. Anchors: BBC Citron on PARC 3.0, span F1 56.7 exact / 83.2 overlap,
@@ -36,7 +38,7 @@ from pipeline.quotes import ArticleStatementFinder, ExtractedQuote
 SEED_GOLD = Path(__file__).resolve().parents[1] / "corpus" / "articles" / "seed_article.gold.json"
 ACTORS_DIR = Path(__file__).resolve().parents[1] / "corpus" / "actors"
 SEED_DOMAIN = "border_crisis"
-OTHER_DOMAINS = Path(__file__).resolve().parents[1] / "corpus" / "articles" / "other_domains"
+ARTICLES_DIR = Path(__file__).resolve().parents[1] / "corpus" / "articles"
 SEED_ARTICLE = "seed-article-iraq-eu-belarus.txt"
 
 
@@ -61,14 +63,17 @@ def _row(name: str, dataset: str, gold: list, predicted: list, rate: float, comm
             f"{rate:.0f}", machine(), commit(), command]
 
 
-def score_other_domains(finder: ArticleStatementFinder, name: str, split: str, seed: int) -> list[str]:
-    articles = read_annotated_articles(OTHER_DOMAINS / f"{split}.jsonl")
+def score_articles(finder: ArticleStatementFinder, name: str, collection: str, split: str, seed: int) -> list[str]:
+    articles = read_annotated_articles(ARTICLES_DIR / collection / f"{split}.jsonl")
     started = time.perf_counter()
     predicted = [predicted_tuples(finder.extractor.extract(a.text, a.date, a.outlet)) for a in articles]
     rate = len(articles) / (time.perf_counter() - started)
     gold = [a.gold_tuples() for a in articles]
-    dataset = f"other-domain articles, {split} ({len(articles)} articles, {sum(map(len, gold))} quotes; default registry)"
-    return _row(name, dataset, gold, predicted, rate, f"`python -m benchmarks.quotes --other-domains {split} --seed {seed}`", seed)
+    registry = f"{collection} registry" if (ACTORS_DIR / f"{collection}.toml").is_file() else "default registry"
+    label = "other-domain" if collection == "other_domains" else collection.replace("_", "-")
+    dataset = f"{label} articles, {split} ({len(articles)} articles, {sum(map(len, gold))} quotes; {registry})"
+    command = f"`python -m benchmarks.quotes --articles {collection} --split {split} --seed {seed}`"
+    return _row(name, dataset, gold, predicted, rate, command, seed)
 
 
 def main() -> None:
@@ -77,14 +82,20 @@ def main() -> None:
     parser.add_argument("--split", default="test")
     parser.add_argument("--seed-date", default="2021-12-20", help="publication date given to the seed article (it carries none)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--other-domains", choices=("dev", "test"), help="score the other-domain articles of this split instead")
+    parser.add_argument("--articles", choices=sorted(p.name for p in ARTICLES_DIR.iterdir() if p.is_dir()),
+                        help="score the annotated articles of corpus/articles/NAME (its --split) instead of press records")
+    parser.add_argument("--other-domains", choices=("dev", "test"), help="short for --articles other_domains --split SPLIT")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
     config = StancewatchConfig()
     name = "rule-based quotes + speakers (spaCy parse, Matcher/DependencyMatcher, actor registry with dated offices)"
     if args.other_domains:
-        row = score_other_domains(ArticleStatementFinder(config.nlp.spacy_models, config.actors.registry), name, args.other_domains, args.seed)
+        args.articles, args.split = "other_domains", args.other_domains
+    if args.articles:
+        registry = ACTORS_DIR / f"{args.articles}.toml"
+        finder = ArticleStatementFinder(config.nlp.spacy_models, [registry] if registry.is_file() else config.actors.registry)
+        row = score_articles(finder, name, args.articles, args.split, args.seed)
         if not args.no_write:
             append_row(row)
         return

@@ -24,6 +24,7 @@ MODELS = ("minilm", "tfidf", "embedding", "ensemble", "stacked", "stacked-ensemb
 
 
 ENSEMBLES = {"ensemble": ("minilm", "tfidf", "embedding"), "stacked-ensemble": ("minilm", "stacked")}
+MEMBERS = ("minilm", "tfidf", "embedding", "stacked")
 
 
 def build_members(name: str, args: argparse.Namespace) -> list:
@@ -43,9 +44,6 @@ def build_members(name: str, args: argparse.Namespace) -> list:
         "stacked": lambda: default_stack(seed, attention=StanceClassifier(**minilm) if args.stack_attention else None),
     }
     names = tuple(args.members.split(",")) if name == "ensemble" and args.members else ENSEMBLES.get(name, (name,))
-    unknown = [member for member in names if member not in factories]
-    if unknown:
-        raise SystemExit(f"--members: unknown member {', '.join(unknown)}; choose from {', '.join(factories)}")
     return [factories[member]() for member in names]
 
 
@@ -89,6 +87,9 @@ def main() -> None:
                         help="ensembles: labels by argmax, or after per-class offsets chosen for F_avg on dev (models/decision.py)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not add a BENCHMARKS.md row")
     args = parser.parse_args()
+    unknown = [member for member in (args.members or "").split(",") if member and member not in MEMBERS]
+    if unknown:
+        parser.error(f"--members: unknown member {', '.join(unknown)}; choose from {', '.join(MEMBERS)}")
 
     train, dev = carve_dev(semeval2016_rows("train"), args.seed)
     test = semeval2016_rows("test")

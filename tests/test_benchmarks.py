@@ -26,3 +26,23 @@ def test_dev_sweep_refuses_a_setting_without_seeds(monkeypatch, capsys):
     with pytest.raises(SystemExit) as exit_:
         dev_sweep.main()
     assert exit_.value.code == 2 and "--setting and --seeds go together" in capsys.readouterr().err
+
+
+def test_quotes_benchmark_scores_a_folder_of_annotated_articles_with_its_domain_registry(monkeypatch, capsys):
+    from benchmarks import quotes
+
+    monkeypatch.setattr("sys.argv", ["quotes", "--articles", "border_crisis", "--split", "dev", "--no-write"])
+    quotes.main()
+    out = capsys.readouterr().out
+    assert "border-crisis articles, dev (8 articles, 102 quotes; border_crisis registry)" in out
+    speaker_accuracy = float(out.split("speaker accuracy ")[1].split()[0])
+    assert speaker_accuracy >= 70  # a broken resolver names far fewer of these speakers
+
+
+def test_semeval_benchmark_refuses_an_unknown_ensemble_member(monkeypatch, capsys):
+    from benchmarks import semeval2016
+
+    monkeypatch.setattr("sys.argv", ["semeval2016", "--model", "ensemble", "--members", "minilm,bert", "--no-write"])
+    with pytest.raises(SystemExit) as exit_:
+        semeval2016.main()
+    assert exit_.value.code == 2 and "unknown member bert" in capsys.readouterr().err

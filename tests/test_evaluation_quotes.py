@@ -52,10 +52,19 @@ def test_annotated_articles_read_and_a_shifted_span_names_its_line_and_field(tmp
     assert read_annotated_articles(path)[0].gold_tuples() == [(9, 20, "Ann Lee")]
 
 
-def test_the_other_domain_articles_of_the_repo_read_cleanly():
+def test_the_annotated_articles_of_the_repo_read_cleanly():
     from evaluation.quotes import read_annotated_articles
+    from pipeline.actors import ActorRegistry
 
-    folder = Path(__file__).resolve().parents[1] / "corpus" / "articles" / "other_domains"
-    for split in ("dev", "test"):
-        articles = read_annotated_articles(folder / f"{split}.jsonl")
+    folder = Path(__file__).resolve().parents[1] / "corpus" / "articles"
+    files = sorted(folder.glob("*/*.jsonl"))
+    assert {f.parent.name for f in files} >= {"other_domains", "border_crisis"}
+    for path in files:
+        articles = read_annotated_articles(path)
         assert len(articles) >= 8 and all(a.quotes for a in articles)
+    # A domain's articles name registered speakers by the registry's canonical name, never by an alias.
+    registry = ActorRegistry.from_files([folder.parent / "actors" / "border_crisis.toml"])
+    for article in read_annotated_articles(folder / "border_crisis" / "dev.jsonl"):
+        for quote in article.quotes:
+            actor = registry.resolve_exact(quote.speaker, article.date)
+            assert actor is None or actor.name == quote.speaker, (article.id, quote.speaker)
