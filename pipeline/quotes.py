@@ -251,7 +251,8 @@ class QuoteExtractor:
                 continue
             if doc.text[max(0, cue.idx - 3) : cue.idx].lower() == "so-":  # 'so-called' introduces a term, not a quote
                 continue
-            subject = subjects.get(cue.i) or _inherited_subject(cue, quoted) or _speaker_after_quote(cue, marks)
+            subject = (subjects.get(cue.i) or _inherited_subject(cue, quoted) or _speaker_after_quote(cue, marks)
+                       or _fronted_apposition(cue))
             if subject is not None and subject.lower_ in RELATIVE_PRONOUNS and cue.dep_ == "relcl":
                 subject = _antecedent(cue)  # 'FNV Havens, the main dockworkers' union, which said ...'
             if subject is not None and (quoted(subject) or subject.lower_ in NOT_SPEAKERS):
@@ -474,7 +475,7 @@ class QuoteExtractor:
                 actor = unregistered_organisation(entity.text, doc)
                 if len(entity.text.split()) > 1 and not self.resolver.in_a_registry_name(actor.name):
                     mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
-            elif entity.label_ == "PERSON":
+            elif entity.label_ == "PERSON" or (entity.label_ in ("GPE", "LOC", "NORP", "FAC") and speaks_as_person(entity)):
                 words = entity.text.split()
                 actor = same_person(words)
                 if actor is None and len(name_words(entity.text)) > 1:
@@ -703,6 +704,18 @@ def _inherited_subject(cue: Token, quoted) -> Token | None:
         subject = next((c for c in current.children if (c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and cue.dep_ == "conj")) and not quoted(c)), None)
         if subject is not None:
             return subject
+    return None
+
+
+def _fronted_apposition(cue: Token) -> Token | None:
+    """'In Zakho, Nasrin Haji, whose sons left in October, said ...': the parser makes the name an apposition of the
+    fronted place and leaves the verb without a subject; the name is who said it."""
+    for child in cue.lefts:
+        if child.dep_ == "prep":
+            for place in child.children:
+                name = next((c for c in place.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None) if place.dep_ == "pobj" else None
+                if name is not None:
+                    return name
     return None
 
 
@@ -950,8 +963,12 @@ def _without_overlaps(drafts: list[_Draft]) -> list[_Draft]:
     return kept
 
 
-# 'BRASILIA, March 3 (Reuters) - ', 'KYIV (AP) — ', 'WARSAW, Nov 9 -- ' at the start of a paragraph.
-DATELINE = re.compile(r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([A-Za-z .]+\))? ?(?:-{1,2}|–|—) ?")
+# 'BRASILIA, March 3 (Reuters) - ', 'KYIV (AP) — ', 'WARSAW, Nov 9 -- ', 'DUHOK, Kurdistan Region - ' at the start
+# of a paragraph.
+DATELINE = re.compile(
+    r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:, [A-Z][a-z]{2,8}\.? \d{1,2}|, [A-Z][a-z]+(?: [A-Z][a-z]+){0,2})*"
+    r"(?: \([A-Za-z .]+\))? ?(?:-{1,2}|–|—) ?"
+)
 
 
 @Language.component("stancewatch_paragraph_breaks")

@@ -530,12 +530,15 @@ def speaks_as_person(name: Span) -> bool | None:
     root = name.root
     for child in root.children:
         if child.dep_ == "relcl":
-            pronoun = next((t.lower_ for t in child.children if t.dep_ in ("nsubj", "nsubjpass", "poss")), None)
+            # 'who said', and 'whose two sons left', where 'whose' hangs on the clause's subject
+            pronoun = next((t.lower_ for t in child.subtree if t.i < child.i and t.lower_ in ("who", "whose", "which")), None)
             if pronoun in ("who", "whose"):
                 return True
             if pronoun == "which":
                 return False
         if child.dep_ == "appos" and child.i > root.i:
+            if child.like_num and child.i == root.i + 2:  # 'Gulistan Rasul, 52, waited': an age
+                return True
             if child.lower_ in ORGANISATION_NOUNS:
                 return False
             if child.lower_ in PERSON_ROLE_NOUNS or child.lower_ in SPOKES_NOUNS or child.lower_ in PERSON_NOUNS:
