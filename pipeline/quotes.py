@@ -30,7 +30,7 @@ from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
     HONORIFICS, ORGANISATION_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, canonical_word, ends_with_name, is_subject,
-    mention_tokens, name_words, names_an_organisation, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
+    mention_tokens, name_words, names_an_organisation, pronoun_of_named_subject, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
 )
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
@@ -435,7 +435,8 @@ class QuoteExtractor:
                          or _signed_person(mention_text))
             elif draft.subject is not None:
                 mention = mention_tokens(draft.subject)
-                actor = self.resolver.resolve(mention, history, on, context) or self._unregistered_speaker(mention)
+                actor = (self.resolver.resolve(mention, history, on, context) or self._unregistered_speaker(mention)
+                         or _named_here(mention, history))
                 # An unresolved mention is kept as the text names the speaker, without the description after it
                 # ('Tech Workers United, a labor group that ...' -> 'Tech Workers United').
                 mention_text = (mention if actor is not None else _before_apposition(mention)).text
@@ -461,7 +462,11 @@ class QuoteExtractor:
         mentions: list[ActorMention] = []
         people: list[Actor] = []
         def same_person(words: list[str]) -> Actor | None:
-            return next((p for p in reversed(people) if ends_with_name(p.name, name_words(" ".join(words)))), None)
+            found = next((p for p in reversed(people) if ends_with_name(p.name, name_words(" ".join(words)))), None)
+            if found is None and len(words) == 1:  # a feature's first name: 'Shilan says' after 'Shilan Karim'
+                named = {p.name: p for p in people if name_words(p.name)[0] == words[0]}
+                found = next(iter(named.values())) if len(named) == 1 else None
+            return found
 
         covered: set[int] = set()
         for entity in doc.ents:
@@ -475,13 +480,14 @@ class QuoteExtractor:
                 actor = unregistered_organisation(entity.text, doc)
                 if len(entity.text.split()) > 1 and not self.resolver.in_a_registry_name(actor.name):
                     mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
-            elif entity.label_ == "PERSON" or (entity.label_ in ("GPE", "LOC", "NORP", "FAC") and speaks_as_person(entity)):
+            elif entity.label_ == "PERSON" or (entity.label_ in ("GPE", "LOC", "FAC", "WORK_OF_ART") and (speaks_as_person(entity) or pronoun_of_named_subject(entity))):
                 words = entity.text.split()
                 actor = same_person(words)
-                if actor is None and len(name_words(entity.text)) > 1:
+                # A single name counts where the text says it is a person's ('Their daughter Rozhin, 11,').
+                if actor is None and (len(name_words(entity.text)) > 1 or speaks_as_person(entity)):
                     honorific = (doc[entity.start - 1].lower_ if entity.start > 0 else "", entity[0].lower_)
                     pronoun = next((HONORIFIC_PRONOUNS[h.rstrip(".")] for h in honorific if h.rstrip(".") in HONORIFIC_PRONOUNS), None)
-                    actor = replace(unregistered_person(entity.text), pronoun=pronoun)
+                    actor = replace(unregistered_person(entity.text), pronoun=pronoun or pronoun_of_named_subject(entity))
                     people.append(actor)
                 if actor is not None:
                     mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
@@ -611,8 +617,22 @@ def _interview_runs(text: str, resolved: list["_Resolved"]) -> None:
                     item.quote = replace(item.quote, speaker=neighbour.actor.name)
                     break
                 current, position = paragraph(neighbour), position + step
+            if item.actor is None and step == -1 and position >= 0:
+                _last_word_of_previous_paragraph(text, item, ordered[position], current, paragraph)
             if item.actor is not None:
                 break
+
+
+def _last_word_of_previous_paragraph(text: str, item: "_Resolved", before: "_Resolved", run_start: tuple[int, int], paragraph) -> None:
+    """'He says Polish guards pushed them back four times.' / '"At night it was minus five."': a quote paragraph
+    without a cue, right after a paragraph that ends on someone's statement, goes on with that speaker."""
+    start, end = paragraph(before)
+    if before.actor is None or (start, end) == run_start or text[end : run_start[0]].strip():
+        return
+    if re.search(r"[.!?][\"'”’]?\s+\S", text[before.draft.end : end]):
+        return  # another sentence ends that paragraph
+    item.actor = before.actor
+    item.quote = replace(item.quote, speaker=before.actor.name)
 
 
 # Lower-case words inside names: 'Jan-Willem de Vries', 'Port of Rotterdam'.
@@ -713,7 +733,7 @@ def _fronted_apposition(cue: Token) -> Token | None:
     for child in cue.lefts:
         if child.dep_ == "prep":
             for place in child.children:
-                name = next((c for c in place.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None) if place.dep_ == "pobj" else None
+                name = next((c for c in place.children if c.dep_ in ("appos", "conj") and c.pos_ == "PROPN"), None) if place.dep_ == "pobj" else None
                 if name is not None:
                     return name
     return None
@@ -914,6 +934,13 @@ def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.
     if data.period == "year":
         return None, f"{parsed.year:04d}", mention
     return None, None, mention
+
+
+def _named_here(mention: Span, history: list[ActorMention]) -> Actor | None:
+    """The person the article's names pass took this one-word name for ('Shilan says', after 'Shilan Karim')."""
+    if len(mention) != 1:
+        return None
+    return next((m.actor for m in history if m.position == mention.start and not m.spoke and m.actor.kind == "person"), None)
 
 
 def _named_before(who: str, history: list[ActorMention]) -> Actor | None:

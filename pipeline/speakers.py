@@ -102,12 +102,16 @@ class ArticleContext:
 
 
 def mention_tokens(subject: Token) -> Span:
-    """The subject phrase without relative clauses ('Sherko Aziz, who runs a travel office' -> 'Sherko Aziz')."""
+    """The subject phrase without relative clauses ('Sherko Aziz, who runs a travel office' -> 'Sherko Aziz') or a
+    time the parser hung on it ('Families of missing migrants on Monday' -> 'Families of missing migrants')."""
     doc = subject.doc
     left, right = subject.left_edge.i, subject.right_edge.i
     for child in subject.children:
         if child.dep_ in ("relcl", "acl") and child.i > subject.i:
             right = min(right, child.left_edge.i - 1)
+    for token in doc[subject.i + 1 : right + 1]:
+        if token.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in token.children):
+            right = min(right, token.i - 1)
     while right > left and (doc[right].is_punct or doc[right].is_space or doc[right].text in ("who", "which", "whose")):
         right -= 1
     opening = [t.i for t in doc[left : right + 1] if t.text == "("]
@@ -720,6 +724,15 @@ def _modifies(token: Token, head: Token) -> bool:
 def _place_like(entity: Span) -> bool:
     """A place or a people; spaCy often calls a one-word country an organisation ('the UAE')."""
     return entity.label_ in ("NORP", "GPE") or (entity.label_ == "ORG" and len(entity) == 1)
+
+
+def pronoun_of_named_subject(name: Span) -> str | None:
+    """'Shilan Karim unfolds ... on the carpet of her family's flat': a proper name that is a clause's subject and
+    that a 'he' or 'she' later in its sentence refers back to is a person, whatever label the tagger gave it."""
+    if len(name) < 2 or not all(t.pos_ == "PROPN" for t in name) or name.root.dep_ != "nsubj":
+        return None
+    sentence = name.root.sent
+    return next((PRONOUN_FORMS[t.lower_] for t in sentence[name.end - sentence.start :] if t.lower_ in PRONOUN_FORMS), None)
 
 
 def is_subject(mention: Span) -> bool:

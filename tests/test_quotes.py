@@ -373,3 +373,26 @@ def test_a_colon_after_a_clause_without_a_verb_ends(extractor):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert [(q.speaker, q.kind) for q in quotes] == [(None, "continuation")]
+
+
+def test_family_feature_speakers_the_registry_lacks(extractor):
+    """A feature about one family: a dateline with a region is no subject, a name hung on a fronted place still said
+    it, a tagger's wrong label gives way to a 'she' that refers back, first names after full names, an age or a
+    family role makes a one-word name a person, and a quote paragraph after someone's last statement stays theirs."""
+    text = ("ERBIL, Kurdistan Region - Families of missing migrants on Monday called on the government to act.\n\n"
+            "Darya Salih folds her son's last letter on the table of her kitchen in Koya.\n\n"
+            "'He wrote every week until October,' she says.\n\n"
+            "In Koya, Kawa Omar, whose brother also left, said the smugglers had lied to both families.\n\n"
+            "Their son Baran, 9, has not spoken of the trip. Asked about the camp, he says only: 'The cold.'\n\n"
+            "Darya says she still keeps his room ready. She says the ministry never called back.\n\n"
+            "'I wait by the phone every night.'")
+    quotes = extractor.extract(text, dt.date(2021, 11, 22))
+    assert [(text[q.start : q.end], q.speaker or q.speaker_mention) for q in quotes] == [
+        ("the government to act", "Families of missing migrants"),
+        ("He wrote every week until October", "Darya Salih"),
+        ("the smugglers had lied to both families", "Kawa Omar"),
+        ("The cold", "Baran"),
+        ("she still keeps his room ready", "Darya Salih"),
+        ("the ministry never called back", "Darya Salih"),
+        ("I wait by the phone every night", "Darya Salih"),
+    ]
