@@ -435,8 +435,8 @@ class QuoteExtractor:
                          or _signed_person(mention_text))
             elif draft.subject is not None:
                 mention = mention_tokens(draft.subject)
-                actor = (self.resolver.resolve(mention, history, on, context) or self._unregistered_speaker(mention)
-                         or _named_here(mention, history))
+                actor = (self.resolver.resolve(mention, history, on, context) or _named_here(mention, history)
+                         or self._unregistered_speaker(mention))
                 # An unresolved mention is kept as the text names the speaker, without the description after it
                 # ('Tech Workers United, a labor group that ...' -> 'Tech Workers United').
                 mention_text = (mention if actor is not None else _before_apposition(mention)).text
@@ -507,17 +507,22 @@ class QuoteExtractor:
         (`speaker_actor` stays empty)."""
         # A surname the text gave in full before ('Solheim said' after 'Governor Ingrid Solheim signalled ...'), whatever
         # label the tagger put on it this time.
-        if len(name_words(mention.text)) == 1 and mention.root.text[:1].isupper():
+        if len(name_words(_before_apposition(mention).text)) == 1 and mention.root.text[:1].isupper():
             full = [e for e in mention.doc.ents if e.label_ == "PERSON" and ends_with_name(e.text, [mention.root.text])
                     and e.kb_id_ not in self.registry.actors]
             before = [e for e in full if e.end <= mention.start]
             # Before it, or once anywhere after it: a headline's 'says Moreau' names the body's Lucas Moreau.
             if before or len({name_words(e.text)[0] for e in full}) == 1:
                 return unregistered_person((before or full)[-1].text)
+            # A person who goes by one name ('a man who gave his name only as Mohammed said', 'Jwan, a 24-year-old').
+            if not full and mention.root.pos_ == "PROPN" and (mention.root.ent_type_ == "PERSON" or speaks_as_person(mention)):
+                return unregistered_person(mention.root.text)
         # An organisation the registry has under a longer name ('The Border Guard': Poland's or Lithuania's) is one the
         # resolver could not choose, not one it lacks.
         # The entities of the mention, and one it cut short ('The World Health Organization' of '... (WHO)').
-        entities = {e.start: e for e in [*mention.ents, *(e for e in mention.doc.ents if e.start <= mention.root.i < e.end)]}.values()
+        # Only the name's own words: the places of a description after it ('Rasti Aid, a charity working in Erbil and
+        # Duhok') are not the speaker.
+        entities = {e.start: e for e in [*_before_apposition(mention).ents, *(e for e in mention.doc.ents if e.start <= mention.root.i < e.end)]}.values()
         organisations = [unregistered_organisation(e.text, mention.doc) for e in entities if names_an_organisation(e) and e.kb_id_ not in self.registry.actors]
         organisations = [o for o in organisations if not self.resolver.in_a_registry_name(o.name)]
         if organisations:
@@ -728,14 +733,19 @@ def _inherited_subject(cue: Token, quoted) -> Token | None:
 
 
 def _fronted_apposition(cue: Token) -> Token | None:
-    """'In Zakho, Nasrin Haji, whose sons left in October, said ...': the parser makes the name an apposition of the
-    fronted place and leaves the verb without a subject; the name is who said it."""
+    """'In Zakho, Nasrin Haji, whose sons left in October, said ...', 'After talks in Vilnius, Lithuania's Interior
+    Minister Agne Bilotaite said ...': the parser makes the name an apposition of the fronted phrase's place and leaves
+    the verb without a subject; the name that ends right before the verb is who said it."""
     for child in cue.lefts:
-        if child.dep_ == "prep":
-            for place in child.children:
-                name = next((c for c in place.children if c.dep_ in ("appos", "conj") and c.pos_ == "PROPN"), None) if place.dep_ == "pobj" else None
-                if name is not None:
-                    return name
+        if child.dep_ != "prep":
+            continue
+        for token in child.subtree:
+            if token.dep_ in ("appos", "conj") and token.pos_ == "PROPN" and token.head.dep_ == "pobj":
+                after = token.right_edge.i + 1
+                while after < cue.i and (cue.doc[after].is_punct or cue.doc[after].is_space):
+                    after += 1
+                if after == cue.i:
+                    return token
     return None
 
 
@@ -990,10 +1000,11 @@ def _without_overlaps(drafts: list[_Draft]) -> list[_Draft]:
     return kept
 
 
-# 'BRASILIA, March 3 (Reuters) - ', 'KYIV (AP) — ', 'WARSAW, Nov 9 -- ', 'DUHOK, Kurdistan Region - ' at the start
-# of a paragraph.
+# 'BRASILIA, March 3 (Reuters) - ', 'KYIV (AP) — ', 'WARSAW, Nov 9 -- ', 'DUHOK, Kurdistan Region - ',
+# 'ERBIL, 3 December 2021 - ' at the start of a paragraph.
 DATELINE = re.compile(
-    r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:, [A-Z][a-z]{2,8}\.? \d{1,2}|, [A-Z][a-z]+(?: [A-Z][a-z]+){0,2})*"
+    r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*"
+    r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|, \d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})?|, [A-Z][a-z]+(?: [A-Z][a-z]+){0,2})*"
     r"(?: \([A-Za-z .]+\))? ?(?:-{1,2}|–|—) ?"
 )
 

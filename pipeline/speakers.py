@@ -532,6 +532,8 @@ def speaks_as_person(name: Span) -> bool | None:
     """What the text says a name is, which the small tagger often gets wrong: 'X, who ...' and 'X, the union's chief
     negotiator' are people; 'X, which ...' and 'X, the main dockworkers' union' are organisations; None: it does not say."""
     root = name.root
+    if re.search(r"\bname (?:only |simply )?as\s*$", name.doc.text[max(0, name.start_char - 30) : name.start_char]):
+        return True  # 'a man who gave his name only as Yousif'
     for child in root.children:
         if child.dep_ == "relcl":
             # 'who said', and 'whose two sons left', where 'whose' hangs on the clause's subject
@@ -541,8 +543,9 @@ def speaks_as_person(name: Span) -> bool | None:
             if pronoun == "which":
                 return False
         if child.dep_ == "appos" and child.i > root.i:
-            if child.like_num and child.i == root.i + 2:  # 'Gulistan Rasul, 52, waited': an age
-                return True
+            if (child.like_num and child.i == root.i + 2) or re.search(r"\d+-year-old", name.doc[child.left_edge.i : child.i + 1].text):
+                return True  # an age: 'Gulistan Rasul, 52, waited', 'Jwan, a 24-year-old from Duhok'
+
             if child.lower_ in ORGANISATION_NOUNS:
                 return False
             if child.lower_ in PERSON_ROLE_NOUNS or child.lower_ in SPOKES_NOUNS or child.lower_ in PERSON_NOUNS:
@@ -782,11 +785,12 @@ def _person_roles(registry: ActorRegistry) -> dict[str, list[frozenset[str]]]:
 
 
 def _appositions(head: Token) -> list[Span]:
+    """Each apposition up to its own head noun: 'an aid group working in Erbil' is no more Erbil's than its name is."""
     doc = head.doc
     spans = []
     for child in head.children:
         if child.dep_ == "appos":
-            spans.append(doc[child.left_edge.i : child.right_edge.i + 1])
+            spans.append(doc[child.left_edge.i : child.i + 1])
     compounds = [t for t in head.lefts if t.dep_ == "compound" and t.ent_type_ == "PERSON"]
     if compounds:
         spans.append(doc[compounds[0].i : head.i + 1])

@@ -396,3 +396,25 @@ def test_family_feature_speakers_the_registry_lacks(extractor):
         ("the ministry never called back", "Darya Salih"),
         ("I wait by the phone every night", "Darya Salih"),
     ]
+
+
+def test_camp_report_speakers_with_one_name_and_aid_groups_described_by_place(extractor):
+    """A dated dateline is no subject, a description's place ('working in Erbil') does not name the group, a name
+    hung deep inside a fronted phrase still said it, and people who go by one name are the ones a later 'he' or
+    'she' refers to."""
+    text = ("SULAIMANI, 9 December 2021 - Rasti Aid, a charity working in Erbil and Duhok, warned that returnees "
+            "faced debts they could not repay.\n\n"
+            "After a week of visits to camps near Vilnius, Lithuania's Interior Minister Agne Bilotaite said on Friday "
+            "that the camps would be winterised.\n\n"
+            "A man from Mosul who gave his name only as Yousif said he would not fly home. \"There is nothing for me "
+            "there,\" he said.\n\n"
+            "Runak, a 19-year-old from Koya, said she had registered for the flight. \"My father is waiting,\" she said.")
+    quotes = extractor.extract(text, dt.date(2021, 12, 9))
+    assert [(text[q.start : q.end], q.speaker or q.speaker_mention) for q in quotes] == [
+        ("returnees faced debts they could not repay", "Rasti Aid"),
+        ("the camps would be winterised", "Agne Bilotaite"),
+        ("he would not fly home", "Yousif"),
+        ("There is nothing for me there", "Yousif"),
+        ("she had registered for the flight", "Runak"),
+        ("My father is waiting", "Runak"),
+    ]
