@@ -99,6 +99,12 @@ class _Draft:
     speaker_text: str | None = None
 
 
+def _named_draft(doc: Doc, body: tuple[int, int], kind: QuoteKind, who: str) -> _Draft:
+    """A statement whose speaker the layout names in plain text (a signature, a 'From X:' header), not a parsed subject."""
+    token = doc.char_span(body[0], body[0] + 1, alignment_mode="expand")
+    return _Draft(body[0], body[1], kind, None, None, token.start if token is not None else 0, [], speaker_text=who.strip())
+
+
 def quote_mark_spans(text: str) -> list[tuple[int, int]]:
     """(open mark, close mark) character positions of every quoted stretch.
 
@@ -373,9 +379,7 @@ class QuoteExtractor:
             if alone and block_start is not None and _looks_like_name(alone.group("who")):
                 body = trim(text, block_start, start - 1)
                 if body[1] - body[0] >= 10:
-                    token = doc.char_span(body[0], body[0] + 1, alignment_mode="expand")
-                    found.append(_Draft(body[0], body[1], "press_release", None, None, token.start if token is not None else 0, [],
-                                        speaker_text=alone.group("who").strip()))
+                    found.append(_named_draft(doc, body, "press_release", alone.group("who")))
                 block_start = None
                 continue
             if block_start is None:
@@ -393,19 +397,15 @@ class QuoteExtractor:
                 who = (start + attributed.start("who"), start + attributed.end("who"))
                 named = [e for e in doc.ents if e.label_ == "PERSON" and who[0] <= e.start_char < who[1]]
                 if named:
-                    body = trim(text, start, start + attributed.end("body"))
-                    token = doc.char_span(body[0], body[0] + 1, alignment_mode="expand")
-                    found.append(_Draft(body[0], body[1], "direct", None, None, token.start if token is not None else 0, [], speaker_text=named[0].text))
+                    found.append(_named_draft(doc, trim(text, start, start + attributed.end("body")), "direct", named[0].text))
                     continue
             signed = DASH_SIGNATURE.match(paragraph)
             who, body_end = (signed.group("who"), start + signed.end("body")) if signed and _looks_like_name(signed.group("who")) else (header, end)
             if who is None:
                 continue
             body = trim(text, start, body_end)
-            if body[1] - body[0] < 10:
-                continue
-            token = doc.char_span(body[0], body[0] + 1, alignment_mode="expand")
-            found.append(_Draft(body[0], body[1], "press_release", None, None, token.start if token is not None else 0, [], speaker_text=who.strip()))
+            if body[1] - body[0] >= 10:
+                found.append(_named_draft(doc, body, "press_release", who))
         return found
 
     # --- speakers and dates --------------------------------------------------------------------------------
