@@ -30,7 +30,7 @@ from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
     HONORIFICS, ORGANISATION_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, canonical_word, ends_with_name, is_subject,
-    mention_tokens, name_words, names_an_organisation, pronoun_of_named_subject, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
+    mention_tokens, name_words, names_an_organisation, pronoun_of_family_role, pronoun_of_named_subject, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
 )
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
@@ -41,7 +41,7 @@ SPEECH_CUES = frozenset(
     "explain estimate assure acknowledge admit declare reiterate tweet write post confirm report predict "
     "promise vow pledge complain conclude urge call accuse question allege caution concede contend remark "
     "observe comment describe defend dub brand signal indicate reveal disclose testify rule hint "
-    "assert affirm counter retort recount mention joke plead lament boast".split()
+    "assert affirm counter retort recount recall mention joke plead lament boast".split()
 )
 # Cues whose object complement may be a quoted fragment: 'called the ban "a collective punishment"'.
 COMPLEMENT_CUES = frozenset("call describe defend dub brand label term".split())
@@ -97,6 +97,13 @@ class _Draft:
     anchor: int  # token index where the attribution sits, for pronoun order
     date_tokens: list[Token]
     speaker_text: str | None = None
+
+
+def _headline_end(text: str) -> int:
+    """Where a one-line first paragraph without a closing full stop (a headline) ends; 0 where there is none."""
+    first = text.find("\n\n")
+    line = text[:first].strip() if first > 0 else ""
+    return first if line and "\n" not in line and len(line) <= 200 and not re.search(r"[.!?]$", line) else 0
 
 
 def _named_draft(doc: Doc, body: tuple[int, int], kind: QuoteKind, who: str) -> _Draft:
@@ -255,6 +262,8 @@ class QuoteExtractor:
             # Passives ('was asked') and infinitives ('this is not to say') report no speaker of their own.
             if quoted(cue) or any(c.dep_ in ("nsubjpass", "auxpass") or (c.dep_ == "aux" and c.lower_ == "to") for c in cue.children):
                 continue
+            if cue.dep_ == "acl" and cue.tag_ == "VBN":  # 'a third bid, reported to be worth £28m'
+                continue
             if doc.text[max(0, cue.idx - 3) : cue.idx].lower() == "so-":  # 'so-called' introduces a term, not a quote
                 continue
             subject = (subjects.get(cue.i) or _inherited_subject(cue, quoted) or _speaker_after_quote(cue, marks)
@@ -344,6 +353,8 @@ class QuoteExtractor:
                 continue
             if TERM_INTRODUCER.search(text[max(0, mark[0] - 30) : mark[0]]):
                 continue  # 'the council's so-called "ring of steel"': a term, not a quote
+            if mark[1] < _headline_end(text):
+                continue  # a headline's quote without a cue repeats one the body attributes
             paragraph_start = text.rfind("\n\n", 0, mark[0]) + 1
             previous = [d for d in drafts + found if paragraph_start <= d.start < mark[0] and d.kind != "press_release"]
             left_open = marks[index - 1] if index > 0 and text[marks[index - 1][1]] not in QUOTE_MARKS else None
@@ -480,14 +491,15 @@ class QuoteExtractor:
                 actor = unregistered_organisation(entity.text, doc)
                 if len(entity.text.split()) > 1 and not self.resolver.in_a_registry_name(actor.name):
                     mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
-            elif entity.label_ == "PERSON" or (entity.label_ in ("GPE", "LOC", "FAC", "WORK_OF_ART") and (speaks_as_person(entity) or pronoun_of_named_subject(entity))):
+            elif entity.label_ == "PERSON" or speaks_as_person(entity) or (entity.label_ in ("GPE", "LOC", "FAC", "WORK_OF_ART") and pronoun_of_named_subject(entity)):
                 words = entity.text.split()
                 actor = same_person(words)
                 # A single name counts where the text says it is a person's ('Their daughter Rozhin, 11,').
                 if actor is None and (len(name_words(entity.text)) > 1 or speaks_as_person(entity)):
                     honorific = (doc[entity.start - 1].lower_ if entity.start > 0 else "", entity[0].lower_)
                     pronoun = next((HONORIFIC_PRONOUNS[h.rstrip(".")] for h in honorific if h.rstrip(".") in HONORIFIC_PRONOUNS), None)
-                    actor = replace(unregistered_person(entity.text), pronoun=pronoun or pronoun_of_named_subject(entity))
+                    pronoun = pronoun or pronoun_of_family_role(entity) or pronoun_of_named_subject(entity)
+                    actor = replace(unregistered_person(entity.text), pronoun=pronoun)
                     people.append(actor)
                 if actor is not None:
                     mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
@@ -707,8 +719,15 @@ def _gerund_complement(token: Token) -> bool:
 
 
 def _antecedent(relative_cue: Token) -> Token:
-    """What 'which' or 'who' stands for: the noun the clause hangs on, or the name that noun describes."""
+    """What 'which' or 'who' stands for: the noun the clause hangs on, or the name that noun describes. 'Mark Oduya, a
+    former engineer at Lumora, who said ...': the parser hangs 'who' on the nearest noun, but who is a person."""
     noun = relative_cue.head
+    if any(c.lower_ == "who" and c.dep_ == "nsubj" for c in relative_cue.children) and noun.ent_type_ != "PERSON":
+        climb = noun
+        while climb.dep_ in ("pobj", "prep", "appos", "compound") and climb.head != climb:
+            climb = climb.head
+            if climb.ent_type_ == "PERSON":
+                return climb
     return noun.head if noun.dep_ == "appos" else noun
 
 
@@ -1001,10 +1020,10 @@ def _without_overlaps(drafts: list[_Draft]) -> list[_Draft]:
 
 
 # 'BRASILIA, March 3 (Reuters) - ', 'KYIV (AP) — ', 'WARSAW, Nov 9 -- ', 'DUHOK, Kurdistan Region - ',
-# 'ERBIL, 3 December 2021 - ' at the start of a paragraph.
+# 'ERBIL, 3 December 2021 - ', 'CAMBRIDGE, UK, 10 June 2025 - ' at the start of a paragraph.
 DATELINE = re.compile(
     r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*"
-    r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|, \d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})?|, [A-Z][a-z]+(?: [A-Z][a-z]+){0,2})*"
+    r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|, \d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})?|, [A-Z][a-z]+(?: [A-Z][a-z]+){0,2}|, [A-Z]{2,3})*"
     r"(?: \([A-Za-z .]+\))? ?(?:-{1,2}|–|—) ?"
 )
 

@@ -26,6 +26,12 @@ from pipeline.actors import OFFICE_MODIFIERS, Actor, ActorRegistry
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 # Each form as the subject pronoun a registry records ('her' -> 'she'): a 'she' never refers back to a 'he'.
 PRONOUN_FORMS = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she"}
+REFLEXIVES = frozenset({"himself", "herself", "itself", "themselves"})
+# Family words that tell a person's pronoun: 'Her husband, Aras Hamid', 'his mother, Helena Costa', 'daughter Rozhin'.
+FAMILY_PRONOUNS = {
+    **dict.fromkeys("husband father son brother man boyfriend grandfather grandson uncle nephew widower".split(), "he"),
+    **dict.fromkeys("wife mother daughter sister woman girlfriend grandmother granddaughter aunt niece widow".split(), "she"),
+}
 GROUP_PRONOUNS = frozenset({"it", "they", "we"})
 # People who speak for an organisation: the organisation is the speaker (the corpus's convention).
 SPOKES_NOUNS = frozenset(
@@ -44,7 +50,7 @@ ORGANISATION_NOUNS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("government", "cabinet", "administration"), frozenset({"government", "country"})),
     **dict.fromkeys(("tank", "institute", "organisation", "organization", "centre", "center", "network", "team", "festival",
                      "body", "panel", "watchdog", "museum", "gallery", "orchestra", "theatre", "theater", "opera", "library",
-                     "zoo", "school", "college", "airport", "organisers", "organizers"), frozenset({"organisation", "ngo", "institution"})),
+                     "zoo", "school", "college", "airport", "organisers", "organizers", "trust"), frozenset({"organisation", "ngo", "institution"})),
     **dict.fromkeys(("union", "association", "federation", "alliance", "coalition", "campaign", "charity", "foundation",
                      "society", "club", "league", "party"), frozenset({"organisation", "ngo"})),
     **dict.fromkeys(("court", "tribunal", "police", "university", "hospital", "inquiry"), frozenset({"institution", "organisation"})),
@@ -112,8 +118,8 @@ def mention_tokens(subject: Token) -> Span:
     for token in doc[subject.i + 1 : right + 1]:
         if token.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in token.children):
             right = min(right, token.i - 1)
-    while right > left and (doc[right].is_punct or doc[right].is_space or doc[right].text in ("who", "which", "whose")):
-        right -= 1
+    while right > left and (doc[right].is_punct or doc[right].is_space or doc[right].lower_ in ("who", "which", "whose", *REFLEXIVES)):
+        right -= 1  # and 'Mensah-Lund himself' is Mensah-Lund
     opening = [t.i for t in doc[left : right + 1] if t.text == "("]
     if opening and not any(t.text == ")" for t in doc[opening[-1] : right + 1]):
         right = opening[-1] - 1  # 'the Kurdistan Regional Government (KRG' lost its ')' to the punctuation trim
@@ -585,6 +591,10 @@ def unregistered_organisation(name: str, doc: Doc | None = None) -> Actor:
     name = " ".join(words)
     if doc is not None and re.fullmatch(r"[A-Z]{2,8}", name):
         name = spelt_out(doc.text, name) or _bracketed_by(doc, name) or name
+    elif doc is not None and name:
+        # 'A spokesperson for Lumora Health' after 'Lumora Health Ltd': the company as the article named it in full.
+        full = re.search(re.escape(name) + r",? (?:Ltd|Limited|Inc|plc|PLC|LLC|GmbH|AG|SA|NV|Corp|Corporation)\b", doc.text)
+        name = full.group() if full else name
     # 'Financial Conduct Authority' is an institution, 'Albion Merchant Bank' a company: what a later 'the regulator'
     # or 'the lender' can refer to. A name without such a noun ('MetaCorp') stays open to any.
     kinds = ORGANISATION_NOUNS.get(name.split()[-1].lower(), frozenset()) if name else frozenset()
@@ -629,7 +639,8 @@ def _words(name: str) -> set[str]:
 
 # One spelling for the words that name a speaker for an organisation: 'the spokesman' is 'the spokesperson' again.
 _CANONICAL = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "sen": "senator", "rep": "representative",
-              "gov": "governor", "pres": "president", "sec": "secretary", "amb": "ambassador", "gen": "general"}
+              "gov": "governor", "pres": "president", "sec": "secretary", "amb": "ambassador", "gen": "general",
+              "justice": "judge"}  # 'Mrs Justice Harriet Okonjo' is the judge
 # Words before a name that are no part of it: 'Dr Amara Sow' is Amara Sow, 'Ms Otieno' is Otieno.
 HONORIFICS = frozenset("mr mrs ms miss mx dr prof professor sir dame sen rep gov lord lady rev".split())
 
@@ -727,6 +738,15 @@ def _modifies(token: Token, head: Token) -> bool:
 def _place_like(entity: Span) -> bool:
     """A place or a people; spaCy often calls a one-word country an organisation ('the UAE')."""
     return entity.label_ in ("NORP", "GPE") or (entity.label_ == "ORG" and len(entity) == 1)
+
+
+def pronoun_of_family_role(name: Span) -> str | None:
+    """The pronoun a family word beside a name gives: 'Her husband, Aras Hamid', 'Rui Costa, her husband', 'their
+    daughter Rozhin'."""
+    root = name.root
+    beside = [root.head] if root.dep_ == "appos" else []
+    beside += [c for c in root.children if c.dep_ == "appos" or (c.dep_ == "compound" and c.i < root.i and c.text[:1].islower())]
+    return next((FAMILY_PRONOUNS[t.lower_] for t in beside if t.lower_ in FAMILY_PRONOUNS), None)
 
 
 def pronoun_of_named_subject(name: Span) -> str | None:
