@@ -491,7 +491,8 @@ class QuoteExtractor:
                 actor = unregistered_organisation(entity.text, doc)
                 if len(entity.text.split()) > 1 and not self.resolver.in_a_registry_name(actor.name):
                     mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
-            elif entity.label_ == "PERSON" or speaks_as_person(entity) or (entity.label_ in ("GPE", "LOC", "FAC", "WORK_OF_ART") and pronoun_of_named_subject(entity)):
+            elif entity.label_ == "PERSON" or (entity.label_ in ("ORG", "GPE", "LOC", "FAC", "WORK_OF_ART") and speaks_as_person(entity)) or (
+                    entity.label_ in ("GPE", "LOC", "FAC", "WORK_OF_ART") and pronoun_of_named_subject(entity)):
                 words = entity.text.split()
                 actor = same_person(words)
                 # A single name counts where the text says it is a person's ('Their daughter Rozhin, 11,').
