@@ -29,7 +29,7 @@ from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
-    HONORIFICS, ORGANISATION_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, canonical_word, ends_with_name, is_subject,
+    HONORIFICS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, canonical_word, ends_with_name, is_subject,
     mention_tokens, name_words, names_an_organisation, pronoun_of_family_role, pronoun_of_named_subject, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
 )
 
@@ -463,7 +463,39 @@ class QuoteExtractor:
             )))
         self._name_descriptions(doc, resolved, history)
         _interview_runs(doc.text, resolved)
+        self._lead_ins(doc, resolved, history, article_date, context)
+        _interview_runs(doc.text, resolved)  # the rest of a run a lead-in opened
         return sorted((r.quote for r in resolved), key=lambda q: q.start)
+
+    def _lead_ins(self, doc: Doc, resolved: list[_Resolved], history: list[ActorMention], on: dt.date | None, context) -> None:
+        """'On metal detectorists, she is unexpectedly warm.' / '"People assume we're at war with them."': a quote
+        paragraph that nothing attributes, right after a paragraph without a statement, is the words of the person
+        that paragraph ends on (its last sentence's subject, or the 'her' of 'Her answer is careful')."""
+        text = doc.text
+        claimed = [(r.draft.start, r.draft.end) for r in resolved if r.draft.kind != "continuation" or r.actor is not None]
+        paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", text) if m.group().strip()]
+        for item in sorted(resolved, key=lambda r: r.draft.start):
+            if item.actor is not None or item.mention is not None or item.draft.kind != "continuation":
+                continue
+            index = next((i for i, (s, e) in enumerate(paragraphs) if s <= item.draft.start < e), None)
+            if not index or text[paragraphs[index][0] :].lstrip()[:1] not in QUOTE_MARKS:
+                continue
+            before_start, before_end = paragraphs[index - 1]
+            if text[before_start:].lstrip()[:1] in QUOTE_MARKS or any(before_start <= s < before_end for s, _ in claimed):
+                continue  # a quote paragraph, or one with its own statement: someone else's words, or _interview_runs's
+            last = doc.char_span(before_start, before_end, alignment_mode="contract")
+            if last is None or not len(last):
+                continue
+            sentence = list(last.sents)[-1]
+            subject = next((t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.head == sentence.root), None)
+            if subject is not None and subject.pos_ == "NOUN" and subject.lower_ not in PERSON_NOUNS:
+                subject = next((c for c in subject.children if c.dep_ == "poss" and c.lower_ in ("her", "his")), None)
+            if subject is None:
+                continue
+            actor = self.resolver.resolve(mention_tokens(subject), history, on, context) or _named_here(mention_tokens(subject), history)
+            if actor is not None and actor.kind == "person":
+                item.actor = actor
+                item.quote = replace(item.quote, speaker=actor.name)
 
     def _unregistered_mentions(self, doc: Doc, told) -> list[ActorMention]:
         """People and organisations the article names and the registry lacks, as places a later 'she', 'Contreras' or
@@ -520,8 +552,9 @@ class QuoteExtractor:
         (`speaker_actor` stays empty)."""
         # A surname the text gave in full before ('Solheim said' after 'Governor Ingrid Solheim signalled ...'), whatever
         # label the tagger put on it this time.
-        if len(name_words(_before_apposition(mention).text)) == 1 and mention.root.text[:1].isupper():
-            full = [e for e in mention.doc.ents if e.label_ == "PERSON" and ends_with_name(e.text, [mention.root.text])
+        words = name_words(_before_apposition(mention).text)
+        if len(words) == 1 and words[0][:1].isupper():  # one word: 'Solheim', 'Mensah-Lund' (two tokens to spaCy)
+            full = [e for e in mention.doc.ents if e.label_ == "PERSON" and ends_with_name(e.text, words)
                     and e.kb_id_ not in self.registry.actors]
             before = [e for e in full if e.end <= mention.start]
             # Before it, or once anywhere after it: a headline's 'says Moreau' names the body's Lucas Moreau.

@@ -418,3 +418,29 @@ def test_camp_report_speakers_with_one_name_and_aid_groups_described_by_place(ex
         ("she had registered for the flight", "Runak"),
         ("My father is waiting", "Runak"),
     ]
+
+
+def test_interview_lead_ins_companies_judges_and_family_words(extractor):
+    """A quote paragraph after a sentence about someone is theirs ('Her answer is careful.'), a company is named as
+    first given ('Brightwell Foods Ltd' for 'a spokesperson for Brightwell Foods'), 'the judge' is the Justice named
+    before, 'who' after a description is the person described, 'X himself' is X, a family word gives the pronoun that
+    keeps a later 'she' off a man, and a headline's quote with no cue is no statement."""
+    text = ("'It was a shock': how a bakery recall unfolded\n\n"
+            "Mr Justice Peter Langley ruled on Monday that Brightwell Foods Ltd had breached its licence.\n\n"
+            "The court heard from Nina Patel, a former quality manager at Brightwell, who said she had warned the board "
+            "in March.\n\n"
+            "The judge said the company had ignored its own testing.\n\n"
+            "A spokesperson for Brightwell Foods said it would appeal.\n\n"
+            "Tom Reid, her husband, waited outside. Asked about the ruling, Patel shook her head.\n\n"
+            "'It was a shock. I thought they would listen.'\n\n"
+            "Reid himself said the family was relieved. She said she would now look for work.")
+    quotes = extractor.extract(text, dt.date(2025, 3, 3))
+    assert [(text[q.start : q.end], q.speaker or q.speaker_mention) for q in quotes] == [
+        ("Brightwell Foods Ltd had breached its licence", "Peter Langley"),
+        ("she had warned the board in March", "Nina Patel"),
+        ("the company had ignored its own testing", "Peter Langley"),
+        ("it would appeal", "Brightwell Foods Ltd"),
+        ("It was a shock. I thought they would listen", "Nina Patel"),
+        ("the family was relieved", "Tom Reid"),
+        ("she would now look for work", "Nina Patel"),
+    ]
