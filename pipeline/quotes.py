@@ -481,12 +481,12 @@ class QuoteExtractor:
             if not index or text[paragraphs[index][0] :].lstrip()[:1] not in QUOTE_MARKS:
                 continue
             before_start, before_end = paragraphs[index - 1]
-            if text[before_start:].lstrip()[:1] in QUOTE_MARKS or any(before_start <= s < before_end for s, _ in claimed):
-                continue  # a quote paragraph, or one with its own statement: someone else's words, or _interview_runs's
             last = doc.char_span(before_start, before_end, alignment_mode="contract")
-            if last is None or not len(last):
+            if text[before_start:].lstrip()[:1] in QUOTE_MARKS or last is None or not len(last):
                 continue
             sentence = list(last.sents)[-1]
+            if any(sentence.start_char <= s < before_end for s, _ in claimed):
+                continue  # a paragraph that ends on a statement: _interview_runs's case, or someone else's words
             subject = next((t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.head == sentence.root), None)
             if subject is not None and subject.pos_ == "NOUN" and subject.lower_ not in PERSON_NOUNS:
                 subject = next((c for c in subject.children if c.dep_ == "poss" and c.lower_ in ("her", "his")), None)
@@ -910,6 +910,8 @@ def _adjacent_marks(doc: Doc, cue: Token, subject: Token | None, marks: list[tup
     text = doc.text
     sentence = cue.sent
     left_edge = min(cue.i, subject.left_edge.i if subject is not None else cue.i)
+    while left_edge < cue.i and doc[left_edge].is_punct:  # a closing mark the parser hung on the subject
+        left_edge += 1
     clause_start = doc[left_edge].idx
     clause_end = cue.idx + len(cue)
     for child in cue.rights:

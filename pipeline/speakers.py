@@ -120,6 +120,8 @@ def mention_tokens(subject: Token) -> Span:
             right = min(right, token.i - 1)
     while right > left and (doc[right].is_punct or doc[right].is_space or doc[right].lower_ in ("who", "which", "whose", *REFLEXIVES)):
         right -= 1  # and 'Mensah-Lund himself' is Mensah-Lund
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1  # a closing quote mark the parser hung on the subject
     opening = [t.i for t in doc[left : right + 1] if t.text == "("]
     if opening and not any(t.text == ")" for t in doc[opening[-1] : right + 1]):
         right = opening[-1] - 1  # 'the Kurdistan Regional Government (KRG' lost its ')' to the punctuation trim
