@@ -65,7 +65,7 @@ TRAILING_INSIDE_MARK = ",.;:"
 SINGLE_MARKS = "'‘’"
 QUOTE_MARKS = "“”«»„\"" + SINGLE_MARKS
 CLOSING_MARKS = "\"”»'’"
-DASH_SIGNATURE = re.compile(r"^(?P<body>.+?)\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$", re.S)
+DASH_SIGNATURE = re.compile(r"^(?P<body>.+?)\s+(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$", re.S)  # not 'Lithuania–Belarus'
 QUOTE_THEN_DASH = re.compile(r"^\s*[\"“‘'](?P<body>.+?)[\"”’']\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,240})$", re.S)
 SIGNATURE_LINE = re.compile(r"^\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$")
 FROM_HEADER = re.compile(r"^\s*From (?P<who>[^:\n]{2,80}):\s*$")
@@ -380,18 +380,26 @@ class QuoteExtractor:
         offset = 0
         header: str | None = None
         block_start: int | None = None  # where the lines since the last blank line begin
+        last_block: tuple[int, int] | None = None  # the block before the last blank line
         for paragraph in text.split("\n"):
             start, end = offset, offset + len(paragraph)
             offset = end + 1
             if not paragraph.strip():
+                if block_start is not None:
+                    last_block = (block_start, start - 1)
                 block_start = None
                 continue
             alone = SIGNATURE_LINE.match(paragraph)
-            if alone and block_start is not None and _looks_like_name(alone.group("who")):
-                body = trim(text, block_start, start - 1)
+            # Under the lines it signs, or a blank line below a quote paragraph ('"..."' / '' / '— Ruta J., Legal Director').
+            signed = (block_start, start - 1) if block_start is not None else (
+                last_block if last_block is not None and text[last_block[0] :].lstrip()[:1] in QUOTE_MARKS else None)
+            if alone and signed is not None and _looks_like_name(alone.group("who")):
+                body = trim(text, *signed)
+                if text[body[0] - 1 : body[0]] in QUOTE_MARKS and text[body[1] : body[1] + 1] in QUOTE_MARKS:
+                    body = trim(text, body[0], body[1])
                 if body[1] - body[0] >= 10:
                     found.append(_named_draft(doc, body, "press_release", alone.group("who")))
-                block_start = None
+                block_start = last_block = None
                 continue
             if block_start is None:
                 block_start = start
@@ -573,6 +581,11 @@ class QuoteExtractor:
         organisations = [o for o in organisations if not self.resolver.in_a_registry_name(o.name)]
         if organisations:
             return organisations[-1]
+        # An acronym the tagger missed, that the article spelt out: 'VMRC also urged' after 'The Vilnius Migrant Rights
+        # Centre (VMRC)'.
+        if re.fullmatch(r"[A-Z]{2,8}", mention.text.strip()):
+            organisation = unregistered_organisation(mention.text.strip(), mention.doc)
+            return organisation if organisation.name != mention.text.strip() else None
         # A name the tagger missed, that the text says is a person or an organisation ('Minera Cerro Alto, which
         # operates the mine, said', 'Jan-Willem de Vries, who rode alongside him, says').
         name = _proper_name(mention)
@@ -1061,6 +1074,8 @@ DATELINE = re.compile(
     r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*"
     r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|, \d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})?|, [A-Z][a-z]+(?: [A-Z][a-z]+){0,2}|, [A-Z]{2,3})*"
     r"(?: \([A-Za-z .]+\))? ?(?:-{1,2}|–|—) ?"
+    # 'Vilnius, 12 August 2021 — ': a city in title case counts with a full date only.
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+)?, (?:\d{1,2} [A-Z][a-z]{2,8}\.? \d{4}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}) ?(?:-{1,2}|–|—) ?"
 )
 
 

@@ -118,8 +118,9 @@ def mention_tokens(subject: Token) -> Span:
     for token in doc[subject.i + 1 : right + 1]:
         if token.dep_ == "prep" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in token.children):
             right = min(right, token.i - 1)
-    while right > left and (doc[right].is_punct or doc[right].is_space or doc[right].lower_ in ("who", "which", "whose", *REFLEXIVES)):
-        right -= 1  # and 'Mensah-Lund himself' is Mensah-Lund
+    while right > left and (doc[right].is_punct or doc[right].is_space or doc[right].lower_ in ("who", "which", "whose", *REFLEXIVES)
+                            or (doc[right].ent_type_ in ("DATE", "TIME") and doc[right].dep_ in ("npadvmod", "advmod"))):
+        right -= 1  # and 'Mensah-Lund himself' is Mensah-Lund, 'The Centre (VMRC) today' is the Centre (VMRC)
     while left < right and (doc[left].is_punct or doc[left].is_space):
         left += 1  # a closing quote mark the parser hung on the subject
     opening = [t.i for t in doc[left : right + 1] if t.text == "("]

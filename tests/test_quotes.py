@@ -444,3 +444,23 @@ def test_interview_lead_ins_companies_judges_and_family_words(extractor):
         ("the family was relieved", "Tom Reid"),
         ("she would now look for work", "Nina Patel"),
     ]
+
+
+def test_release_with_a_title_case_dateline_a_spaced_signature_and_an_acronym(extractor):
+    """'Riga, 2 May 2025 — ' is a dateline, a signature a blank line below a quote paragraph signs it, an acronym the
+    release spelt out is the organisation in full, 'today' is no part of its name, and an en dash inside
+    'Latvia–Russia' is no signature."""
+    text = ("Checks at the Latvia–Russia crossing must be reviewed\n\n"
+            "FOR IMMEDIATE RELEASE\n\n"
+            "Riga, 2 May 2025 — The Baltic Freight Drivers Association (BFDA) today called on the government to reopen "
+            "the night lane.\n\n"
+            "“Drivers wait eleven hours in the cold. Nobody can run a supply chain like that.”\n\n"
+            "— Ilze Kalnina, Chair, Baltic Freight Drivers Association\n\n"
+            "BFDA also urged the ministry to publish its waiting-time data.\n\n"
+            "Notes to editors\n\n1. The BFDA represents 900 hauliers.")
+    quotes = extractor.extract(text, dt.date(2025, 5, 2))
+    assert [(text[q.start : q.end], q.speaker or q.speaker_mention) for q in quotes] == [
+        ("the government to reopen the night lane", "Baltic Freight Drivers Association"),
+        ("Drivers wait eleven hours in the cold. Nobody can run a supply chain like that", "Ilze Kalnina"),
+        ("the ministry to publish its waiting-time data", "Baltic Freight Drivers Association"),
+    ]
