@@ -54,7 +54,7 @@ class Office:
 
 
 def _normalise(mention: str) -> str:
-    mention = re.sub(r"\s+", " ", mention.strip().strip("\"'“”‘’.,:;")).lower()
+    mention = re.sub(r"\s+", " ", mention.strip().strip("\"'“”‘’.,:;")).lower().replace("’", "'")
     return re.sub(r"^the ", "", mention)
 
 

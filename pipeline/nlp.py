@@ -59,6 +59,7 @@ class ActorLinker:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for actor in registry.actors.values():
             surfaces = {re.sub(r"^(the|The) ", "", m.strip()) for m in (actor.name, *actor.aliases)}
+            surfaces |= {surface.replace("'", "’") for surface in surfaces}  # 'Iraq’s Foreign Ministry', typeset
             self.matcher.add(actor.name, [nlp.make_doc(surface) for surface in surfaces])
 
     def __call__(self, doc: Doc) -> Doc:

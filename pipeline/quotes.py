@@ -267,7 +267,7 @@ class QuoteExtractor:
             if doc.text[max(0, cue.idx - 3) : cue.idx].lower() == "so-":  # 'so-called' introduces a term, not a quote
                 continue
             subject = (subjects.get(cue.i) or _inherited_subject(cue, quoted) or _speaker_after_quote(cue, marks)
-                       or _fronted_apposition(cue))
+                       or _fronted_apposition(cue) or _subject_when_asked(cue))
             if subject is not None and subject.lower_ in RELATIVE_PRONOUNS and cue.dep_ == "relcl":
                 subject = _antecedent(cue)  # 'FNV Havens, the main dockworkers' union, which said ...'
             if subject is not None and (quoted(subject) or subject.lower_ in NOT_SPEAKERS):
@@ -795,6 +795,13 @@ def _inherited_subject(cue: Token, quoted) -> Token | None:
         subject = next((c for c in current.children if (c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and cue.dep_ == "conj")) and not quoted(c)), None)
         if subject is not None:
             return subject
+    return None
+
+
+def _subject_when_asked(cue: Token) -> Token | None:
+    """'Michalska, asked whether ..., replied that ...': the parser makes 'asked' the verb and hangs the reply on it."""
+    if cue.dep_ in ("ccomp", "conj") and cue.head.lemma_ == "ask":
+        return next((c for c in cue.head.children if c.dep_ == "nsubj" and c.i < cue.head.i), None)
     return None
 
 

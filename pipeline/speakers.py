@@ -554,7 +554,6 @@ def speaks_as_person(name: Span) -> bool | None:
         if child.dep_ == "appos" and child.i > root.i:
             if (child.like_num and child.i == root.i + 2) or re.search(r"\d+-year-old", name.doc[child.left_edge.i : child.i + 1].text):
                 return True  # an age: 'Gulistan Rasul, 52, waited', 'Jwan, a 24-year-old from Duhok'
-
             if child.lower_ in ORGANISATION_NOUNS:
                 return False
             if child.lower_ in PERSON_ROLE_NOUNS or child.lower_ in SPOKES_NOUNS or child.lower_ in PERSON_NOUNS:

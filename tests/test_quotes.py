@@ -464,3 +464,14 @@ def test_release_with_a_title_case_dateline_a_spaced_signature_and_an_acronym(ex
         ("Drivers wait eleven hours in the cold. Nobody can run a supply chain like that", "Ilze Kalnina"),
         ("the ministry to publish its waiting-time data", "Baltic Freight Drivers Association"),
     ]
+
+
+def test_typeset_apostrophes_and_a_reply_when_asked(extractor):
+    """A curly apostrophe names the same registry actor as a straight one ('Iraq’s Foreign Ministry', so 'the
+    ministry' is it and not the news agency named since), and 'X, asked whether ..., replied that ...' is X's."""
+    text = ("Ahmed al-Sahaf, the spokesman of Iraq’s Foreign Ministry, said the flight carried only volunteers. "
+            "\"Nobody is forced onto these planes,\" al-Sahaf told the Iraqi News Agency.\n\n"
+            "The ministry said in a later statement that a second flight would leave within days.\n\n"
+            "Michalska, asked whether the group could claim asylum, replied that the question should be put to Minsk.")
+    quotes = extractor.extract(text, dt.date(2021, 11, 19))
+    assert [q.speaker for q in quotes] == ["Ahmed al-Sahaf", "Ahmed al-Sahaf", "Iraqi Ministry of Foreign Affairs", "Anna Michalska"]
