@@ -34,7 +34,7 @@ def test_quotes_benchmark_scores_a_folder_of_annotated_articles_with_its_domain_
     monkeypatch.setattr("sys.argv", ["quotes", "--articles", "border_crisis", "--split", "dev", "--no-write"])
     quotes.main()
     out = capsys.readouterr().out
-    assert "border-crisis articles, dev (8 articles, 102 quotes; border_crisis registry)" in out
+    assert "border-crisis articles, dev (16 articles, 215 quotes; border_crisis registry)" in out
     speaker_accuracy = float(out.split("speaker accuracy ")[1].split()[0])
     assert speaker_accuracy >= 70  # a broken resolver names far fewer of these speakers
 
