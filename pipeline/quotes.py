@@ -29,8 +29,9 @@ from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
-    HONORIFICS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, SpeakerResolver, canonical_word, ends_with_name, is_subject,
-    mention_tokens, name_words, names_an_organisation, pronoun_of_family_role, pronoun_of_named_subject, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
+    HONORIFICS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, ArticleContext, SpeakerResolver,
+    canonical_word, ends_with_name, is_subject, mention_tokens, name_words, names_an_organisation, pronoun_of_family_role,
+    pronoun_of_named_subject, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
 )
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
@@ -475,7 +476,8 @@ class QuoteExtractor:
         _interview_runs(doc.text, resolved)  # the rest of a run a lead-in opened
         return sorted((r.quote for r in resolved), key=lambda q: q.start)
 
-    def _lead_ins(self, doc: Doc, resolved: list[_Resolved], history: list[ActorMention], on: dt.date | None, context) -> None:
+    def _lead_ins(self, doc: Doc, resolved: list[_Resolved], history: list[ActorMention], on: dt.date | None,
+                  context: ArticleContext) -> None:
         """'On metal detectorists, she is unexpectedly warm.' / '"People assume we're at war with them."': a quote
         paragraph that nothing attributes, right after a paragraph without a statement, is the words of the person
         that paragraph ends on (its last sentence's subject, or the 'her' of 'Her answer is careful')."""
@@ -531,8 +533,7 @@ class QuoteExtractor:
                 actor = unregistered_organisation(entity.text, doc)
                 if len(entity.text.split()) > 1 and not self.resolver.in_a_registry_name(actor.name):
                     mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
-            elif entity.label_ == "PERSON" or (entity.label_ in ("ORG", "GPE", "LOC", "FAC", "WORK_OF_ART") and speaks_as_person(entity)) or (
-                    entity.label_ in ("GPE", "LOC", "FAC", "WORK_OF_ART") and pronoun_of_named_subject(entity)):
+            elif entity.label_ == "PERSON" or _person_by_context(entity):
                 words = entity.text.split()
                 actor = same_person(words)
                 # A single name counts where the text says it is a person's ('Their daughter Rozhin, 11,').
@@ -1019,6 +1020,14 @@ def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.
     if data.period == "year":
         return None, f"{parsed.year:04d}", mention
     return None, None, mention
+
+
+def _person_by_context(entity: Span) -> bool:
+    """A name the tagger took for something else that the text shows is a person's: 'X, who ...', 'X, 52,', or a
+    place-labelled subject a later 'she' refers to."""
+    if entity.label_ in ("ORG", "GPE", "LOC", "FAC", "WORK_OF_ART") and speaks_as_person(entity):
+        return True
+    return entity.label_ in ("GPE", "LOC", "FAC", "WORK_OF_ART") and pronoun_of_named_subject(entity) is not None
 
 
 def _named_here(mention: Span, history: list[ActorMention]) -> Actor | None:
