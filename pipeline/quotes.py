@@ -30,7 +30,7 @@ from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
     HONORIFICS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, ArticleContext, SpeakerResolver,
-    canonical_word, ends_with_name, is_subject, mention_tokens, name_words, names_an_organisation, pronoun_of_family_role,
+    UNREGISTERED_ORGANISATION, canonical_word, ends_with_name, is_subject, mention_tokens, name_words, names_an_organisation, pronoun_of_family_role,
     pronoun_of_named_subject, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
 )
 
@@ -459,7 +459,8 @@ class QuoteExtractor:
                          or self._unregistered_speaker(mention))
                 # An unresolved mention is kept as the text names the speaker, without the description after it
                 # ('Tech Workers United, a labor group that ...' -> 'Tech Workers United').
-                mention_text = (mention if actor is not None else _before_apposition(mention)).text
+                # A name keeps no leading 'the' (GUIDELINES §7): 'the Valais cantonal police' -> 'Valais cantonal police'.
+                mention_text = mention.text if actor is not None else re.sub(r"^[Tt]he (?=[A-Z])", "", _before_apposition(mention).text)
             else:
                 mention_text, actor = None, None
             if actor is not None and actor.name not in self.registry.actors:
@@ -530,7 +531,8 @@ class QuoteExtractor:
             if surname is not None:  # 'Mohapatra' after 'Sunita Mohapatra', whatever the tagger called it this time
                 mentions.append(ActorMention(entity.start, surname, False, frozenset(), is_subject(entity)))
             elif names_an_organisation(entity):
-                actor = unregistered_organisation(entity.text, doc)
+                organisation = unregistered_organisation(entity.text, doc)
+                actor = _kind_from_description(organisation, title_words(entity, organisation))
                 if len(entity.text.split()) > 1 and not self.resolver.in_a_registry_name(actor.name):
                     mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
             elif entity.label_ == "PERSON" or _person_by_context(entity):
@@ -1020,6 +1022,16 @@ def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.
     if data.period == "year":
         return None, f"{parsed.year:04d}", mention
     return None, None, mention
+
+
+def _kind_from_description(actor: Actor, titles: frozenset[str]) -> Actor:
+    """An organisation whose name says nothing of its kind takes the kind of the noun beside it: 'Vaccine maker
+    Vireon Biologics' is a company, so a later 'the company' is not the regulator named since."""
+    if actor.kind != UNREGISTERED_ORGANISATION:
+        return actor
+    kinds = [ORGANISATION_NOUNS[t] for t in titles if t in ORGANISATION_NOUNS]
+    kind = next((k for k in ("company", "institution", "organisation", "government") if kinds and k in kinds[0]), None)
+    return replace(actor, kind=kind) if kind else actor
 
 
 def _person_by_context(entity: Span) -> bool:

@@ -592,7 +592,9 @@ def unregistered_organisation(name: str, doc: Doc | None = None) -> Actor:
         words = words[:-1]
     name = " ".join(words)
     if doc is not None and re.fullmatch(r"[A-Z]{2,8}", name):
-        name = spelt_out(doc.text, name) or _bracketed_by(doc, name) or name
+        spelt, bracketed = spelt_out(doc.text, name), _bracketed_by(doc, name)
+        # 'The U.S. Food and Drug Administration (FDA)': the name as given, where it ends with the spelt-out words.
+        name = bracketed if bracketed and spelt and bracketed.endswith(spelt) else spelt or bracketed or name
     elif doc is not None and name:
         # 'A spokesperson for Lumora Health' after 'Lumora Health Ltd': the company as the article named it in full.
         full = re.search(re.escape(name) + r",? (?:Ltd|Limited|Inc|plc|PLC|LLC|GmbH|AG|SA|NV|Corp|Corporation)\b", doc.text)
@@ -600,7 +602,7 @@ def unregistered_organisation(name: str, doc: Doc | None = None) -> Actor:
     # 'Financial Conduct Authority' is an institution, 'Albion Merchant Bank' a company: what a later 'the regulator'
     # or 'the lender' can refer to. A name without such a noun ('MetaCorp') stays open to any.
     kinds = ORGANISATION_NOUNS.get(name.split()[-1].lower(), frozenset()) if name else frozenset()
-    kind = next((k for k in ("company", "institution", "organisation") if k in kinds), UNREGISTERED_ORGANISATION)
+    kind = next((k for k in ("company", "institution", "organisation", "government") if k in kinds), UNREGISTERED_ORGANISATION)
     return Actor(name=name, kind=kind, affiliation="", label="ORG")
 
 

@@ -475,3 +475,18 @@ def test_typeset_apostrophes_and_a_reply_when_asked(extractor):
             "Michalska, asked whether the group could claim asylum, replied that the question should be put to Minsk.")
     quotes = extractor.extract(text, dt.date(2021, 11, 19))
     assert [q.speaker for q in quotes] == ["Ahmed al-Sahaf", "Ahmed al-Sahaf", "Iraqi Ministry of Foreign Affairs", "Anna Michalska"]
+
+
+def test_a_company_described_by_its_trade_and_a_regulator_named_as_given(extractor):
+    """'Vaccine maker X' is a company, so a later 'the company' is X and not the regulator named since; an acronym
+    is named as the article first gave it ('U.S. Food and Drug Administration'); an unresolved name keeps no 'the'."""
+    text = ("Vaccine maker Halden Biologics said on Friday it was recalling 200,000 doses.\n\n"
+            "The U.S. Food and Drug Administration (FDA) said it was working with the manufacturer. An FDA spokesperson "
+            "said the lots had reached 14 states.\n\n"
+            "The company said replacement doses would arrive within three weeks.\n\n"
+            "The Ohio state police said no one had been hurt.")
+    quotes = extractor.extract(text, dt.date(2025, 1, 10))
+    assert [q.speaker or q.speaker_mention for q in quotes] == [
+        "Halden Biologics", "U.S. Food and Drug Administration", "U.S. Food and Drug Administration", "Halden Biologics",
+        "Ohio state police",
+    ]
