@@ -29,7 +29,7 @@ from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
-    HONORIFICS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, ArticleContext, SpeakerResolver,
+    FAMILY_PRONOUNS, HONORIFICS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, ArticleContext, SpeakerResolver,
     UNREGISTERED_ORGANISATION, canonical_word, ends_with_name, is_subject, mention_tokens, name_words, names_an_organisation, pronoun_of_family_role,
     pronoun_of_named_subject, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
 )
@@ -98,6 +98,26 @@ class _Draft:
     anchor: int  # token index where the attribution sits, for pronoun order
     date_tokens: list[Token]
     speaker_text: str | None = None
+
+
+# A transcript's turns: 'Q: When did you find out?' / 'A: On the morning after the awards.'
+TRANSCRIPT_TURN = re.compile(r"^(?P<turn>Q|A)[:.]\s+(?P<body>\S.*)$", re.M)
+
+
+def _transcript_answers(doc: Doc) -> list[_Draft]:
+    """The answers of a Q&A transcript (at least two questions and two answers) are the interviewee's: the last
+    person the introduction names before the first question ('We spoke to Marchetti on Friday.')."""
+    text = doc.text
+    turns = list(TRANSCRIPT_TURN.finditer(text))
+    if sum(t.group("turn") == "Q" for t in turns) < 2 or sum(t.group("turn") == "A" for t in turns) < 2:
+        return []
+    first_question = next(t.start() for t in turns if t.group("turn") == "Q")
+    people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= first_question]
+    if not people:
+        return []
+    interviewee = people[-1]
+    return [_Draft(*trim(text, t.start("body"), t.end("body")), "direct", None, None, interviewee.start, [], speaker_text=interviewee.text)
+            for t in turns if t.group("turn") == "A"]
 
 
 def _headline_end(text: str) -> int:
@@ -232,6 +252,7 @@ class QuoteExtractor:
         drafts = self._cue_drafts(doc, marks)
         drafts += self._unattributed_quotes(doc, marks, drafts)
         drafts += self._press_release_drafts(doc)
+        drafts += _transcript_answers(doc)
         drafts = _without_overlaps(drafts)
         return self._resolve(doc, drafts, article_date, outlet)
 
@@ -552,6 +573,10 @@ class QuoteExtractor:
             if token.i in covered or not token.text[:1].isupper():
                 continue
             actor, word = same_person([token.text]), doc[token.i : token.i + 1]
+            if actor is None and token.pos_ == "PROPN" and _family_apposition(token):
+                # A name the tagger missed beside a family word: 'Callum's wife, Ana, keeps the accounts'.
+                actor = replace(unregistered_person(token.text), pronoun=pronoun_of_family_role(word))
+                people.append(actor)
             if actor is not None and not told(word):
                 mentions.append(ActorMention(token.i, actor, False, frozenset(), is_subject(word)))
         return mentions
@@ -1032,6 +1057,12 @@ def _kind_from_description(actor: Actor, titles: frozenset[str]) -> Actor:
     kinds = [ORGANISATION_NOUNS[t] for t in titles if t in ORGANISATION_NOUNS]
     kind = next((k for k in ("company", "institution", "organisation", "government") if kinds and k in kinds[0]), None)
     return replace(actor, kind=kind) if kind else actor
+
+
+def _family_apposition(token: Token) -> bool:
+    """A one-word name in apposition to a family word ('his wife, Ana', 'Ana, his wife'), whatever the tagger said."""
+    return (token.dep_ == "appos" and token.head.lower_ in FAMILY_PRONOUNS) or any(
+        c.dep_ == "appos" and c.lower_ in FAMILY_PRONOUNS for c in token.children)
 
 
 def _person_by_context(entity: Span) -> bool:

@@ -490,3 +490,19 @@ def test_a_company_described_by_its_trade_and_a_regulator_named_as_given(extract
         "Halden Biologics", "U.S. Food and Drug Administration", "U.S. Food and Drug Administration", "Halden Biologics",
         "Ohio state police",
     ]
+
+
+def test_a_q_and_a_transcript_and_a_name_the_tagger_missed_beside_a_family_word(extractor):
+    """Answers of a Q&A transcript are the interviewee's, the person the introduction named last; 'Callum's wife,
+    Ana, keeps the accounts' makes Ana a person whom a later 'she' refers to."""
+    text = ("Harbour master answers questions on the quota cut\n\n"
+            "Rhona Gillies has run Ullapool harbour for a decade. We spoke to Gillies on Friday.\n\n"
+            "Q: Will the cut close the harbour?\n\nA: No. But it will close some boats, and that is bad enough.\n\n"
+            "Q: Who decided?\n\nA: Negotiators in London, who have never mended a net.")
+    assert [(text[q.start : q.end], q.speaker) for q in extractor.extract(text, dt.date(2025, 2, 3))] == [
+        ("No. But it will close some boats, and that is bad enough", "Rhona Gillies"),
+        ("Negotiators in London, who have never mended a net", "Rhona Gillies"),
+    ]
+    text = ("Callum's wife, Ana, keeps the accounts at the kitchen table.\n\n"
+            "“People think fishing is about the sea. It’s about paperwork,” she says.")
+    assert [q.speaker for q in extractor.extract(text, dt.date(2025, 2, 3))] == ["Ana"]
