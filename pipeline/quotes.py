@@ -611,9 +611,10 @@ class QuoteExtractor:
             return organisations[-1]
         # An acronym the tagger missed, that the article spelt out: 'VMRC also urged' after 'The Vilnius Migrant Rights
         # Centre (VMRC)'.
-        if re.fullmatch(r"[A-Z]{2,8}", mention.text.strip()):
-            organisation = unregistered_organisation(mention.text.strip(), mention.doc)
-            return organisation if organisation.name != mention.text.strip() else None
+        acronym = re.sub(r"^[Tt]he ", "", mention.text.strip())
+        if re.fullmatch(r"[A-Z]{2,8}", acronym):
+            organisation = unregistered_organisation(acronym, mention.doc)
+            return organisation if organisation.name != acronym else None
         # A name the tagger missed, that the text says is a person or an organisation ('Minera Cerro Alto, which
         # operates the mine, said', 'Jan-Willem de Vries, who rode alongside him, says').
         name = _proper_name(mention)

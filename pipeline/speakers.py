@@ -759,7 +759,16 @@ def pronoun_of_named_subject(name: Span) -> str | None:
     if len(name) < 2 or not all(t.pos_ == "PROPN" for t in name) or name.root.dep_ != "nsubj":
         return None
     sentence = name.root.sent
-    return next((PRONOUN_FORMS[t.lower_] for t in sentence[name.end - sentence.start :] if t.lower_ in PRONOUN_FORMS), None)
+    marks = 0  # quote marks passed: an odd count means inside a quotation
+    for token in sentence:
+        marks += token.text in QUOTE_MARK_TOKENS
+        # 'her family's flat', 'he suspects': not 'the people who worked for him', someone else, or a quote's 'he'.
+        if token.i >= name.end and token.lower_ in PRONOUN_FORMS and token.dep_ in ("nsubj", "poss") and marks % 2 == 0:
+            return PRONOUN_FORMS[token.lower_]
+    return None
+
+
+QUOTE_MARK_TOKENS = frozenset({'"', "“", "”", "‘", "’", "'", "«", "»"})
 
 
 def is_subject(mention: Span) -> bool:

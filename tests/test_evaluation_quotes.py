@@ -64,7 +64,7 @@ def test_the_annotated_articles_of_the_repo_read_cleanly():
         assert len(articles) >= 8 and all(a.quotes for a in articles)
     # A domain's articles name registered speakers by the registry's canonical name, never by an alias.
     registry = ActorRegistry.from_files([folder.parent / "actors" / "border_crisis.toml"])
-    for article in read_annotated_articles(folder / "border_crisis" / "dev.jsonl"):
+    for article in (a for split in ("dev", "test") for a in read_annotated_articles(folder / "border_crisis" / f"{split}.jsonl")):
         for quote in article.quotes:
             actor = registry.resolve_exact(quote.speaker, article.date)
             assert actor is None or actor.name == quote.speaker, (article.id, quote.speaker)

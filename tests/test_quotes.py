@@ -506,3 +506,12 @@ def test_a_q_and_a_transcript_and_a_name_the_tagger_missed_beside_a_family_word(
     text = ("Callum's wife, Ana, keeps the accounts at the kitchen table.\n\n"
             "“People think fishing is about the sea. It’s about paperwork,” she says.")
     assert [q.speaker for q in extractor.extract(text, dt.date(2025, 2, 3))] == ["Ana"]
+
+
+def test_a_pronoun_inside_a_persons_own_quote_does_not_give_them_one(extractor):
+    """'Naomi Hartley described the claim as "... worked for him"': the 'him' is someone else, so a later 'She' can
+    still be Hartley and not the man named before."""
+    text = ("His barrister, Julian Pryce, said the article was 'a calculated act of character assassination'.\n\n"
+            "Naomi Hartley, for the Courier, described the claim as 'an attempt to silence the people who worked for "
+            "him'. She told the court the newspaper would call six witnesses.")
+    assert [q.speaker for q in extractor.extract(text, dt.date(2025, 1, 13))] == ["Julian Pryce", "Naomi Hartley", "Naomi Hartley"]
