@@ -55,38 +55,50 @@ class MemberModels:
     name_: str
     weights_sha256_: str | None
     # Found on first use, forgotten when members are refitted or change arithmetic.
-    _sharing: list[tuple[object, object]] | None = None
+    _sharing: list[tuple[object, object, tuple[int, object] | None]] | None = None
 
     def leaves(self) -> Iterator[object]:
         """The member models at the bottom of nested ensembles and stacks."""
         for member in self.members:
             yield from member.leaves() if isinstance(member, MemberModels) else [member]
 
-    def _encoder_sharing(self) -> list[tuple[object, object]]:
-        """(provider, consumer) pairs: a MiniLM stance member whose encoder stayed frozen, and an embedding member whose
-        encoder has the same weights, tokenizer limit and arithmetic, so the first's mean embeddings are the second's."""
+    def _encoder_sharing(self) -> list[tuple[object, object, tuple[int, object] | None]]:
+        """(provider, consumer, fork) triples: a MiniLM stance member whose bottom layers stayed as pretrained, and an
+        embedding member whose encoder has the same weights there, tokenizer limit and arithmetic. With the whole
+        encoder shared the first's mean embeddings are the second's; with only the bottom layers shared (fork: their
+        number and the consumer's top layers) the first runs the pretrained top layers again on their output."""
         if self._sharing is None:
             from models.baseline import EmbeddingStanceClassifier
             from models.stance import StanceClassifier
 
             leaves = list(self.leaves())
-            providers = [m for m in leaves if isinstance(m, StanceClassifier) and m.network_ is not None and m.encoder_frozen]
+            providers = [m for m in leaves if isinstance(m, StanceClassifier) and m.network_ is not None and m.hyperparameters.frozen_layers > 0]
             consumers = [m for m in leaves if isinstance(m, EmbeddingStanceClassifier)]
-            self._sharing = [(p, c) for c in consumers for p in providers[:1] if _same_encoder(p, c)]
+            self._sharing = []
+            for consumer in consumers:
+                for provider in providers[:1]:
+                    shared = _shared_layers(provider, consumer)
+                    layers = consumer.encoder_.config.num_hidden_layers if consumer.encoder_ is not None else 0
+                    if shared == layers and layers:
+                        self._sharing.append((provider, consumer, None))
+                    elif shared:
+                        self._sharing.append((provider, consumer, (shared, consumer.encoder_.encoder.layer[shared:])))
         return self._sharing
 
     @contextmanager
     def one_encoder_pass(self) -> Iterator[None]:
-        """While predicting, the frozen-encoder member leaves each text's embedding for the embedding member."""
-        pairs = [(p, c) for p, c in self._encoder_sharing() if p.embedding_sink is None and c.embedding_cache is None]
+        """While predicting, the MiniLM member leaves each text's pretrained embedding for the embedding member."""
+        triples = [(p, c, f) for p, c, f in self._encoder_sharing() if p.embedding_sink is None and c.embedding_cache is None]
         shared: dict[str, np.ndarray] = {}
-        for provider, consumer in pairs:
+        for provider, consumer, fork in triples:
             provider.embedding_sink = consumer.embedding_cache = shared
+            provider.embedding_fork = fork
         try:
             yield
         finally:
-            for provider, consumer in pairs:
+            for provider, consumer, _ in triples:
                 provider.embedding_sink = consumer.embedding_cache = None
+                provider.embedding_fork = None
 
     @property
     def model_id(self) -> str:
@@ -101,17 +113,31 @@ class MemberModels:
         return self
 
 
-def _same_encoder(provider, consumer) -> bool:
+def _shared_layers(provider, consumer) -> int:
+    """How many bottom layers (the embeddings under them included) the two encoders hold with the same weights, under
+    the same tokenizer limit and arithmetic; 0 where they cannot share a pass."""
     import torch
 
     if provider.precision_ != consumer.precision_ or provider.hyperparameters.max_length != consumer.hyperparameters.max_length:
-        return False
+        return 0
     if consumer.encoder_ is None:
         consumer._load_encoder()
     if provider.tokenizer_.get_vocab() != consumer.tokenizer_.get_vocab():
-        return False
-    mine, theirs = provider.network_.encoder.state_dict(), consumer.encoder_.state_dict()
-    return mine.keys() == theirs.keys() and all(torch.equal(mine[k].cpu(), theirs[k]) for k in mine)
+        return 0
+
+    def same(mine, theirs) -> bool:
+        mine, theirs = mine.state_dict(), theirs.state_dict()
+        return mine.keys() == theirs.keys() and all(torch.equal(mine[k].cpu(), theirs[k].cpu()) for k in mine)
+
+    ours, theirs = provider.network_.encoder, consumer.encoder_
+    if not same(ours.embeddings, theirs.embeddings):
+        return 0
+    shared = 0
+    for mine, other in zip(ours.encoder.layer, theirs.encoder.layer):
+        if not same(mine, other):
+            break
+        shared += 1
+    return shared
 
 
 class WeightedEnsembleStanceClassifier(DecisionRule, MemberModels):

@@ -127,13 +127,25 @@ def _build_network(encoder_source: str | None, encoder_config_dir: Path | None =
         def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
             """(token states the targets attend over, the last layer's mean: the sentence embedding)."""
             output = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=self.layer_weights is not None)
-            last = output.last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(last.dtype)
-            mean = (last * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            return self._attended(output), _masked_mean(output.last_hidden_state, attention_mask)
+
+        def encode_forked(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, shared: int, pretrained_top) -> tuple:
+            """`encode`, plus the pretrained encoder's sentence embedding of the same texts: the bottom `shared` layers
+            stayed as pretrained, so only the pretrained top layers run again on their output."""
+            from transformers.masking_utils import create_bidirectional_mask
+
+            output = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
+            hidden = output.hidden_states[shared]
+            mask = create_bidirectional_mask(config=self.encoder.config, inputs_embeds=hidden, attention_mask=attention_mask)
+            for layer in pretrained_top:
+                hidden = layer(hidden, mask)
+            return self._attended(output), _masked_mean(output.last_hidden_state, attention_mask), _masked_mean(hidden, attention_mask)
+
+        def _attended(self, output) -> torch.Tensor:
             if self.layer_weights is None:
-                return last, mean
+                return output.last_hidden_state
             mix = self.layer_weights.softmax(0)
-            return sum(weight * states for weight, states in zip(mix, output.hidden_states)), mean
+            return sum(weight * states for weight, states in zip(mix, output.hidden_states))
 
         def head_logits(self, tokens: torch.Tensor, mask: torch.Tensor, mean: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
             """(H, B, T, 3): each head's logits, each head trained on its own loss."""
@@ -145,6 +157,12 @@ def _build_network(encoder_source: str | None, encoder_config_dir: Path | None =
             return per_head[0] if len(self.heads) == 1 else per_head.log_softmax(-1).mean(0)
 
     return TargetAttentionStance()
+
+
+def _masked_mean(states, attention_mask):
+    """Mean of the token states the attention mask keeps: the sentence embedding sentence-transformers trained."""
+    mask = attention_mask.unsqueeze(-1).to(states.dtype)
+    return (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
 
 
 def _current_keys(state: dict) -> dict:
@@ -193,6 +211,9 @@ class StanceClassifier(DecisionRule):
         # Set by an ensemble while it predicts, when this encoder is frozen and an embedding member reads the same
         # one: each text's unit-length mean embedding is left here, and that member does not encode it again.
         self.embedding_sink: dict[str, np.ndarray] | None = None
+        # Set with the sink when only the bottom layers are the pretrained ones: (how many, the pretrained top layers
+        # that turn their output into the embedding member's).
+        self.embedding_fork: tuple[int, object] | None = None
 
     # ----- identity -------------------------------------------------------------------------------------------
     @property
@@ -252,6 +273,10 @@ class StanceClassifier(DecisionRule):
         # The 30k x 384 word-embedding matrix is half the encoder's weights: updating it densely every
         # step costs more than the rest of the step and overfits a few thousand examples.
         self.network_.encoder.get_input_embeddings().weight.requires_grad_(False)
+        if hp.frozen_layers > 0:
+            # Under frozen layers the embeddings stay pretrained too, so what the frozen layers output is the
+            # pretrained encoder's, and an embedding member can take it from this model's pass (models/ensemble.py).
+            self.network_.encoder.embeddings.requires_grad_(False)
         for layer in self.network_.encoder.encoder.layer[: hp.frozen_layers]:
             layer.requires_grad_(False)
         if self.encoder_frozen:
@@ -424,9 +449,13 @@ class StanceClassifier(DecisionRule):
                 slot = {t: s for s, t in enumerate(batch_targets)}
                 batch_texts = [texts[i] for i in batch]
                 encoded = self._tokenize(batch_texts)
-                tokens, mean = self.network_.encode(encoded["input_ids"], encoded["attention_mask"])
+                if self.embedding_sink is not None and self.embedding_fork is not None:
+                    tokens, mean, sentence = self.network_.encode_forked(encoded["input_ids"], encoded["attention_mask"], *self.embedding_fork)
+                else:
+                    tokens, mean = self.network_.encode(encoded["input_ids"], encoded["attention_mask"])
+                    sentence = mean
                 if self.embedding_sink is not None:
-                    unit = torch.nn.functional.normalize(mean.float(), dim=-1).cpu().numpy()
+                    unit = torch.nn.functional.normalize(sentence.float(), dim=-1).cpu().numpy()
                     self.embedding_sink.update(zip(batch_texts, unit))
                 targets = self._encode_targets(batch_targets, grad=False)
                 logits = self.network_.logits(tokens, encoded["attention_mask"], mean, targets).float().cpu().numpy()

@@ -103,13 +103,33 @@ def test_a_frozen_encoder_is_run_once_for_both_members(frozen_ensemble):
     np.testing.assert_allclose(shared, separate, atol=1e-4)
 
 
-def test_only_an_encoder_left_as_pretrained_is_shared(frozen_ensemble):
+def test_an_encoder_fine_tuned_only_at_the_top_shares_its_pretrained_bottom_layers(frozen_ensemble):
     from models.stance import StanceClassifier
 
-    assert len(frozen_ensemble._encoder_sharing()) == 1
+    assert [fork for _, _, fork in frozen_ensemble._encoder_sharing()] == [None]  # the whole encoder
     texts, targets, labels = tiny_pairs()
-    # Bottom layers frozen but the top ones and the embeddings trained: a different encoder, nothing shared.
-    partly = StanceClassifier(frozen_layers=3, epochs=1, seed=13)
+    tuned = StanceClassifier(frozen_layers=0, epochs=1, seed=13)
+    model = WeightedEnsembleStanceClassifier([tuned, EmbeddingStanceClassifier(min_target_pairs=10, C=30.0)])
+    model.fit(texts, targets, labels, dev=(texts, targets, labels))
+    assert model._encoder_sharing() == [], "an encoder fine-tuned from the embeddings up shares nothing"
+
+    # The bottom four layers (and the embeddings under them) stay pretrained: one pass for both members, the
+    # embedding member's top two layers run on that pass's layer-4 states.
+    partly = StanceClassifier(frozen_layers=4, epochs=1, seed=13)
     model = WeightedEnsembleStanceClassifier([partly, EmbeddingStanceClassifier(min_target_pairs=10, C=30.0)])
     model.fit(texts, targets, labels, dev=(texts, targets, labels))
-    assert not partly.encoder_frozen and model._encoder_sharing() == []
+    model.weights_ = np.array([0.5, 0.5])
+    (_, consumer, fork), = model._encoder_sharing()
+    assert not partly.encoder_frozen and fork is not None and fork[0] == 4 and len(fork[1]) == 2
+    texts = [row[1] for row in TINY]
+    calls = []
+    hook = consumer.encoder_.register_forward_hook(lambda *_: calls.append(1))
+    try:
+        shared = np.vstack(model.predict_proba_grouped(texts, [TARGETS] * len(texts)))
+        assert calls == [], "the embedding member ran its whole encoder although four layers were shared"
+        model._sharing = []
+        separate = np.vstack(model.predict_proba_grouped(texts, [TARGETS] * len(texts)))
+    finally:
+        hook.remove()
+        model._sharing = None
+    np.testing.assert_allclose(shared, separate, atol=1e-4)
