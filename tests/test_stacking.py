@@ -104,7 +104,7 @@ def test_a_frozen_attention_member_stacks_out_of_fold_and_shares_its_encoder_pas
     attention = StanceClassifier(frozen_layers=6, epochs=1, seed=13)
     model = default_stack(seed=13, folds=2, attention=attention).fit(texts, targets, labels, dev=(texts, targets, labels))
     assert "target-attention-minilm out-of-fold F_avg" in model.scores_ and len(model.members) == 3
-    assert model._encoder_sharing() == [(attention, model.members[1])]
+    assert model._encoder_sharing() == [(attention, model.members[1], None)]  # the whole encoder
     reloaded = load_stance_model(model.save(tmp_path / "model"))
     np.testing.assert_allclose(reloaded.predict_proba(texts, targets), model.predict_proba(texts, targets), atol=1e-5)
     new_target = "Airlines share the blame"
