@@ -29,7 +29,7 @@ from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
-    FAMILY_PRONOUNS, HONORIFICS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, ArticleContext, SpeakerResolver,
+    FAMILY_PRONOUNS, HONORIFICS, ORGANISATION_KINDS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, ArticleContext, SpeakerResolver,
     UNREGISTERED_ORGANISATION, canonical_word, ends_with_name, is_subject, mention_tokens, name_words, names_an_organisation, pronoun_of_family_role,
     pronoun_of_named_subject, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
 )
@@ -505,14 +505,13 @@ class QuoteExtractor:
         that paragraph ends on (its last sentence's subject, or the 'her' of 'Her answer is careful')."""
         text = doc.text
         claimed = [(r.draft.start, r.draft.end) for r in resolved if r.draft.kind != "continuation" or r.actor is not None]
-        paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", text) if m.group().strip()]
         for item in sorted(resolved, key=lambda r: r.draft.start):
             if item.actor is not None or item.mention is not None or item.draft.kind != "continuation":
                 continue
-            index = next((i for i, (s, e) in enumerate(paragraphs) if s <= item.draft.start < e), None)
-            if not index or text[paragraphs[index][0] :].lstrip()[:1] not in QUOTE_MARKS:
+            start, _ = _paragraph_around(text, item.draft.start, item.draft.end)
+            if start == 0 or text[start:].lstrip()[:1] not in QUOTE_MARKS:
                 continue
-            before_start, before_end = paragraphs[index - 1]
+            before_start, before_end = _paragraph_around(text, start - 2, start - 2)
             last = doc.char_span(before_start, before_end, alignment_mode="contract")
             if text[before_start:].lstrip()[:1] in QUOTE_MARKS or last is None or not len(last):
                 continue
@@ -680,15 +679,20 @@ def _cue_text(draft: _Draft) -> str | None:
     return draft.cue.text if draft.cue is not None else None
 
 
+def _paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The blank-line paragraph that holds text[start:end] (from the newline that opens it)."""
+    opening = text.rfind("\n\n", 0, start) + 1
+    closing = text.find("\n\n", end)
+    return opening, len(text) if closing < 0 else closing
+
+
 def _interview_runs(text: str, resolved: list["_Resolved"]) -> None:
     """A paragraph that is nothing but a quote, with no cue, inside a run of such paragraphs that one cue attributes
     ('She spoke to Reuters.' / '"They called me at six."' / '"..., " she said.' / '"I want a date."'): the interview
     convention, where one speaker talks over several paragraphs. Each takes the speaker of the nearest attributed
     paragraph of its run."""
     def paragraph(item: _Resolved) -> tuple[int, int]:
-        start = text.rfind("\n\n", 0, item.draft.start) + 1
-        end = text.find("\n\n", item.draft.end)
-        return start, len(text) if end < 0 else end
+        return _paragraph_around(text, item.draft.start, item.draft.end)
 
     def quote_only(item: _Resolved) -> bool:
         start, end = paragraph(item)
@@ -1056,7 +1060,7 @@ def _kind_from_description(actor: Actor, titles: frozenset[str]) -> Actor:
     if actor.kind != UNREGISTERED_ORGANISATION:
         return actor
     kinds = [ORGANISATION_NOUNS[t] for t in titles if t in ORGANISATION_NOUNS]
-    kind = next((k for k in ("company", "institution", "organisation", "government") if kinds and k in kinds[0]), None)
+    kind = next((k for k in ORGANISATION_KINDS if kinds and k in kinds[0]), None)
     return replace(actor, kind=kind) if kind else actor
 
 

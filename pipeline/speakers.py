@@ -67,6 +67,8 @@ PERSONAL_STAFF_NOUNS = frozenset({"office", "campaign", "aide", "aides", "staff"
 # The kind of an organisation an article names as a speaker but the registry lacks: any organisation noun may refer
 # back to it ('MetaCorp said ... the company called it ...').
 UNREGISTERED_ORGANISATION = "unregistered organisation"
+# The kind an organisation the registry lacks takes from its noun, the most specific first ('Bank': a company).
+ORGANISATION_KINDS = ("company", "institution", "organisation", "government")
 # Nouns that name a person by the post they hold: 'the minister' is a person, never their ministry.
 PERSON_ROLE_NOUNS = frozenset(
     "minister premier president chancellor commissioner mayor ombudsman consul ambassador envoy mep lawmaker legislator "
@@ -602,7 +604,7 @@ def unregistered_organisation(name: str, doc: Doc | None = None) -> Actor:
     # 'Financial Conduct Authority' is an institution, 'Albion Merchant Bank' a company: what a later 'the regulator'
     # or 'the lender' can refer to. A name without such a noun ('MetaCorp') stays open to any.
     kinds = ORGANISATION_NOUNS.get(name.split()[-1].lower(), frozenset()) if name else frozenset()
-    kind = next((k for k in ("company", "institution", "organisation", "government") if k in kinds), UNREGISTERED_ORGANISATION)
+    kind = next((k for k in ORGANISATION_KINDS if k in kinds), UNREGISTERED_ORGANISATION)
     return Actor(name=name, kind=kind, affiliation="", label="ORG")
 
 
