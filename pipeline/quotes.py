@@ -523,7 +523,8 @@ class QuoteExtractor:
                 subject = next((c for c in subject.children if c.dep_ == "poss" and c.lower_ in ("her", "his")), None)
             if subject is None:
                 continue
-            actor = self.resolver.resolve(mention_tokens(subject), history, on, context) or _named_here(mention_tokens(subject), history)
+            mention = mention_tokens(subject)
+            actor = self.resolver.resolve(mention, history, on, context) or _named_here(mention, history)
             if actor is not None and actor.kind == "person":
                 item.actor = actor
                 item.quote = replace(item.quote, speaker=actor.name)
