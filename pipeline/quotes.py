@@ -29,8 +29,9 @@ from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
-    FAMILY_PRONOUNS, HONORIFICS, ORGANISATION_KINDS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS, ActorMention, ArticleContext, SpeakerResolver,
-    UNREGISTERED_ORGANISATION, canonical_word, ends_with_name, is_subject, mention_tokens, name_words, names_an_organisation, pronoun_of_family_role,
+    FAMILY_PRONOUNS, HONORIFICS, ORGANISATION_KINDS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS,
+    QUOTE_MARKS, SINGLE_MARKS, UNREGISTERED_ORGANISATION, ActorMention, ArticleContext, SpeakerResolver, canonical_word,
+    ends_with_name, is_subject, mention_tokens, name_words, names_an_organisation, pronoun_of_family_role,
     pronoun_of_named_subject, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
 )
 
@@ -63,8 +64,6 @@ MIN_QUOTE_WORDS = 3
 TERM_INTRODUCER = re.compile(r"\b(?:so-called|so called|dubbed|nicknamed|the term|the phrase|the words?)\s*$", re.I)
 OPENING_MARKS = {"“": "”", "«": "»", "„": "“"}
 TRAILING_INSIDE_MARK = ",.;:"
-SINGLE_MARKS = "'‘’"
-QUOTE_MARKS = "“”«»„\"" + SINGLE_MARKS
 CLOSING_MARKS = "\"”»'’"
 DASH_SIGNATURE = re.compile(r"^(?P<body>.+?)\s+(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$", re.S)  # not 'Lithuania–Belarus'
 QUOTE_THEN_DASH = re.compile(r"^\s*[\"“‘'](?P<body>.+?)[\"”’']\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,240})$", re.S)

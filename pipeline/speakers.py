@@ -27,6 +27,9 @@ PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 # Each form as the subject pronoun a registry records ('her' -> 'she'): a 'she' never refers back to a 'he'.
 PRONOUN_FORMS = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she"}
 REFLEXIVES = frozenset({"himself", "herself", "itself", "themselves"})
+# Quotation marks: single ones are also apostrophes, so pairing them takes care (pipeline/quotes.py).
+SINGLE_MARKS = "'‘’"
+QUOTE_MARKS = "“”«»„\"" + SINGLE_MARKS
 # Family words that tell a person's pronoun: 'Her husband, Aras Hamid', 'his mother, Helena Costa', 'daughter Rozhin'.
 FAMILY_PRONOUNS = {
     **dict.fromkeys("husband father son brother man boyfriend grandfather grandson uncle nephew widower".split(), "he"),
@@ -763,14 +766,11 @@ def pronoun_of_named_subject(name: Span) -> str | None:
     sentence = name.root.sent
     marks = 0  # quote marks passed: an odd count means inside a quotation
     for token in sentence:
-        marks += token.text in QUOTE_MARK_TOKENS
+        marks += len(token.text) == 1 and token.text in QUOTE_MARKS
         # 'her family's flat', 'he suspects': not 'the people who worked for him', someone else, or a quote's 'he'.
         if token.i >= name.end and token.lower_ in PRONOUN_FORMS and token.dep_ in ("nsubj", "poss") and marks % 2 == 0:
             return PRONOUN_FORMS[token.lower_]
     return None
-
-
-QUOTE_MARK_TOKENS = frozenset({'"', "“", "”", "‘", "’", "'", "«", "»"})
 
 
 def is_subject(mention: Span) -> bool:
