@@ -64,7 +64,7 @@ class ActorLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        entities = [e for e in doc.ents if not _is_handle(text, e.start_char, e.text)]
+        entities = _rejoined_names([e for e in doc.ents if not _is_handle(text, e.start_char, e.text)])
         by_span = {(e.start, e.end): e for e in entities}
         candidates = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
         matched = {}
@@ -85,6 +85,23 @@ class ActorLinker:
         doc.ents = sorted(kept + linked, key=lambda e: e.start)
         doc._.actors = [(e.start_char, e.end_char, e.kb_id_) for e in doc.ents if e.kb_id_]
         return doc
+
+
+# Words a name goes on after: the small model sometimes ends an organisation there and starts a second one.
+NAME_CONNECTORS = frozenset({"and", "&", "of", "for"})
+
+
+def _rejoined_names(entities: list[Span]) -> list[Span]:
+    """'The Irish Nursing and' + 'Care Workers Union' (two ORG entities, touching) is one organisation's name."""
+    joined: list[Span] = []
+    for entity in entities:
+        previous = joined[-1] if joined else None
+        if (previous is not None and previous.label_ == entity.label_ == "ORG" and previous.end == entity.start
+                and previous[-1].lower_ in NAME_CONNECTORS):
+            joined[-1] = Span(entity.doc, previous.start, entity.end, label="ORG")
+        else:
+            joined.append(entity)
+    return joined
 
 
 def _is_handle(text: str, start: int, surface: str) -> bool:

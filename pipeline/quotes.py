@@ -1079,10 +1079,12 @@ def _person_by_context(entity: Span) -> bool:
 
 
 def _named_here(mention: Span, history: list[ActorMention]) -> Actor | None:
-    """The person the article's names pass took this one-word name for ('Shilan says', after 'Shilan Karim')."""
-    if len(mention) != 1:
+    """The person the article's names pass took this one-word name for ('Shilan says', after 'Shilan Karim'; 'Themba, a
+    taxi mechanic, says' after 'Themba Khumalo')."""
+    name = _before_apposition(mention)
+    if len(name) != 1:
         return None
-    return next((m.actor for m in history if m.position == mention.start and not m.spoke and m.actor.kind == "person"), None)
+    return next((m.actor for m in history if m.position == name.start and not m.spoke and m.actor.kind == "person"), None)
 
 
 def _named_before(who: str, history: list[ActorMention]) -> Actor | None:

@@ -207,8 +207,9 @@ class SpeakerResolver:
         if inside is not None:
             return inside
         # A named person the registry lacks, with their post ('Marston council's cabinet member for education, Richard
-        # Osei'): they speak for themselves, as a registered person would.
-        people = [e for e in mention.ents if not e.kb_id_ and len(name_words(e.text)) > 1
+        # Osei'): they speak for themselves, as a registered person would. A possessor is the post's owner, not its
+        # holder ('St Brendan's chief executive, Dr Ronan Keogh').
+        people = [e for e in mention.ents if not e.kb_id_ and len(name_words(e.text)) > 1 and e[-1].tag_ != "POS"
                   and (speaks_as_person(e) or (e.label_ == "PERSON" and speaks_as_person(e) is None))]
         if people:
             about = [e for e in people if e.start <= head.i < e.end]

@@ -515,3 +515,14 @@ def test_a_pronoun_inside_a_persons_own_quote_does_not_give_them_one(extractor):
             "Naomi Hartley, for the Courier, described the claim as 'an attempt to silence the people who worked for "
             "him'. She told the court the newspaper would call six witnesses.")
     assert [q.speaker for q in extractor.extract(text, dt.date(2025, 1, 13))] == ["Julian Pryce", "Naomi Hartley", "Naomi Hartley"]
+
+
+def test_a_first_name_with_a_description_a_name_split_at_and_and_a_post_owned_by_a_possessor(extractor):
+    """'Tendai, a bus driver, says' after 'Tendai Moyo' is Tendai Moyo; an organisation's name the tagger cut at its
+    'and' is whole again; 'Riverside's chief executive, Dr Alan Marsh' speaks for himself, not for Riverside."""
+    text = ("Her brother, Tendai Moyo, 39, drives the night bus.\n\n"
+            "Tendai, a bus driver, says the route has never been busier.")
+    assert [q.speaker for q in extractor.extract(text, dt.date(2025, 3, 4))] == ["Tendai Moyo"]
+    text = ("The Irish Nursing and Care Workers Union (INCWU) said 640 of its members had joined picket lines.\n\n"
+            "St Brendan's chief executive, Dr Alan Marsh, said in a statement that the hospital had offered more staff.")
+    assert [q.speaker for q in extractor.extract(text, dt.date(2025, 3, 4))] == ["Irish Nursing and Care Workers Union", "Alan Marsh"]
