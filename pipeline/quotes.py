@@ -30,7 +30,7 @@ from pipeline.actors import Actor, ActorRegistry
 from pipeline.ingest import Article
 from pipeline.speakers import (
     FAMILY_PRONOUNS, HONORIFICS, ORGANISATION_KINDS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS,
-    QUOTE_MARKS, SINGLE_MARKS, UNREGISTERED_ORGANISATION, ActorMention, ArticleContext, SpeakerResolver, canonical_word,
+    QUOTE_MARKS, SINGLE_MARKS, SPOKES_NOUNS, UNREGISTERED_ORGANISATION, ActorMention, ArticleContext, SpeakerResolver, canonical_word,
     ends_with_name, is_subject, mention_tokens, name_words, names_an_organisation, pronoun_of_family_role,
     pronoun_of_named_subject, speaks_as_person, title_words, unregistered_organisation, unregistered_person,
 )
@@ -550,20 +550,20 @@ class QuoteExtractor:
             surname = same_person(entity.text.split()) if entity.label_ not in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL") else None
             if surname is not None:  # 'Mohapatra' after 'Sunita Mohapatra', whatever the tagger called it this time
                 mentions.append(ActorMention(entity.start, surname, False, frozenset(), is_subject(entity)))
-            elif names_an_organisation(entity):
+            elif names_an_organisation(entity) and not _person_by_context(entity):
                 organisation = unregistered_organisation(entity.text, doc)
                 actor = _kind_from_description(organisation, title_words(entity, organisation))
                 if len(entity.text.split()) > 1 and not self.resolver.in_a_registry_name(actor.name):
                     mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
             elif entity.label_ == "PERSON" or _person_by_context(entity):
-                words = entity.text.split()
-                actor = same_person(words)
+                name = _with_dropped_first_name(entity)
+                actor = same_person(name.text.split())
                 # A single name counts where the text says it is a person's ('Their daughter Rozhin, 11,').
-                if actor is None and (len(name_words(entity.text)) > 1 or speaks_as_person(entity)):
-                    honorific = (doc[entity.start - 1].lower_ if entity.start > 0 else "", entity[0].lower_)
+                if actor is None and (len(name_words(name.text)) > 1 or speaks_as_person(entity)):
+                    honorific = (doc[name.start - 1].lower_ if name.start > 0 else "", name[0].lower_)
                     pronoun = next((HONORIFIC_PRONOUNS[h.rstrip(".")] for h in honorific if h.rstrip(".") in HONORIFIC_PRONOUNS), None)
-                    pronoun = pronoun or pronoun_of_family_role(entity) or pronoun_of_named_subject(entity)
-                    actor = replace(unregistered_person(entity.text), pronoun=pronoun)
+                    pronoun = pronoun or pronoun_of_family_role(name) or pronoun_of_named_subject(name)
+                    actor = replace(unregistered_person(name.text), pronoun=pronoun)
                     people.append(actor)
                 if actor is not None:
                     mentions.append(ActorMention(entity.start, actor, False, title_words(entity, actor), is_subject(entity)))
@@ -1054,6 +1054,28 @@ def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.
     return None, None, mention
 
 
+# Capitalised words before a surname that are a rank or title, not a first name ('Detective Inspector Hale').
+RANKS = frozenset(
+    "governor judge detective inspector sergeant constable superintendent commissioner councillor councilman councilwoman "
+    "cllr general colonel major captain admiral lieutenant commander marshal corporal private agent king queen prince "
+    "princess sheikh emir pope father sister brother rabbi imam bishop archbishop cardinal reverend saint st speaker "
+    "justice coach skipper professor doctor nurse officer".split()
+)
+
+
+def _with_dropped_first_name(entity: Span) -> Span:
+    """'Iain Morrison' where the tagger's entity is only 'Morrison': a capitalised name word it left out just before a
+    one-word name, when that word is no title or rank."""
+    if len(entity) != 1 or entity.start == 0:
+        return entity
+    before = entity.doc[entity.start - 1]
+    word = before.lower_.rstrip(".")
+    if (before.pos_ == "PROPN" and before.dep_ == "compound" and before.head == entity.root and before.is_title
+            and before.ent_type_ == "" and word not in HONORIFICS | RANKS | PERSON_ROLE_NOUNS | PERSON_NOUNS | SPOKES_NOUNS):
+        return entity.doc[entity.start - 1 : entity.end]
+    return entity
+
+
 def _kind_from_description(actor: Actor, titles: frozenset[str]) -> Actor:
     """An organisation whose name says nothing of its kind takes the kind of the noun beside it: 'Vaccine maker
     Vireon Biologics' is a company, so a later 'the company' is not the regulator named since."""
@@ -1072,10 +1094,10 @@ def _family_apposition(token: Token) -> bool:
 
 def _person_by_context(entity: Span) -> bool:
     """A name the tagger took for something else that the text shows is a person's: 'X, who ...', 'X, 52,', or a
-    place-labelled subject a later 'she' refers to."""
-    if entity.label_ in ("ORG", "GPE", "LOC", "FAC", "WORK_OF_ART") and speaks_as_person(entity):
-        return True
-    return entity.label_ in ("GPE", "LOC", "FAC", "WORK_OF_ART") and pronoun_of_named_subject(entity) is not None
+    subject a later 'she' refers to."""
+    if entity.label_ not in ("ORG", "GPE", "LOC", "FAC", "WORK_OF_ART"):
+        return False
+    return bool(speaks_as_person(entity)) or pronoun_of_named_subject(entity) is not None
 
 
 def _named_here(mention: Span, history: list[ActorMention]) -> Actor | None:

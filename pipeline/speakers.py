@@ -761,7 +761,9 @@ def pronoun_of_family_role(name: Span) -> str | None:
 
 def pronoun_of_named_subject(name: Span) -> str | None:
     """'Shilan Karim unfolds ... on the carpet of her family's flat': a proper name that is a clause's subject and
-    that a 'he' or 'she' later in its sentence refers back to is a person, whatever label the tagger gave it."""
+    that a 'he' or 'she' later in its sentence refers back to is a person, whatever label the tagger gave it. So is
+    one whose sentence names no other person and is followed, in its paragraph, by one that opens with 'He' or 'She'
+    ('Callum MacLeod is already on the deck. He is 47')."""
     if len(name) < 2 or not all(t.pos_ == "PROPN" for t in name) or name.root.dep_ != "nsubj":
         return None
     sentence = name.root.sent
@@ -771,6 +773,14 @@ def pronoun_of_named_subject(name: Span) -> str | None:
         # 'her family's flat', 'he suspects': not 'the people who worked for him', someone else, or a quote's 'he'.
         if token.i >= name.end and token.lower_ in PRONOUN_FORMS and token.dep_ in ("nsubj", "poss") and marks % 2 == 0:
             return PRONOUN_FORMS[token.lower_]
+    doc = name.doc
+    if sentence.end >= len(doc) or "\n" in doc.text[sentence.end_char : doc[sentence.end].idx] or marks:
+        return None
+    if any(e.label_ == "PERSON" and not (e.start == name.start) for e in sentence.ents):
+        return None
+    opening = doc[sentence.end]
+    if opening.text in ("He", "She") and opening.dep_ == "nsubj":
+        return PRONOUN_FORMS[opening.lower_]
     return None
 
 

@@ -526,3 +526,21 @@ def test_a_first_name_with_a_description_a_name_split_at_and_and_a_post_owned_by
     text = ("The Irish Nursing and Care Workers Union (INCWU) said 640 of its members had joined picket lines.\n\n"
             "St Brendan's chief executive, Dr Alan Marsh, said in a statement that the hospital had offered more staff.")
     assert [q.speaker for q in extractor.extract(text, dt.date(2025, 3, 4))] == ["Irish Nursing and Care Workers Union", "Alan Marsh"]
+
+
+def test_a_first_name_the_tagger_left_out_and_a_subject_the_next_sentence_calls_he(extractor):
+    """'Iain Morrison' tagged only as 'Morrison' is still Iain Morrison, whom 'His reasoning is simple.' introduces;
+    a name tagged ORG whose sentence is followed by 'He is 51' is a person."""
+    from spacy.tokens import Span
+
+    from pipeline.quotes import _person_by_context
+
+    text = ("Callum Munro is already on the deck of the Sea Lark. He is 51.\n\n"
+            "Two berths down from the Sea Lark, Iain Morrison is mending a net. He and Callum went to school together. "
+            "Iain has already decided to sell.\n\nHis reasoning is simple.\n\n"
+            "“I’m 58. I can’t wait five years for the stocks to come back.”")
+    assert [q.speaker for q in extractor.extract(text, dt.date(2025, 2, 3))] == ["Iain Morrison"]
+    doc = extractor.nlp(text)
+    assert _person_by_context(Span(doc, 0, 2, label="ORG"))
+    doc = extractor.nlp("Callum Munro is already on the deck of the Sea Lark. It is 51 feet long.")
+    assert not _person_by_context(Span(doc, 0, 2, label="ORG"))
