@@ -43,7 +43,7 @@ SPEECH_CUES = frozenset(
     "explain estimate assure acknowledge admit declare reiterate tweet write post confirm report predict "
     "promise vow pledge complain conclude urge call accuse question allege caution concede contend remark "
     "observe comment describe defend dub brand signal indicate reveal disclose testify rule hint "
-    "assert affirm counter retort recount recall mention joke plead lament boast".split()
+    "assert affirm counter retort recount recall mention joke plead lament boast demand".split()
 )
 # Cues whose object complement may be a quoted fragment: 'called the ban "a collective punishment"'.
 COMPLEMENT_CUES = frozenset("call describe defend dub brand label term".split())
@@ -231,11 +231,12 @@ class QuoteExtractor:
               {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "content", "RIGHT_ATTRS": {"DEP": "dobj"}},
               {"LEFT_ID": "content", "REL_OP": ">", "RIGHT_ID": "verb", "RIGHT_ATTRS": {"DEP": "acl", "TAG": {"IN": ["VBD", "VBN", "VBZ", "VBP"]}}}]],
         )
-        # 'said in a statement that it had activated ...': the parser hangs the that-clause on the medium, not the cue.
+        # 'said in a statement that it had activated ...', 'told deputies before the vote that ...': the parser hangs
+        # the that-clause on the medium or the occasion, not the cue.
         self.relations.add(
             "CONTENT_IN_MEDIUM",
             [[{"RIGHT_ID": "cue", "RIGHT_ATTRS": {"LEMMA": {"IN": sorted(SPEECH_CUES)}}},
-              {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "prep", "RIGHT_ATTRS": {"DEP": "prep", "LOWER": {"IN": ["in", "on", "during"]}}},
+              {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "prep", "RIGHT_ATTRS": {"DEP": "prep", "LOWER": {"IN": ["in", "on", "during", "at", "before", "after"]}}},
               {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "medium", "RIGHT_ATTRS": {"DEP": "pobj"}},
               {"LEFT_ID": "medium", "REL_OP": ">", "RIGHT_ID": "content", "RIGHT_ATTRS": {"DEP": {"IN": ["acl", "relcl"]}}},
               {"LEFT_ID": "content", "REL_OP": ">", "RIGHT_ID": "that", "RIGHT_ATTRS": {"DEP": "mark", "LOWER": "that"}}]],

@@ -544,3 +544,11 @@ def test_a_first_name_the_tagger_left_out_and_a_subject_the_next_sentence_calls_
     assert _person_by_context(Span(doc, 0, 2, label="ORG"))
     doc = extractor.nlp("Callum Munro is already on the deck of the Sea Lark. It is 51 feet long.")
     assert not _person_by_context(Span(doc, 0, 2, label="ORG"))
+
+
+def test_a_that_clause_hung_on_the_occasion_and_demanded_that(extractor):
+    """'told deputies before the vote that ...': the parser hangs the clause on 'vote'; 'demanded that ...' reports."""
+    text = "Labour Minister Julien Marchetti told deputies before the vote that the freeze would cost €1.9 billion next year."
+    assert found(extractor, text) == [("the freeze would cost €1.9 billion next year", "Julien Marchetti", "told", "indirect")]
+    text = "Opposition officials demanded that the boxes be opened in front of cameras."
+    assert [(q[0], q[2]) for q in found(extractor, text)] == [("the boxes be opened in front of cameras", "demanded")]
