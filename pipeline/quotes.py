@@ -268,9 +268,12 @@ class QuoteExtractor:
             name = doc.vocab.strings[match_id]
             other_i = others[2] if name == "CONTENT_IN_MEDIUM" else others[0]
             if name == "SUBJECT":
-                # A quoted sentence can be parsed as the cue's subject ('"... Anyone would ...," she wrote').
-                if not quoted(doc[other_i]):
-                    subjects.setdefault(cue_i, doc[other_i])
+                # A quoted sentence can be parsed as the cue's subject ('"... Anyone would ...," she wrote'). Of two
+                # subjects the nearer one before the cue is the speaker: 'Outside court, Amira's father, Rajesh Sethi,
+                # described ...' gave 'court' one too.
+                current = subjects.get(cue_i)
+                if not quoted(doc[other_i]) and (current is None or current.i < other_i < cue_i):
+                    subjects[cue_i] = doc[other_i]
             elif not (doc[cue_i].lemma_ in COMPLEMENT_CUES and doc[other_i].dep_ == "ccomp") and not _gerund_complement(doc[other_i]):
                 contents.setdefault(cue_i, []).append(doc[other_i])
         drafts: list[_Draft] = []
@@ -294,7 +297,9 @@ class QuoteExtractor:
                 subject = _antecedent(cue)  # 'FNV Havens, the main dockworkers' union, which said ...'
             if subject is not None and (quoted(subject) or subject.lower_ in NOT_SPEAKERS):
                 continue
-            drafts += self._drafts_for_cue(doc, cue, subject, contents.get(cue.i, []), marks)
+            # A clause that holds the speaker is no content of theirs (the parser's 'read ... by Mr Thorne, Amira's mother').
+            heads = [h for h in contents.get(cue.i, []) if subject is None or not h.left_edge.i <= subject.i <= h.right_edge.i]
+            drafts += self._drafts_for_cue(doc, cue, subject, heads, marks)
         return drafts
 
     def _drafts_for_cue(self, doc: Doc, cue: Token, subject: Token | None, heads: list[Token], marks: list[tuple[int, int]]) -> list[_Draft]:
@@ -826,9 +831,10 @@ def _inherited_subject(cue: Token, quoted) -> Token | None:
             current = current.head  # ', adding that ...' hung on the reported clause belongs to the reporting verb
         current = current.head
         # 'The mayor was asked whether ... and said ...': the passive's subject is who answered.
-        subject = next((c for c in current.children if (c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and cue.dep_ == "conj")) and not quoted(c)), None)
-        if subject is not None:
-            return subject
+        subjects = [c for c in current.children if (c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and cue.dep_ == "conj")) and not quoted(c)]
+        if subjects:
+            before = [c for c in subjects if c.i < current.i]
+            return before[-1] if before else subjects[0]  # the nearer of two: 'Outside court, Amira's father, ...'
     return None
 
 
@@ -842,12 +848,15 @@ def _subject_when_asked(cue: Token) -> Token | None:
 def _fronted_apposition(cue: Token) -> Token | None:
     """'In Zakho, Nasrin Haji, whose sons left in October, said ...', 'After talks in Vilnius, Lithuania's Interior
     Minister Agne Bilotaite said ...': the parser makes the name an apposition of the fronted phrase's place and leaves
-    the verb without a subject; the name that ends right before the verb is who said it."""
+    the verb without a subject; the name that ends right before the verb is who said it, or the description it ends
+    ('In a statement read by Mr Thorne, Amira's mother, Priya Sethi, said ...')."""
     for child in cue.lefts:
-        if child.dep_ != "prep":
+        # The fronted phrase, or what the parser made of it ('In a statement read ... by Mr Thorne' as a clause).
+        if child.dep_ not in ("prep", "ccomp") or (child.dep_ == "ccomp" and any(t.text in QUOTE_MARKS for t in child.subtree)):
             continue
         for token in child.subtree:
-            if token.dep_ in ("appos", "conj") and token.pos_ == "PROPN" and token.head.dep_ == "pobj":
+            named = token.pos_ == "PROPN" or (token.pos_ == "NOUN" and any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in token.children))
+            if token.dep_ in ("appos", "conj") and named and token.head.dep_ == "pobj":
                 after = token.right_edge.i + 1
                 while after < cue.i and (cue.doc[after].is_punct or cue.doc[after].is_space):
                     after += 1

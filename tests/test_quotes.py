@@ -552,3 +552,16 @@ def test_a_that_clause_hung_on_the_occasion_and_demanded_that(extractor):
     assert found(extractor, text) == [("the freeze would cost €1.9 billion next year", "Julien Marchetti", "told", "indirect")]
     text = "Opposition officials demanded that the boxes be opened in front of cameras."
     assert [(q[0], q[2]) for q in found(extractor, text)] == [("the boxes be opened in front of cameras", "demanded")]
+
+
+def test_a_description_hung_on_a_fronted_phrase_and_the_nearer_of_two_subjects(extractor):
+    """The parser hangs 'Amira's mother, Priya Sethi' on the fronted phrase's 'Mr Thorne', and gives 'described' two
+    subjects ('court' of 'Outside court', and 'father'): the description right before the cue is the speaker."""
+    text = ("In a victim personal statement read to the court by Mr Thorne, Amira's mother, Priya Sethi, said the family "
+            "had been \"hollowed out\" by her death.\n\nOutside court, Amira's father, Rajesh Sethi, described the sentence "
+            "as \"a start\" but called for tougher penalties.")
+    assert [(q[0], q[1]) for q in found(extractor, text)] == [
+        ("the family had been \"hollowed out\" by her death", "Priya Sethi"),
+        ("a start", "Rajesh Sethi"),
+        ("for tougher penalties", "Rajesh Sethi"),
+    ]
