@@ -652,7 +652,10 @@ _CANONICAL = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "sen":
               "gov": "governor", "pres": "president", "sec": "secretary", "amb": "ambassador", "gen": "general",
               "justice": "judge"}  # 'Mrs Justice Harriet Okonjo' is the judge
 # Words before a name that are no part of it: 'Dr Amara Sow' is Amara Sow, 'Ms Otieno' is Otieno.
-HONORIFICS = frozenset("mr mrs ms miss mx dr prof professor sir dame sen rep gov lord lady rev".split())
+HONORIFICS = frozenset(
+    "mr mrs ms miss mx dr prof professor sir dame sen rep gov lord lady rev cllr councillor judge detective inspector di "
+    "dci ds dc pc sgt sergeant insp supt superintendent constable det capt col lt maj cpl".split()
+)
 
 
 def ends_with_name(full: str, words: list[str]) -> bool:
@@ -770,8 +773,10 @@ def pronoun_of_named_subject(name: Span) -> str | None:
     marks = 0  # quote marks passed: an odd count means inside a quotation
     for token in sentence:
         marks += len(token.text) == 1 and token.text in QUOTE_MARKS
-        # 'her family's flat', 'he suspects': not 'the people who worked for him', someone else, or a quote's 'he'.
-        if token.i >= name.end and token.lower_ in PRONOUN_FORMS and token.dep_ in ("nsubj", "poss") and marks % 2 == 0:
+        # 'her family's flat', 'he suspects': not 'the people who worked for him', someone else, a quote's 'he', or the
+        # 'he' of what the name reports ('Judge Helen Marchbank told Doyle he had made ...').
+        if (token.i >= name.end and token.lower_ in PRONOUN_FORMS and token.dep_ in ("nsubj", "poss") and marks % 2 == 0
+                and not _inside_a_reported_clause(token, name.root)):
             return PRONOUN_FORMS[token.lower_]
     doc = name.doc
     if sentence.end >= len(doc) or "\n" in doc.text[sentence.end_char : doc[sentence.end].idx] or marks:
@@ -782,6 +787,18 @@ def pronoun_of_named_subject(name: Span) -> str | None:
     if opening.text in ("He", "She") and opening.dep_ == "nsubj":
         return PRONOUN_FORMS[opening.lower_]
     return None
+
+
+def _inside_a_reported_clause(token: Token, name: Token) -> bool:
+    """Whether a clause between the token and the name's verb is a complement or a relative clause: someone's words or
+    a description, where a pronoun may be anyone ('..., which he hoped they would read')."""
+    verb = name.head
+    current = token
+    while current.head != current and current != verb:
+        if current.dep_ in ("ccomp", "relcl", "acl"):
+            return True
+        current = current.head
+    return False
 
 
 def is_subject(mention: Span) -> bool:

@@ -565,3 +565,16 @@ def test_a_description_hung_on_a_fronted_phrase_and_the_nearer_of_two_subjects(e
         ("a start", "Rajesh Sethi"),
         ("for tougher penalties", "Rajesh Sethi"),
     ]
+
+
+def test_a_he_in_what_a_name_reports_gives_it_no_pronoun_and_ranks_are_no_part_of_a_name(extractor):
+    """'Judge Helen Marchbank told Doyle he had made ...': the 'he' is Doyle, so a later 'she' can be the judge;
+    'Detective Inspector Mark Feeney' is Mark Feeney, and so is 'DI Feeney'; 'Cllr Martin Oduya' is Martin Oduya."""
+    text = ("Amira Sethi, 19, was struck from behind on the A361.\n\n"
+            "Sentencing him on Tuesday, Judge Helen Marchbank told Doyle he had made \"a conscious choice\".\n\n"
+            "\"This was not a momentary lapse,\" she said.")
+    assert [q.speaker for q in extractor.extract(text, dt.date(2021, 9, 14))][-1] == "Helen Marchbank"
+    text = ("Detective Inspector Mark Feeney, who is leading the investigation, said officers believed he was attacked.\n\n"
+            "DI Feeney also urged people not to speculate on social media.\n\n"
+            "Committee chairman Cllr Martin Oduya said the council had 'very limited grounds' to refuse it.")
+    assert [q.speaker for q in extractor.extract(text, dt.date(2024, 6, 9))] == ["Mark Feeney", "Mark Feeney", "Martin Oduya"]
