@@ -50,6 +50,8 @@ COMPLEMENT_CUES = frozenset("call describe defend dub brand label term".split())
 # Subjects that are the writer's own reasoning, not a speaker: 'This suggests that ...'.
 NOT_SPEAKERS = frozenset("this that these those which what".split())
 RELATIVE_PRONOUNS = frozenset({"which", "who"})
+# What a speaker issues, that a later '"...," the statement said' quotes.
+DOCUMENT_NOUNS = frozenset({"statement", "letter", "release", "post", "message", "email", "note", "tweet", "memo"})
 HONORIFIC_PRONOUNS = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
 # Cues whose direct object is itself the reported content ('reported the detection of ...', 'urged Brussels to
 # act', 'accusing Warsaw of provoking'); for the others an object is the addressee ('told reporters').
@@ -498,6 +500,7 @@ class QuoteExtractor:
                 speaker=actor.name if actor else None, date=date, period=period, date_mention=date_text,
             )))
         self._name_descriptions(doc, resolved, history)
+        _issued_statements(doc, resolved)
         _interview_runs(doc.text, resolved)
         self._lead_ins(doc, resolved, history, article_date, context)
         _interview_runs(doc.text, resolved)  # the rest of a run a lead-in opened
@@ -690,6 +693,23 @@ def _paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:
     opening = text.rfind("\n\n", 0, start) + 1
     closing = text.find("\n\n", end)
     return opening, len(text) if closing < 0 else closing
+
+
+def _issued_statements(doc: Doc, resolved: list["_Resolved"]) -> None:
+    """'"...," the statement said' after 'In a written statement, Carrowmore Homes said ...': a document speaks for
+    whoever issued it, the nearest earlier speaker whose sentence mentions one."""
+    ordered = sorted(resolved, key=lambda r: r.draft.start)
+    for index, item in enumerate(ordered):
+        mention = item.mention
+        if item.actor is not None or mention is None or mention.root.lower_ not in DOCUMENT_NOUNS or mention[0].lower_ not in ("the", "this", "that"):
+            continue
+        for earlier in reversed(ordered[:index]):
+            if earlier.mention is None or earlier.mention.root.lower_ in DOCUMENT_NOUNS:
+                continue
+            if any(t.lower_ == mention.root.lower_ for t in doc[earlier.draft.anchor].sent):
+                item.actor = earlier.actor
+                item.quote = replace(item.quote, speaker=earlier.quote.speaker, speaker_mention=earlier.quote.speaker_mention)
+                break
 
 
 def _interview_runs(text: str, resolved: list["_Resolved"]) -> None:

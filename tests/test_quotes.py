@@ -578,3 +578,9 @@ def test_a_he_in_what_a_name_reports_gives_it_no_pronoun_and_ranks_are_no_part_o
             "DI Feeney also urged people not to speculate on social media.\n\n"
             "Committee chairman Cllr Martin Oduya said the council had 'very limited grounds' to refuse it.")
     assert [q.speaker for q in extractor.extract(text, dt.date(2024, 6, 9))] == ["Mark Feeney", "Mark Feeney", "Martin Oduya"]
+
+
+def test_a_statement_speaks_for_whoever_issued_it(extractor):
+    text = ("In a written statement issued after the vote, Carrowmore Homes said it was 'delighted' with the decision.\n\n"
+            "'The farm will deliver 72 affordable homes,' the statement said.")
+    assert [q.speaker for q in extractor.extract(text, dt.date(2020, 10, 15))] == ["Carrowmore Homes", "Carrowmore Homes"]
