@@ -767,7 +767,7 @@ def pronoun_of_named_subject(name: Span) -> str | None:
     that a 'he' or 'she' later in its sentence refers back to is a person, whatever label the tagger gave it. So is
     one whose sentence names no other person and is followed, in its paragraph, by one that opens with 'He' or 'She'
     ('Callum MacLeod is already on the deck. He is 47')."""
-    if len(name) < 2 or not all(t.pos_ == "PROPN" for t in name) or name.root.dep_ != "nsubj":
+    if len(name) < 2 or not all(t.pos_ == "PROPN" for t in name) or not (name.root.dep_ == "nsubj" or _names_a_subject(name.root)):
         return None
     sentence = name.root.sent
     marks = 0  # quote marks passed: an odd count means inside a quotation
@@ -789,10 +789,15 @@ def pronoun_of_named_subject(name: Span) -> str | None:
     return None
 
 
+def _names_a_subject(root: Token) -> bool:
+    """'His opposite number, Marta Velasquez, was more measured': a name in apposition to a clause's subject."""
+    return root.dep_ == "appos" and root.head.dep_ == "nsubj"
+
+
 def _inside_a_reported_clause(token: Token, name: Token) -> bool:
     """Whether a clause between the token and the name's verb is a complement or a relative clause: someone's words or
     a description, where a pronoun may be anyone ('..., which he hoped they would read')."""
-    verb = name.head
+    verb = name.head.head if _names_a_subject(name) else name.head
     current = token
     while current.head != current and current != verb:
         if current.dep_ in ("ccomp", "relcl", "acl"):

@@ -584,3 +584,11 @@ def test_a_statement_speaks_for_whoever_issued_it(extractor):
     text = ("In a written statement issued after the vote, Carrowmore Homes said it was 'delighted' with the decision.\n\n"
             "'The farm will deliver 72 affordable homes,' the statement said.")
     assert [q.speaker for q in extractor.extract(text, dt.date(2020, 10, 15))] == ["Carrowmore Homes", "Carrowmore Homes"]
+
+
+def test_a_name_in_apposition_to_the_subject_that_the_next_she_refers_to(extractor):
+    """The tagger calls 'Marta Velasquez' a place; in apposition to the subject, with 'She said' next, she is a person."""
+    text = ("Harbridge defender Lewis Penhallow insisted the ball had struck his shoulder.\n\n"
+            "His opposite number, Marta Velasquez, was more measured. She said the penalty was “a clear one”.\n\n"
+            "“We weren’t at our best,” Velasquez told reporters.")
+    assert [q.speaker for q in extractor.extract(text, dt.date(2023, 2, 18))] == ["Lewis Penhallow", "Marta Velasquez", "Marta Velasquez"]
