@@ -487,7 +487,9 @@ class SpeakerResolver:
         for m in compatible:
             sentences[doc[m.position].sent.start].append(m)
         for start in sorted(sentences, reverse=True):
-            salient = [m for m in sentences[start] if m.spoke] or [m for m in sentences[start] if m.subject]
+            # A name that opens its sentence is its subject even where the parser lost the verb ('Priya Castellano, an
+            # analyst at Lindqvist Securities, pressed management on ...').
+            salient = [m for m in sentences[start] if m.spoke] or [m for m in sentences[start] if m.subject or m.position == start]
             if salient:
                 return salient[-1].actor
         return compatible[-1].actor

@@ -592,3 +592,11 @@ def test_a_name_in_apposition_to_the_subject_that_the_next_she_refers_to(extract
             "His opposite number, Marta Velasquez, was more measured. She said the penalty was “a clear one”.\n\n"
             "“We weren’t at our best,” Velasquez told reporters.")
     assert [q.speaker for q in extractor.extract(text, dt.date(2023, 2, 18))] == ["Lewis Penhallow", "Marta Velasquez", "Marta Velasquez"]
+
+
+def test_a_name_that_opens_its_sentence_is_what_a_later_she_refers_to(extractor):
+    text = ("Chief executive Dana Whitfield told analysts that the company was “sold out”.\n\n"
+            "Not everyone on the call was convinced. Priya Castellano, an analyst at Lindqvist Securities, pressed "
+            "management on gross margin, which slipped to 48.1% from 50.3% a year earlier. “You’re telling us demand "
+            "has never been better, yet margins went the wrong way,” she said.")
+    assert [q.speaker for q in extractor.extract(text, dt.date(2023, 10, 26))] == ["Dana Whitfield", "Priya Castellano"]
