@@ -92,9 +92,10 @@ NAME_CONNECTORS = frozenset({"and", "&", "of", "for"})
 
 
 def _rejoined_names(entities: list[Span]) -> list[Span]:
-    """'The Irish Nursing and' + 'Care Workers Union' (two ORG entities, touching) is one organisation's name."""
+    """'The Irish Nursing and' + 'Care Workers Union' (two ORG entities, touching) is one organisation's name; a line
+    break ends a name ('University of Marlow' on one line, 'Wen argues' on the next)."""
     joined: list[Span] = []
-    for entity in entities:
+    for entity in (part for e in entities for part in _split_at_line_breaks(e)):
         previous = joined[-1] if joined else None
         if (previous is not None and previous.label_ == entity.label_ == "ORG" and previous.end == entity.start
                 and previous[-1].lower_ in NAME_CONNECTORS):
@@ -102,6 +103,15 @@ def _rejoined_names(entities: list[Span]) -> list[Span]:
         else:
             joined.append(entity)
     return joined
+
+
+def _split_at_line_breaks(entity: Span) -> list[Span]:
+    breaks = [t.i for t in entity if t.is_space and "\n" in t.text]
+    if not breaks:
+        return [entity]
+    bounds = [entity.start, *breaks, entity.end]
+    parts = [(start + (start in breaks), end) for start, end in zip(bounds, bounds[1:])]
+    return [Span(entity.doc, start, end, label=entity.label_, kb_id=entity.kb_id_) for start, end in parts if end > start]
 
 
 def _is_handle(text: str, start: int, surface: str) -> bool:
