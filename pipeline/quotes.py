@@ -43,8 +43,10 @@ SPEECH_CUES = frozenset(
     "explain estimate assure acknowledge admit declare reiterate tweet write post confirm report predict "
     "promise vow pledge complain conclude urge call accuse question allege caution concede contend remark "
     "observe comment describe defend dub brand signal indicate reveal disclose testify rule hint "
-    "assert affirm counter retort recount recall mention joke plead lament boast demand".split()
+    "assert affirm counter retort recount recall mention joke plead lament boast demand ask".split()
 )
+# Cues whose statements are quoted questions only.
+QUESTION_CUES = frozenset({"ask"})
 # Cues whose object complement may be a quoted fragment: 'called the ban "a collective punishment"'.
 COMPLEMENT_CUES = frozenset("call describe defend dub brand label term".split())
 # Subjects that are the writer's own reasoning, not a speaker: 'This suggests that ...'.
@@ -301,7 +303,10 @@ class QuoteExtractor:
                 continue
             # A clause that holds the speaker is no content of theirs (the parser's 'read ... by Mr Thorne, Amira's mother').
             heads = [h for h in contents.get(cue.i, []) if subject is None or not h.left_edge.i <= subject.i <= h.right_edge.i]
-            drafts += self._drafts_for_cue(doc, cue, subject, heads, marks)
+            found = self._drafts_for_cue(doc, cue, subject, heads, marks)
+            # 'asked' reports a question only in quote marks ('"How much ...?" asked Tom Okafor'); 'asked to be put on
+            # the list' or 'asked for privacy' is a request the writer words.
+            drafts += [d for d in found if d.kind == "direct"] if cue.lemma_ in QUESTION_CUES else found
         return drafts
 
     def _drafts_for_cue(self, doc: Doc, cue: Token, subject: Token | None, heads: list[Token], marks: list[tuple[int, int]]) -> list[_Draft]:

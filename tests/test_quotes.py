@@ -600,3 +600,9 @@ def test_a_name_that_opens_its_sentence_is_what_a_later_she_refers_to(extractor)
             "management on gross margin, which slipped to 48.1% from 50.3% a year earlier. “You’re telling us demand "
             "has never been better, yet margins went the wrong way,” she said.")
     assert [q.speaker for q in extractor.extract(text, dt.date(2023, 10, 26))] == ["Dana Whitfield", "Priya Castellano"]
+
+
+def test_asked_reports_a_quoted_question_and_nothing_else(extractor):
+    text = ("“How much of the China business is at risk under the new rules?” asked Tom Okafor, an analyst at Bramble.\n\n"
+            "More than a thousand others have asked to be put on the list. The family asked for privacy.")
+    assert found(extractor, text) == [("How much of the China business is at risk under the new rules?", "Tom Okafor", "asked", "direct")]
