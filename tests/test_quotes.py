@@ -606,3 +606,12 @@ def test_asked_reports_a_quoted_question_and_nothing_else(extractor):
     text = ("“How much of the China business is at risk under the new rules?” asked Tom Okafor, an analyst at Bramble.\n\n"
             "More than a thousand others have asked to be put on the list. The family asked for privacy.")
     assert found(extractor, text) == [("How much of the China business is at risk under the new rules?", "Tom Okafor", "asked", "direct")]
+
+
+def test_cries_and_retorts_report_quoted_words_only(extractor):
+    text = ("‘Order! Order!’ bellowed the Speaker, Sir Geoffrey Pell.\n\n"
+            "The Prime Minister, Margaret Ellery, did not glance up. ‘More times than he has had a policy,’ she shot back.\n\n"
+            "Police shot back at the gunmen. Fans shouted for an hour.")
+    assert [(q[0], q[1], q[2]) for q in found(extractor, text, dt.date(2024, 2, 7))] == [
+        ("Order! Order!", "Geoffrey Pell", "bellowed"), ("More times than he has had a policy", "Margaret Ellery", "shot"),
+    ]
