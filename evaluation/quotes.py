@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -98,7 +99,12 @@ def _prf(matched: int, gold_total: int, predicted_total: int) -> dict[str, float
 
 
 def _same_speaker(gold: str | None, predicted: str | None) -> bool:
-    return (gold or "").strip().casefold() == (predicted or "").strip().casefold() != ""
+    """Case aside, and a leading article aside: 'A senior European diplomat' is the 'senior European diplomat'."""
+    return _speaker_words(gold) == _speaker_words(predicted) != ""
+
+
+def _speaker_words(speaker: str | None) -> str:
+    return re.sub(r"^(?:the|an?)\s+", "", (speaker or "").strip().casefold())
 
 
 def quote_scores(gold_docs: Sequence[Sequence[QuoteTuple]], predicted_docs: Sequence[Sequence[QuoteTuple]]) -> dict[str, object]:

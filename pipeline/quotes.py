@@ -481,6 +481,7 @@ class QuoteExtractor:
         history = sorted(history + self._unregistered_mentions(doc, told), key=lambda m: m.position)
         context = self.resolver.context(doc, outlet)
         resolved: list[_Resolved] = []
+        descriptions: list[tuple[int, str, str]] = []  # speakers the text only described: (position, head noun, mention)
         for draft in sorted(drafts, key=lambda d: (d.anchor, d.start)):
             date, period, date_text = resolve_date(draft.date_tokens, article_date)
             on = date or article_date
@@ -491,12 +492,15 @@ class QuoteExtractor:
                          or _signed_person(mention_text))
             elif draft.subject is not None:
                 mention = mention_tokens(draft.subject)
-                actor = (self.resolver.resolve(mention, history, on, context) or _named_here(mention, history)
-                         or self._unregistered_speaker(mention))
+                described = _described_before(mention, descriptions, history)
+                actor = None if described else (self.resolver.resolve(mention, history, on, context) or _named_here(mention, history)
+                                                 or self._unregistered_speaker(mention))
                 # An unresolved mention is kept as the text names the speaker, without the description after it
                 # ('Tech Workers United, a labor group that ...' -> 'Tech Workers United').
                 # A name keeps no leading 'the' (GUIDELINES §7): 'the Valais cantonal police' -> 'Valais cantonal police'.
-                mention_text = mention.text if actor is not None else re.sub(r"^[Tt]he (?=[A-Z])", "", _before_apposition(mention).text)
+                mention_text = described or (mention.text if actor is not None else re.sub(r"^[Tt]he (?=[A-Z])", "", _before_apposition(mention).text))
+                if actor is None and mention.root.pos_ == "NOUN" and mention[0].lower_ in ("a", "an"):
+                    descriptions.append((draft.anchor, mention.root.lemma_, mention_text))
             else:
                 mention_text, actor = None, None
             if actor is not None and actor.name not in self.registry.actors:
@@ -701,6 +705,19 @@ def _paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:
     opening = text.rfind("\n\n", 0, start) + 1
     closing = text.find("\n\n", end)
     return opening, len(text) if closing < 0 else closing
+
+
+def _described_before(mention: Span, descriptions: list[tuple[int, str, str]], history: list[ActorMention]) -> str | None:
+    """'the diplomat' after 'A senior European diplomat who attended the speech said ...': the unnamed speaker described
+    before, unless an actor given that title spoke or was named since."""
+    if len(mention) != 2 or mention[0].lower_ != "the" or mention.root.pos_ != "NOUN":
+        return None
+    earlier = [(position, text) for position, noun, text in descriptions if noun == mention.root.lemma_ and position < mention.start]
+    if not earlier:
+        return None
+    position, text = earlier[-1]
+    titled = [m for m in history if position < m.position < mention.start and canonical_word(mention.root.text) in m.titles]
+    return None if titled else text
 
 
 def _issued_statements(doc: Doc, resolved: list["_Resolved"]) -> None:

@@ -516,9 +516,16 @@ class SpeakerResolver:
             kinds = ORGANISATION_NOUNS[cues[-1]] | {UNREGISTERED_ORGANISATION}
             compatible = [m for m in earlier if m.actor.kind in kinds]
             return compatible[-1].actor if compatible else None
-        # A spokesperson or official with no organisation named: the organisation that spoke or was named last.
+        # A spokesperson or official with no organisation named: the organisation that spoke or was named last, unless
+        # the mention places them elsewhere ('A senior European diplomat' after the Ostrovan ministry spoke).
+        places = [t.lower_ for t in head.lefts if t.dep_ in ("amod", "compound") and (t.ent_type_ in ("NORP", "GPE") or self.camp_of_word(t.lower_))]
+
+        def placed_there(actor: Actor) -> bool:
+            names = [_words(n) for n in (actor.name, *actor.aliases)]
+            return all(any(place in words for words in names) or self.camp_of_word(place) in (actor.affiliation, actor.name) for place in places)
+
         for spoke_only in (True, False):
-            compatible = [m for m in earlier if m.actor.kind not in ("person", "country") and (m.spoke or not spoke_only)]
+            compatible = [m for m in earlier if m.actor.kind not in ("person", "country") and (m.spoke or not spoke_only) and placed_there(m.actor)]
             if compatible:
                 return compatible[-1].actor
         return None

@@ -68,3 +68,9 @@ def test_the_annotated_articles_of_the_repo_read_cleanly():
         for quote in article.quotes:
             actor = registry.resolve_exact(quote.speaker, article.date)
             assert actor is None or actor.name == quote.speaker, (article.id, quote.speaker)
+
+
+def test_a_speaker_matches_whatever_its_case_or_leading_article():
+    gold = [[(0, 10, "senior European diplomat"), (20, 30, "Residents"), (40, 50, "Ana")]]
+    predicted = [[(0, 10, "A senior European diplomat"), (20, 30, "the residents"), (40, 50, "Anastasia")]]
+    assert quote_scores(gold, predicted)["speaker_accuracy"] == 2 / 3

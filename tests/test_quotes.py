@@ -615,3 +615,12 @@ def test_cries_and_retorts_report_quoted_words_only(extractor):
     assert [(q[0], q[1], q[2]) for q in found(extractor, text, dt.date(2024, 2, 7))] == [
         ("Order! Order!", "Geoffrey Pell", "bellowed"), ("More times than he has had a policy", "Margaret Ellery", "shot"),
     ]
+
+
+def test_the_diplomat_is_the_unnamed_diplomat_described_before_not_the_last_organisation(extractor):
+    text = ("In a statement, the Ostrovan Ministry of Foreign Affairs said it \"took note\" of the remarks.\n\n"
+            "A senior European diplomat who attended the speech said the tone was \"noticeably different\". \"Last time he "
+            "spent twenty minutes on grievances. Today it was two,\" the diplomat said.")
+    assert [q.speaker or q.speaker_mention for q in extractor.extract(text, dt.date(2019, 11, 7))] == [
+        "Ostrovan Ministry of Foreign Affairs", "A senior European diplomat", "A senior European diplomat",
+    ]
