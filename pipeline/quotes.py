@@ -294,12 +294,13 @@ class QuoteExtractor:
             # Passives ('was asked') and infinitives ('this is not to say') report no speaker of their own.
             if quoted(cue) or any(c.dep_ in ("nsubjpass", "auxpass") or (c.dep_ == "aux" and c.lower_ == "to") for c in cue.children):
                 continue
-            if cue.dep_ == "acl" and cue.tag_ == "VBN":  # 'a third bid, reported to be worth £28m'
+            if cue.dep_ == "acl" and cue.tag_ == "VBN" and _verbless_subject(cue) is None:  # 'a third bid, reported to be worth £28m'
                 continue
             if doc.text[max(0, cue.idx - 3) : cue.idx].lower() == "so-":  # 'so-called' introduces a term, not a quote
                 continue
             subject = (subjects.get(cue.i) or _inherited_subject(cue, quoted) or _speaker_after_quote(cue, marks)
-                       or _fronted_apposition(cue) or _subject_when_asked(cue) or _inverted_subject(cue, marks))
+                       or _fronted_apposition(cue) or _subject_when_asked(cue) or _inverted_subject(cue, marks)
+                       or _verbless_subject(cue))
             if subject is not None and subject.lower_ in RELATIVE_PRONOUNS and cue.dep_ == "relcl":
                 subject = _antecedent(cue)  # 'FNV Havens, the main dockworkers' union, which said ...'
             if subject is not None and (quoted(subject) or subject.lower_ in NOT_SPEAKERS):
@@ -907,6 +908,15 @@ def _fronted_apposition(cue: Token) -> Token | None:
                     after += 1
                 if after == cue.i:
                     return token
+    return None
+
+
+def _verbless_subject(cue: Token) -> Token | None:
+    """'One ticket-holder, who had travelled from Dublin, posted on X that ...': the parser reads the sentence as a noun
+    with a participle and leaves the cue without a subject; that noun is who posted."""
+    head = cue.head
+    if cue.dep_ == "acl" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN") and cue.i > 0 and cue.doc[cue.i - 1].text == ",":
+        return head
     return None
 
 

@@ -220,7 +220,9 @@ class SpeakerResolver:
         # A spokesperson for an organisation the registry lacks, or its name in apposition ('A spokesperson for the
         # Lagos State Police Command', 'His team, Halcon-Nordvest').
         if lower in SPOKES_NOUNS or lower in ORGANISATION_NOUNS:
-            organisations = [e for e in mention.ents if names_an_organisation(e) and not e.kb_id_ and not (e.start <= head.i < e.end)]
+            # Not a possessor: 'A spokesperson for Halcyon Artists, Quill's management company' speaks for Halcyon.
+            organisations = [e for e in mention.ents if names_an_organisation(e) and not e.kb_id_ and not (e.start <= head.i < e.end)
+                             and not (e.end < len(e.doc) and e.doc[e.end].tag_ == "POS") and e[-1].tag_ != "POS"]
             organisations = [unregistered_organisation(e.text, mention.doc) for e in organisations]
             organisations = [o for o in organisations if not self.in_a_registry_name(o.name)]
             if organisations:

@@ -624,3 +624,10 @@ def test_the_diplomat_is_the_unnamed_diplomat_described_before_not_the_last_orga
     assert [q.speaker or q.speaker_mention for q in extractor.extract(text, dt.date(2019, 11, 7))] == [
         "Ostrovan Ministry of Foreign Affairs", "A senior European diplomat", "A senior European diplomat",
     ]
+
+
+def test_a_spokesperson_speaks_for_the_organisation_not_its_possessor_and_a_verbless_sentence_has_a_subject(extractor):
+    text = ("A spokesperson for Halcyon Artists, Quill’s management company, said the singer was “resting at home”.\n\n"
+            "Not all fans were so understanding. One ticket-holder, who had travelled from Dublin to Amsterdam for the "
+            "show, posted on X that she had found out “from a news alert at the airport”.")
+    assert [q.speaker or q.speaker_mention for q in extractor.extract(text, dt.date(2025, 3, 22))] == ["Halcyon Artists", "One ticket-holder"]
