@@ -69,6 +69,11 @@ SIGNATURE_TITLES = PERSON_ROLE_NOUNS | HONORIFICS
 MIN_QUOTE_WORDS = 3
 # Words that introduce a quoted term rather than a quotation, right before its opening mark.
 TERM_INTRODUCER = re.compile(r"\b(?:so-called|so called|dubbed|nicknamed|the term|the phrase|the words?)\s*$", re.I)
+# A work's title in quote marks: 'a 1994 documentary, "The Last Yard,"', 'The paper, titled "Lights, heat and ...,"'.
+WORK_INTRODUCER = re.compile(
+    r"\b(?:titled|entitled|documentary|film|book|novel|memoir|album|song|single|newsletter|podcast|paper|series|play|poem|"
+    r"essay|programme|program|exhibition)\s*,?\s*$", re.I)
+MAX_TITLE_WORDS = 10
 OPENING_MARKS = {"“": "”", "«": "»", "„": "“"}
 TRAILING_INSIDE_MARK = ",.;:"
 CLOSING_MARKS = "\"”»'’"
@@ -391,6 +396,8 @@ class QuoteExtractor:
                 continue
             if TERM_INTRODUCER.search(text[max(0, mark[0] - 30) : mark[0]]):
                 continue  # 'the council's so-called "ring of steel"': a term, not a quote
+            if WORK_INTRODUCER.search(text[max(0, mark[0] - 30) : mark[0]]) and _reads_as_a_title(text[start:end]):
+                continue
             if mark[1] < _headline_end(text):
                 continue  # a headline's quote without a cue repeats one the body attributes
             paragraph_start = text.rfind("\n\n", 0, mark[0]) + 1
@@ -909,6 +916,11 @@ def _fronted_apposition(cue: Token) -> Token | None:
                 if after == cue.i:
                     return token
     return None
+
+
+def _reads_as_a_title(quoted: str) -> bool:
+    """A few words, one phrase: not sentences someone said."""
+    return len(quoted.split()) <= MAX_TITLE_WORDS and not re.search(r"[.!?]\s", quoted)
 
 
 def _verbless_subject(cue: Token) -> Token | None:

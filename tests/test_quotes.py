@@ -631,3 +631,9 @@ def test_a_spokesperson_speaks_for_the_organisation_not_its_possessor_and_a_verb
             "Not all fans were so understanding. One ticket-holder, who had travelled from Dublin to Amsterdam for the "
             "show, posted on X that she had found out “from a news alert at the airport”.")
     assert [q.speaker or q.speaker_mention for q in extractor.extract(text, dt.date(2025, 3, 22))] == ["Halcyon Artists", "One ticket-holder"]
+
+
+def test_a_works_title_in_quote_marks_is_no_statement(extractor):
+    text = ("She featured in a 1994 television documentary, “The Last Yard,” which she has never watched. The paper, "
+            "titled \"Lights, heat and the urban moth deficit,\" is among the largest of its kind.")
+    assert found(extractor, text) == []
