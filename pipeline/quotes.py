@@ -75,6 +75,8 @@ WORK_INTRODUCER = re.compile(
     r"essay|programme|program|exhibition)\s*,?\s*$", re.I)
 MAX_TITLE_WORDS = 10
 OPENING_MARKS = {"“": "”", "«": "»", "„": "“"}
+# Where the content token sits among a dependency pattern's tokens after the cue (the first elsewhere).
+CONTENT_POSITION = {"CONTENT_IN_MEDIUM": 2, "CONTENT_AFTER_ADDRESSEE": 1}
 TRAILING_INSIDE_MARK = ",.;:"
 CLOSING_MARKS = "\"”»'’"
 DASH_SIGNATURE = re.compile(r"^(?P<body>.+?)\s+(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$", re.S)  # not 'Lithuania–Belarus'
@@ -254,6 +256,17 @@ class QuoteExtractor:
               {"LEFT_ID": "content", "REL_OP": ">", "RIGHT_ID": "that", "RIGHT_ATTRS": {"DEP": "mark", "LOWER": "that"}}]],
         )
 
+        # 'Residents told the Courier they had learned of the plan': the parser reads the reported clause, which has a
+        # subject of its own and no relative pronoun, as a relative clause on the addressee.
+        self.relations.add(
+            "CONTENT_AFTER_ADDRESSEE",
+            [[{"RIGHT_ID": "cue", "RIGHT_ATTRS": {"LEMMA": "tell"}},
+              {"LEFT_ID": "cue", "REL_OP": ">", "RIGHT_ID": "addressee", "RIGHT_ATTRS": {"DEP": "dobj"}},
+              {"LEFT_ID": "addressee", "REL_OP": ">", "RIGHT_ID": "content", "RIGHT_ATTRS": {"DEP": "relcl"}},
+              {"LEFT_ID": "content", "REL_OP": ">", "RIGHT_ID": "subject",
+               "RIGHT_ATTRS": {"DEP": "nsubj", "LOWER": {"NOT_IN": ["who", "which", "that", "whom"]}}}]],
+        )
+
     def extract(self, text: str, article_date: dt.date | None = None, outlet: str | None = None) -> list[ExtractedQuote]:
         doc = self.nlp(text)
         return self.extract_doc(doc, article_date, outlet)
@@ -278,7 +291,7 @@ class QuoteExtractor:
         contents: dict[int, list[Token]] = {}
         for match_id, (cue_i, *others) in sorted(self.relations(doc), key=lambda m: m[1]):
             name = doc.vocab.strings[match_id]
-            other_i = others[2] if name == "CONTENT_IN_MEDIUM" else others[0]
+            other_i = others[CONTENT_POSITION.get(name, 0)]
             if name == "SUBJECT":
                 # A quoted sentence can be parsed as the cue's subject ('"... Anyone would ...," she wrote'). Of two
                 # subjects the nearer one before the cue is the speaker: 'Outside court, Amira's father, Rajesh Sethi,

@@ -637,3 +637,9 @@ def test_a_works_title_in_quote_marks_is_no_statement(extractor):
     text = ("She featured in a 1994 television documentary, “The Last Yard,” which she has never watched. The paper, "
             "titled \"Lights, heat and the urban moth deficit,\" is among the largest of its kind.")
     assert found(extractor, text) == []
+
+
+def test_a_reported_clause_the_parser_hung_on_the_addressee(extractor):
+    text = "Residents told the Courier they had learned of the plan from social media. The mayor told reporters who had gathered outside that the plan was final."
+    assert [(q[0], q[1] or "") for q in found(extractor, text)][0] == ("they had learned of the plan from social media", "")
+    assert [q[0] for q in found(extractor, text)] == ["they had learned of the plan from social media", "the plan was final"]
