@@ -421,8 +421,11 @@ class QuoteExtractor:
             anchor = doc.char_span(mark[0], mark[0] + 1, alignment_mode="expand")
             position = anchor.start if anchor is not None else 0
             introducer = _colon_subject(doc, mark[0], paragraph_start)
+            name_line = _name_line_above(doc, mark[0])
             if introducer is not None:  # 'Kjaer, who leads the kiosk owners, was blunt: "..."'
                 found.append(_Draft(start, end, "direct", None, introducer, introducer.head.i, []))
+            elif name_line is not None and not previous:
+                found.append(_named_draft(doc, (start, end), "direct", name_line))
             elif previous:
                 last = max(previous, key=lambda d: d.start)
                 found.append(_Draft(start, end, "continuation", None, last.subject, last.anchor, last.date_tokens, last.speaker_text))
@@ -929,6 +932,24 @@ def _fronted_apposition(cue: Token) -> Token | None:
                 if after == cue.i:
                     return token
     return None
+
+
+def _name_line_above(doc: Doc, opening: int) -> str | None:
+    """'Amara Osei, senior economist, Fairhaven Institute' on the line right above a quote that opens its line: the
+    layout of an experts' round-up, where each view sits under its author's name. The name is the line's first part;
+    a line with a verb or a full stop is prose, not a name line."""
+    text = doc.text
+    if opening < 2 or text[opening - 1] != "\n" or text[opening - 2] == "\n":
+        return None
+    line_start = text.rfind("\n", 0, opening - 1) + 1
+    line = text[line_start : opening - 1]
+    span = doc.char_span(line_start, opening - 1, alignment_mode="contract")
+    if span is None or not line.strip() or line.rstrip().endswith((".", "?", "!", ":")) or len(line.split()) > 15:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") for t in span):
+        return None
+    who = line.split(",")[0].strip()
+    return who if _looks_like_name(who) and all(w[:1].isupper() for w in who.split()) else None
 
 
 def _reads_as_a_title(quoted: str) -> bool:

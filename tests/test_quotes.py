@@ -643,3 +643,12 @@ def test_a_reported_clause_the_parser_hung_on_the_addressee(extractor):
     text = "Residents told the Courier they had learned of the plan from social media. The mayor told reporters who had gathered outside that the plan was final."
     assert [(q[0], q[1] or "") for q in found(extractor, text)][0] == ("they had learned of the plan from social media", "")
     assert [q[0] for q in found(extractor, text)] == ["they had learned of the plan from social media", "the plan was final"]
+
+
+def test_a_round_up_quote_under_its_authors_name_line(extractor):
+    text = ("Is the market heading for a crash? We asked experts.\n\n"
+            "Amara Osei, senior economist, Fairhaven Institute\n"
+            "“Prices are falling, but this is a correction, not a crash.”\n\n"
+            "Prices fell again in March\n"
+            "“Nobody expected that,” one agent said.")
+    assert [q[1] or "" for q in found(extractor, text, dt.date(2022, 11, 15))] == ["Amara Osei", ""]
