@@ -57,7 +57,7 @@ ORGANISATION_NOUNS: dict[str, frozenset[str]] = {
     **dict.fromkeys(("union", "association", "federation", "alliance", "coalition", "campaign", "charity", "foundation",
                      "society", "club", "league", "party"), frozenset({"organisation", "ngo"})),
     **dict.fromkeys(("court", "tribunal", "police", "university", "hospital", "inquiry"), frozenset({"institution", "organisation"})),
-    "bank": frozenset({"company", "institution"}),
+    **dict.fromkeys(("bank", "fund"), frozenset({"company", "institution"})),
 }
 # Nouns for people by what they do, beside the posts above: 'Anne-Sophie Lefevre, his lawyer' is a person.
 PERSON_NOUNS = frozenset(
@@ -221,8 +221,10 @@ class SpeakerResolver:
         # Lagos State Police Command', 'His team, Halcon-Nordvest').
         if lower in SPOKES_NOUNS or lower in ORGANISATION_NOUNS:
             # Not a possessor: 'A spokesperson for Halcyon Artists, Quill's management company' speaks for Halcyon.
-            organisations = [e for e in mention.ents if names_an_organisation(e) and not e.kb_id_ and not (e.start <= head.i < e.end)
-                             and not (e.end < len(e.doc) and e.doc[e.end].tag_ == "POS") and e[-1].tag_ != "POS"]
+            # A name right before the noun is the organisation whatever the tagger called it ('A Lumora spokesperson').
+            organisations = [e for e in mention.ents if (names_an_organisation(e) or _names_the_noun(e, head)) and not e.kb_id_
+                             and not (e.start <= head.i < e.end) and not (e.end < len(e.doc) and e.doc[e.end].tag_ == "POS")
+                             and e[-1].tag_ != "POS"]
             organisations = [unregistered_organisation(e.text, mention.doc) for e in organisations]
             organisations = [o for o in organisations if not self.in_a_registry_name(o.name)]
             if organisations:
@@ -588,6 +590,10 @@ def speaks_as_person(name: Span) -> bool | None:
     return None
 
 
+def _names_the_noun(entity: Span, head: Token) -> bool:
+    return entity.end == head.i and entity.root.dep_ == "compound" and entity.root.head == head and entity.label_ in ("ORG", "GPE", "PERSON", "PRODUCT", "FAC")
+
+
 def _inside_a_name(head: Token) -> bool:
     """'The Shasta County Sheriff's Office' is a name, not 'the office' referring back to an earlier organisation."""
     if head.text[:1].isupper() and any(c.dep_ == "compound" and c.text[:1].isupper() for c in head.lefts):
@@ -611,7 +617,7 @@ def unregistered_organisation(name: str, doc: Doc | None = None) -> Actor:
     if doc is not None and re.fullmatch(r"[A-Z]{2,8}", name):
         spelt, bracketed = spelt_out(doc.text, name), _bracketed_by(doc, name)
         # 'The U.S. Food and Drug Administration (FDA)': the name as given, where it ends with the spelt-out words.
-        name = bracketed if bracketed and spelt and bracketed.endswith(spelt) else spelt or bracketed or name
+        name = bracketed if bracketed and spelt and bracketed.endswith(spelt) else spelt or bracketed or _with_initials(doc, name) or name
     elif doc is not None and name:
         # 'A spokesperson for Lumora Health' after 'Lumora Health Ltd': the company as the article named it in full.
         full = re.search(re.escape(name) + r",? (?:Ltd|Limited|Inc|plc|PLC|LLC|GmbH|AG|SA|NV|Corp|Corporation)\b", doc.text)
@@ -630,6 +636,16 @@ def _bracketed_by(doc: Doc, acronym: str) -> str | None:
         before = [e for e in doc.ents if e.label_ == "ORG" and e.end_char <= match.start() and not doc.text[e.end_char : match.start()].strip()]
         if before:
             return re.sub(r"^[Tt]he\s+", "", before[-1].text.strip())
+    return None
+
+
+def _with_initials(doc: Doc, acronym: str) -> str | None:
+    """'The IMF' after 'The International Monetary Fund', no bracket between: the organisation the article named whose
+    capitalised words' initials are the acronym."""
+    for entity in doc.ents:
+        words = [w for w in re.sub(r"^[Tt]he\s+", "", entity.text).split() if w[:1].isupper()]
+        if entity.label_ == "ORG" and len(words) > 1 and "".join(w[0] for w in words) == acronym:
+            return " ".join(re.sub(r"^[Tt]he\s+", "", entity.text).split())
     return None
 
 
@@ -665,7 +681,7 @@ _CANONICAL = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "sen":
 # Words before a name that are no part of it: 'Dr Amara Sow' is Amara Sow, 'Ms Otieno' is Otieno.
 HONORIFICS = frozenset(
     "mr mrs ms miss mx dr prof professor sir dame sen rep gov lord lady rev cllr councillor judge detective inspector di "
-    "dci ds dc pc sgt sergeant insp supt superintendent constable det capt col lt maj cpl".split()
+    "dci ds dc pc sgt sergeant insp supt superintendent constable det capt col lt maj cpl nurse".split()
 )
 
 
