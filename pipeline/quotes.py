@@ -590,7 +590,13 @@ class QuoteExtractor:
         covered: set[int] = set()
         for entity in doc.ents:
             covered.update(range(entity.start, entity.end))
-            if entity.kb_id_ in self.registry.actors or told(entity):
+            if entity.kb_id_ in self.registry.actors:
+                continue
+            if told(entity):
+                # Someone's words name no antecedent, but they give a full name that a later surname refers to:
+                # '"Luis Arroyo wants to run this state ...," Whitfield said' ... 'Arroyo said'.
+                if _reads_as_a_full_name(entity) and same_person(entity.text.split()) is None:
+                    people.append(unregistered_person(entity.text))
                 continue
             surname = same_person(entity.text.split()) if entity.label_ not in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL") else None
             if surname is not None:  # 'Mohapatra' after 'Sunita Mohapatra', whatever the tagger called it this time
@@ -950,6 +956,15 @@ def _name_line_above(doc: Doc, opening: int) -> str | None:
         return None
     who = line.split(",")[0].strip()
     return who if _looks_like_name(who) and all(w[:1].isupper() for w in who.split()) else None
+
+
+def _reads_as_a_full_name(entity: Span) -> bool:
+    """Two or three capitalised words that no organisation or place noun ends, whatever the tagger called them."""
+    words = entity.text.split()
+    if entity.label_ == "PERSON":
+        return len(words) > 1
+    return (entity.label_ in ("WORK_OF_ART", "ORG") and 2 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words)
+            and words[-1].lower() not in ORGANISATION_NOUNS)
 
 
 def _reads_as_a_title(quoted: str) -> bool:

@@ -665,3 +665,9 @@ def test_the_fund_an_unbracketed_acronym_a_named_spokesperson_and_a_nurse(extrac
     from pipeline.speakers import unregistered_person
 
     assert unregistered_person("Nurse Abigail Fenwick").name == "Abigail Fenwick"
+
+
+def test_a_full_name_given_inside_someones_quote_names_a_later_surname(extractor):
+    text = ("\"Luis Arroyo wants to run this state the way he ran Pell City,\" Whitfield said.\n\n"
+            "Eighty miles away, Arroyo was making the same argument in reverse. \"She talks about taxes,\" Arroyo said.")
+    assert [q.speaker for q in extractor.extract(text, dt.date(2022, 10, 18))][-1] == "Luis Arroyo"
