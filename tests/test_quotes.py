@@ -668,6 +668,8 @@ def test_the_fund_an_unbracketed_acronym_a_named_spokesperson_and_a_nurse(extrac
 
 
 def test_a_full_name_given_inside_someones_quote_names_a_later_surname(extractor):
-    text = ("\"Luis Arroyo wants to run this state the way he ran Pell City,\" Whitfield said.\n\n"
-            "Eighty miles away, Arroyo was making the same argument in reverse. \"She talks about taxes,\" Arroyo said.")
+    text = ("Carol Whitfield stood on a hay bale in Dunmore on Monday and told supporters that her opponent had \"never "
+            "met a tax he didn't like.\"\n\n\"Luis Arroyo wants to run this state the way he ran Pell City, right into the "
+            "ground,\" Whitfield said, to cheers.\n\nEighty miles away, at a union hall in Pell City, Arroyo was making the "
+            "same argument in reverse. He accused Whitfield of \"voting against every dollar of school funding.\"")
     assert [q.speaker for q in extractor.extract(text, dt.date(2022, 10, 18))][-1] == "Luis Arroyo"
