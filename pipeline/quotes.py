@@ -984,10 +984,15 @@ def _verbless_subject(cue: Token) -> Token | None:
 def _inverted_subject(cue: Token, marks: list[tuple[int, int]]) -> Token | None:
     """'"Order! Order!" bellowed the Speaker': after a quote, a verb the parser knows less well than 'said' gets its
     inverted subject as an object."""
-    closed = [c for _, c in marks if c < cue.idx and c >= cue.sent.start_char]
-    if not closed or not re.fullmatch(r"[\s,]*", cue.doc.text[max(closed) + 1 : cue.idx]):
+    close = _last_close_before(cue, marks)
+    if close is None or not re.fullmatch(r"[\s,]*", cue.doc.text[close + 1 : cue.idx]):
         return None
     return next((c for c in cue.rights if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
+
+
+def _last_close_before(cue: Token, marks: list[tuple[int, int]]) -> int | None:
+    """The closing quote mark nearest before the cue in its sentence."""
+    return max((c for _, c in marks if cue.sent.start_char <= c < cue.idx), default=None)
 
 
 def _speaker_after_quote(cue: Token, marks: list[tuple[int, int]]) -> Token | None:
@@ -995,10 +1000,9 @@ def _speaker_after_quote(cue: Token, marks: list[tuple[int, int]]) -> Token | No
     long speaker phrase on the quote as an apposition and leaves the cue without a subject. The phrase between the
     closing mark and the cue is the speaker; its head is its one noun whose head lies outside it."""
     doc = cue.doc
-    closed = [c for _, c in marks if c < cue.idx and c >= cue.sent.start_char]
-    if not closed:
+    close = _last_close_before(cue, marks)
+    if close is None:
         return None
-    close = max(closed)
     between = [t for t in cue.sent if close < t.idx < cue.idx]
     if not between or not re.fullmatch(r"[\s,]*", doc.text[close + 1 : between[0].idx]):
         return None
