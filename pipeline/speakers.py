@@ -209,7 +209,7 @@ class SpeakerResolver:
         # A named person the registry lacks, with their post ('Marston council's cabinet member for education, Richard
         # Osei'): they speak for themselves, as a registered person would. A possessor is the post's owner, not its
         # holder ('St Brendan's chief executive, Dr Ronan Keogh').
-        people = [e for e in mention.ents if not e.kb_id_ and len(name_words(e.text)) > 1 and e[-1].tag_ != "POS"
+        people = [e for e in mention.ents if not e.kb_id_ and len(name_words(e.text)) > 1 and not _is_possessor(e)
                   and (speaks_as_person(e) or (e.label_ == "PERSON" and speaks_as_person(e) is None))]
         if people:
             about = [e for e in people if e.start <= head.i < e.end]
@@ -223,8 +223,7 @@ class SpeakerResolver:
             # Not a possessor: 'A spokesperson for Halcyon Artists, Quill's management company' speaks for Halcyon.
             # A name right before the noun is the organisation whatever the tagger called it ('A Lumora spokesperson').
             organisations = [e for e in mention.ents if (names_an_organisation(e) or _names_the_noun(e, head)) and not e.kb_id_
-                             and not (e.start <= head.i < e.end) and not (e.end < len(e.doc) and e.doc[e.end].tag_ == "POS")
-                             and e[-1].tag_ != "POS"]
+                             and not (e.start <= head.i < e.end) and not _is_possessor(e)]
             organisations = [unregistered_organisation(e.text, mention.doc) for e in organisations]
             organisations = [o for o in organisations if not self.in_a_registry_name(o.name)]
             if organisations:
@@ -590,6 +589,11 @@ def speaks_as_person(name: Span) -> bool | None:
     return None
 
 
+def _is_possessor(entity: Span) -> bool:
+    """'Quill's', whether the tagger kept the 's inside the entity or not."""
+    return entity[-1].tag_ == "POS" or (entity.end < len(entity.doc) and entity.doc[entity.end].tag_ == "POS")
+
+
 def _names_the_noun(entity: Span, head: Token) -> bool:
     return entity.end == head.i and entity.root.dep_ == "compound" and entity.root.head == head and entity.label_ in ("ORG", "GPE", "PERSON", "PRODUCT", "FAC")
 
@@ -643,9 +647,10 @@ def _with_initials(doc: Doc, acronym: str) -> str | None:
     """'The IMF' after 'The International Monetary Fund', no bracket between: the organisation the article named whose
     capitalised words' initials are the acronym."""
     for entity in doc.ents:
-        words = [w for w in re.sub(r"^[Tt]he\s+", "", entity.text).split() if w[:1].isupper()]
-        if entity.label_ == "ORG" and len(words) > 1 and "".join(w[0] for w in words) == acronym:
-            return " ".join(re.sub(r"^[Tt]he\s+", "", entity.text).split())
+        name = re.sub(r"^[Tt]he\s+", "", entity.text).split()
+        capitals = [w for w in name if w[:1].isupper()]
+        if entity.label_ == "ORG" and len(capitals) > 1 and "".join(w[0] for w in capitals) == acronym:
+            return " ".join(name)
     return None
 
 
@@ -808,7 +813,7 @@ def pronoun_of_named_subject(name: Span) -> str | None:
     doc = name.doc
     if sentence.end >= len(doc) or "\n" in doc.text[sentence.end_char : doc[sentence.end].idx] or marks:
         return None
-    if any(e.label_ == "PERSON" and not (e.start == name.start) for e in sentence.ents):
+    if any(e.label_ == "PERSON" and e.start != name.start for e in sentence.ents):
         return None
     opening = doc[sentence.end]
     if opening.text in ("He", "She") and opening.dep_ == "nsubj":
