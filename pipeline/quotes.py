@@ -37,6 +37,9 @@ from pipeline.speakers import (
 
 QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation", "press_release"]
 
+# Cues that report only words in quote marks: '"How much ...?" asked Tom Okafor', '"Order!" bellowed the Speaker',
+# '"...," she shot back'. Without marks they are requests, cries or other deeds ('asked for privacy').
+QUOTED_ONLY_CUES = frozenset("ask shout cry bellow yell scream snap quip exclaim interject mutter murmur whisper shoot".split())
 # Verbs that report speech or writing; content comes from their clausal complement.
 SPEECH_CUES = frozenset(
     "say tell add claim argue maintain insist warn state announce stress emphasise emphasize note reply respond "
@@ -44,12 +47,7 @@ SPEECH_CUES = frozenset(
     "promise vow pledge complain conclude urge call accuse question allege caution concede contend remark "
     "observe comment describe defend dub brand signal indicate reveal disclose testify rule hint "
     "assert affirm counter retort recount recall mention joke plead lament boast demand".split()
-) | frozenset(
-    "ask shout cry bellow yell scream snap quip exclaim interject mutter murmur whisper shoot".split()
-)
-# Cues that report only words in quote marks: '"How much ...?" asked Tom Okafor', '"Order!" bellowed the Speaker',
-# '"...," she shot back'. Without marks they are requests, cries or other deeds ('asked for privacy').
-QUOTED_ONLY_CUES = frozenset("ask shout cry bellow yell scream snap quip exclaim interject mutter murmur whisper shoot".split())
+) | QUOTED_ONLY_CUES
 # Cues whose object complement may be a quoted fragment: 'called the ban "a collective punishment"'.
 COMPLEMENT_CUES = frozenset("call describe defend dub brand label term".split())
 # Subjects that are the writer's own reasoning, not a speaker: 'This suggests that ...'.
