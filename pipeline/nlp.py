@@ -64,7 +64,7 @@ class ActorLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        entities = _rejoined_names([e for e in doc.ents if not _is_handle(text, e.start_char, e.text)])
+        entities = _repaired_names([e for e in doc.ents if not _is_handle(text, e.start_char, e.text)])
         by_span = {(e.start, e.end): e for e in entities}
         candidates = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
         matched = {}
@@ -91,7 +91,7 @@ class ActorLinker:
 NAME_CONNECTORS = frozenset({"and", "&", "of", "for"})
 
 
-def _rejoined_names(entities: list[Span]) -> list[Span]:
+def _repaired_names(entities: list[Span]) -> list[Span]:
     """'The Irish Nursing and' + 'Care Workers Union' (two ORG entities, touching) is one organisation's name; a line
     break ends a name ('University of Marlow' on one line, 'Wen argues' on the next)."""
     joined: list[Span] = []

@@ -104,10 +104,10 @@ def test_a_newly_elected_office_holder_is_the_holder_on_that_day(registry):
 def test_a_name_cut_at_its_and_is_whole_and_a_line_break_ends_a_name(nlp):
     from spacy.tokens import Span
 
-    from pipeline.nlp import _rejoined_names
+    from pipeline.nlp import _repaired_names
 
     doc = nlp.make_doc("The Irish Nursing and Care Workers Union met Li Wen, University of Marlow\nWen argues.")
     cut = [Span(doc, 0, 4, label="ORG"), Span(doc, 4, 7, label="ORG"), Span(doc, 8, 10, label="PERSON"), Span(doc, 11, 16, label="ORG")]
-    assert [(e.text, e.label_) for e in _rejoined_names(cut)] == [
+    assert [(e.text, e.label_) for e in _repaired_names(cut)] == [
         ("The Irish Nursing and Care Workers Union", "ORG"), ("Li Wen", "PERSON"), ("University of Marlow", "ORG"), ("Wen", "ORG"),
     ]
