@@ -24,6 +24,7 @@ from corpus.schema import STANCE_LABELS
 from models.decision import DecisionRule, argmax_labels
 from models._torch import inference_context, prepare_torch, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
+from models.text import readable
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
 
 if TYPE_CHECKING:
@@ -43,6 +44,9 @@ Choice = tuple[float, str]  # (C, class_weight)
 @dataclass
 class LinearHeadHyperparameters:
     """Shared by both baselines; `C` and `class_weight` are used as given only when `fit` gets no dev pairs."""
+
+    # Options added after models were saved, with the value that keeps those models as they were trained.
+    SAVED_BEFORE_OPTIONS: ClassVar[dict[str, Any]] = {}
 
     min_target_pairs: int = 30
     C: float = 1.0
@@ -72,8 +76,12 @@ class LinearHeadHyperparameters:
 class TfidfHyperparameters(LinearHeadHyperparameters):
     word_ngrams: tuple[int, int] = (1, 3)
     char_ngrams: tuple[int, int] = (2, 5)
+    SAVED_BEFORE_OPTIONS: ClassVar[dict[str, Any]] = {"readable_text": False}
     # Char n-grams seen once in a target's few hundred tweets are mostly noise and double the vocabulary.
     char_min_df: int = 2
+    # The n-grams of the raw text and, where it has hashtags, handles or links, of its readable form too
+    # (models/text.py): `#lovewins` gives its characters and the words `love wins`.
+    readable_text: bool = True
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -83,6 +91,7 @@ class TfidfHyperparameters(LinearHeadHyperparameters):
 
 @dataclass
 class EmbeddingHyperparameters(LinearHeadHyperparameters):
+    SAVED_BEFORE_OPTIONS: ClassVar[dict[str, Any]] = {"readable_text": False}
     # Unit-length 384-d embeddings need weaker regularisation than sparse TF-IDF.
     C: float = 3.0
     c_grid: tuple[float, ...] = (0.3, 1.0, 3.0, 10.0, 30.0)
@@ -90,6 +99,8 @@ class EmbeddingHyperparameters(LinearHeadHyperparameters):
     max_length: int = 128
     batch_size: int = 64
     threads: int | None = None
+    # Hashtags and handles as words, links as `http` (models/text.py); off for heads saved before the option.
+    readable_text: bool = True
 
 
 @dataclass
@@ -445,7 +456,7 @@ class _LinearHeadsStance(DecisionRule):
         if actual != config["weights_sha256"]:
             raise ValueError(f"{weights}: sha256 {actual[:12]} does not match the config's {config['weights_sha256'][:12]}")
         tensors = load_file(str(weights))
-        model = cls(**config["hyperparameters"])
+        model = cls(**{**cls.hyperparameter_class.SAVED_BEFORE_OPTIONS, **config["hyperparameters"]})
         for head in config["heads"]:
             prefix = head["prefix"]
             model.heads_[head["target"]] = LinearHead(head["classes"], tensors[f"{prefix}.coef"], tensors[f"{prefix}.intercept"])
@@ -506,8 +517,16 @@ class TfidfStanceClassifier(_LinearHeadsStance):
         self.featurizers_: dict[Head, _NgramFeatures] = {}
         self._shared_: _SharedNgramCounts | None = None
 
+    def _documents(self, texts: Sequence[str]) -> list[str]:
+        if not self.hyperparameters.readable_text:
+            return list(texts)
+        return [text if (words := readable(text)) == text else f"{text}\n{words}" for text in texts]
+
+    def _encode(self, texts: Sequence[str], targets: Sequence[str]) -> tuple[list[str], list[str]]:
+        return self._documents(texts), list(targets)
+
     def _encode_for_prediction(self, texts: Sequence[str], targets: Sequence[str]) -> "_CountedTexts":
-        return _CountedTexts(list(texts), list(targets), self._shared_counts())
+        return _CountedTexts(self._documents(texts), list(targets), self._shared_counts())
 
     def _shared_counts(self) -> "_SharedNgramCounts":
         # Built on first use after the featurizers last changed (fit, add_targets, load).
@@ -748,8 +767,9 @@ class EmbeddingStanceClassifier(_LinearHeadsStance):
         with inference_context(self.precision_):
             for start in range(0, len(order), hp.batch_size):
                 batch = order[start : start + hp.batch_size]
+                batch_strings = [readable(strings[i]) if hp.readable_text else strings[i] for i in batch]
                 encoded = self.tokenizer_(
-                    [strings[i] for i in batch], padding=True, truncation=True, max_length=hp.max_length, return_tensors="pt"
+                    batch_strings, padding=True, truncation=True, max_length=hp.max_length, return_tensors="pt"
                 )
                 tokens = self.encoder_(**encoded).last_hidden_state
                 mask = encoded["attention_mask"].unsqueeze(-1).to(tokens.dtype)

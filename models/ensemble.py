@@ -115,10 +115,13 @@ class MemberModels:
 
 def _shared_layers(provider, consumer) -> int:
     """How many bottom layers (the embeddings under them included) the two encoders hold with the same weights, under
-    the same tokenizer limit and arithmetic; 0 where they cannot share a pass."""
+    the same text preparation, tokenizer limit and arithmetic; 0 where they cannot share a pass."""
     import torch
 
-    if provider.precision_ != consumer.precision_ or provider.hyperparameters.max_length != consumer.hyperparameters.max_length:
+    def reading(model) -> tuple:
+        return model.precision_, model.hyperparameters.max_length, model.hyperparameters.readable_text
+
+    if reading(provider) != reading(consumer):
         return 0
     if consumer.encoder_ is None:
         consumer._load_encoder()

@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from corpus.schema import STANCE_LABELS
 from models.decision import DecisionRule
 from models._torch import build_encoder, inference_context, loading_device, prepare_torch, resolve_device, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
+from models.text import readable
 
 if TYPE_CHECKING:
     import torch
@@ -37,6 +38,9 @@ LABEL_INDEX = {label: index for index, label in enumerate(STANCE_LABELS)}
 
 @dataclass
 class StanceHyperparameters:
+    # Options added after models were saved, with the value that keeps those models as they were trained.
+    SAVED_BEFORE_OPTIONS: ClassVar[dict[str, object]] = {"readable_text": False}
+
     encoder: str = DEFAULT_ENCODER
     max_length: int = 128
     epochs: int = 4
@@ -60,6 +64,8 @@ class StanceHyperparameters:
     # Greedy soup (Wortsman et al. 2022) over this run's epoch checkpoints: the weights of the best dev epochs are
     # averaged while dev macro-F1 does not drop; one model, the variance of a few, no extra training.
     soup: bool = False
+    # Hashtags and handles written out as words, links as `http`, before tokenizing (models/text.py).
+    readable_text: bool = True
     seed: int = 13
     threads: int | None = None
     # "cpu", "cuda" or "auto"; a model trained on a GPU loads on the CPU where there is none.
@@ -411,6 +417,9 @@ class StanceClassifier(DecisionRule):
             list(texts), padding=True, truncation=True, max_length=self.hyperparameters.max_length, return_tensors="pt"
         ).to(self.device_)
 
+    def _readable(self, texts: Sequence[str]) -> list[str]:
+        return [readable(text) for text in texts] if self.hyperparameters.readable_text else list(texts)
+
     def _encode_targets(self, targets: Sequence[str], grad: bool):
         torch = prepare_torch()
         if grad:
@@ -427,7 +436,7 @@ class StanceClassifier(DecisionRule):
 
     def _training_logits(self, texts: Sequence[str], targets: Sequence[str]):
         """(H, B, T, 3) logits of every head, with gradients."""
-        encoded = self._tokenize(texts)
+        encoded = self._tokenize(self._readable(texts))
         tokens, mean = self.network_.encode(encoded["input_ids"], encoded["attention_mask"])
         return self.network_.head_logits(tokens, encoded["attention_mask"], mean, self._encode_targets(targets, grad=True))
 
@@ -448,7 +457,7 @@ class StanceClassifier(DecisionRule):
                     continue
                 slot = {t: s for s, t in enumerate(batch_targets)}
                 batch_texts = [texts[i] for i in batch]
-                encoded = self._tokenize(batch_texts)
+                encoded = self._tokenize(self._readable(batch_texts))
                 if self.embedding_sink is not None and self.embedding_fork is not None:
                     tokens, mean, sentence = self.network_.encode_forked(encoded["input_ids"], encoded["attention_mask"], *self.embedding_fork)
                 else:
@@ -524,7 +533,7 @@ class StanceClassifier(DecisionRule):
         actual = _sha256(directory / WEIGHTS_FILE)
         if actual != config["weights_sha256"]:
             raise ValueError(f"{directory / WEIGHTS_FILE}: sha256 {actual[:12]} does not match the config's {config['weights_sha256'][:12]}")
-        model = cls(**config["hyperparameters"])
+        model = cls(**{**StanceHyperparameters.SAVED_BEFORE_OPTIONS, **config["hyperparameters"]})
         prepare_torch(threads=model.hyperparameters.threads)
         model.hyperparameters.device = loading_device(model.hyperparameters.device)
         model.device_ = resolve_device(model.hyperparameters.device)

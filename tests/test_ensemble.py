@@ -88,7 +88,8 @@ def frozen_ensemble(request):
 def test_a_frozen_encoder_is_run_once_for_both_members(frozen_ensemble):
     model = frozen_ensemble
     model.weights_ = np.array([0.5, 0.5])  # both members run, whatever the tiny dev set chose
-    texts = [row[1] for row in TINY]
+    # The member that encodes leaves embeddings of the text as both members read it (hashtags as words).
+    texts = [row[1] for row in TINY] + ["No more #OpenBorders, says @EUCommission http://t.co/x1"]
     calls = []
     hook = model.members[1].encoder_.register_forward_hook(lambda *_: calls.append(1))
     try:
