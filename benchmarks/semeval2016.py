@@ -36,12 +36,12 @@ def build_members(name: str, args: argparse.Namespace) -> list:
     seed = args.seed
     minilm = {"epochs": args.epochs, "seed": seed, "learning_rate": args.learning_rate, "soup": args.soup,
               "frozen_layers": args.frozen_layers, "head_learning_rate": args.head_learning_rate, "heads": args.heads,
-              "layer_mix": args.layer_mix}
+              "layer_mix": args.layer_mix, "readable_text": not args.raw_text}
     factories = {
         "minilm": lambda: StanceClassifier(**minilm),
-        "tfidf": lambda: TfidfStanceClassifier(seed=seed),
-        "embedding": lambda: EmbeddingStanceClassifier(seed=seed),
-        "stacked": lambda: default_stack(seed, attention=StanceClassifier(**minilm) if args.stack_attention else None),
+        "tfidf": lambda: TfidfStanceClassifier(seed=seed, readable_text=not args.raw_text),
+        "embedding": lambda: EmbeddingStanceClassifier(seed=seed, readable_text=not args.raw_text),
+        "stacked": lambda: default_stack(seed, attention=StanceClassifier(**minilm) if args.stack_attention else None, readable_text=not args.raw_text),
     }
     names = tuple(args.members.split(",")) if name == "ensemble" and args.members else ENSEMBLES.get(name, (name,))
     return [factories[member]() for member in names]
@@ -73,6 +73,8 @@ def main() -> None:
                         help="MiniLM: bottom encoder layers kept as pretrained; 6 keeps the whole encoder, which the embedding member then shares")
     parser.add_argument("--stack-attention", action="store_true",
                         help="stacked models: the MiniLM model (its flags above) joins the stack as an out-of-fold member")
+    parser.add_argument("--raw-text", action="store_true",
+                        help="members read tweets as written, not with hashtags and handles as words (as every row before the option)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save", help="folder to save the trained model in")
     parser.add_argument("--members", help="--model ensemble: its members, comma-separated (default minilm,tfidf,embedding; "
@@ -142,12 +144,12 @@ def main() -> None:
         append_row([
             today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') + (f', {args.frozen_layers} layers frozen, head lr {args.head_learning_rate:g}' if args.frozen_layers else '') + (f', {args.heads} heads' if args.heads > 1 else '') + (', layer mix' if args.layer_mix else '') if args.model in ('minilm', *ENSEMBLES) or args.stack_attention else ''}"
             + (f", members {args.members}" if args.model == "ensemble" and args.members else "")
-            + (", MiniLM in the stack" if args.stack_attention else "")
+            + (", MiniLM in the stack" if args.stack_attention else "") + (", raw text" if args.raw_text else "")
             + (f", {args.precision} inference" if args.precision != "fp32" else "") + (", F_avg decision offsets" if args.decision != "argmax" else "") + ")",
             "SemEval-2016 Task 6 A test (1,249)", "F_avg", f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]",
             f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
             f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --learning-rate {args.learning_rate:g} --seed {args.seed}"
-            + (" --soup" if args.soup else "") + (f" --frozen-layers {args.frozen_layers} --head-learning-rate {args.head_learning_rate:g}" if args.frozen_layers else "")
+            + (" --soup" if args.soup else "") + (" --raw-text" if args.raw_text else "") + (f" --frozen-layers {args.frozen_layers} --head-learning-rate {args.head_learning_rate:g}" if args.frozen_layers else "")
             + (f" --heads {args.heads}" if args.heads > 1 else "") + (" --layer-mix" if args.layer_mix else "") + (" --stack-attention" if args.stack_attention else "")
             + (f" --members {args.members}" if args.model == "ensemble" and args.members else "")
             + (f" --members-from {args.members_from}" if args.members_from else "")

@@ -30,16 +30,20 @@ MODEL_KIND = "stacked"
 META_FILE = "meta.safetensors"
 
 
-def default_stack(seed: int = 13, encoder: str | None = None, folds: int = 5, attention=None) -> "StackedStanceClassifier":
+def default_stack(seed: int = 13, encoder: str | None = None, folds: int = 5, attention=None, readable_text: bool = True) -> "StackedStanceClassifier":
     """TF-IDF n-grams and frozen MiniLM embeddings, with the C and class weighting that 5-fold cross-validation
     on SemEval-2016's training split preferred (TF-IDF C=10 balanced; embeddings C=4 unweighted).
 
     `attention`, an unfitted target-attention MiniLM model, joins as a third member: trained k + 1 times (best on a
-    frozen encoder, where each training takes minutes and its encoder pass is the embedding member's too)."""
+    frozen encoder, where each training takes minutes and its encoder pass is the embedding member's too).
+    `readable_text`: both members read hashtags and handles as words (models/text.py)."""
     from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
 
     embedding = {"encoder": encoder} if encoder else {}
-    members = [TfidfStanceClassifier(seed=seed, C=10.0, class_weight="balanced"), EmbeddingStanceClassifier(seed=seed, C=4.0, class_weight="none", **embedding)]
+    members = [
+        TfidfStanceClassifier(seed=seed, C=10.0, class_weight="balanced", readable_text=readable_text),
+        EmbeddingStanceClassifier(seed=seed, C=4.0, class_weight="none", readable_text=readable_text, **embedding),
+    ]
     return StackedStanceClassifier([*members, *([attention] if attention is not None else [])], folds=folds, seed=seed)
 
 

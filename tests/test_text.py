@@ -53,3 +53,13 @@ def test_heads_saved_before_the_option_keep_reading_raw_text(tmp_path):
     shutil.rmtree(directory)
     directory = EmbeddingStanceClassifier(min_target_pairs=10, C=30.0).fit(texts, targets, labels).save(tmp_path / "new")
     assert EmbeddingStanceClassifier.load(directory).hyperparameters.readable_text is True
+
+
+@pytest.mark.parametrize("readable_text", [True, False])
+def test_the_train_setting_reaches_every_member(readable_text):
+    from models.training import build_stance_model
+    from pipeline.config import TrainConfig
+
+    settings = TrainConfig(model="stacked-ensemble", readable_text=readable_text).model_dump()
+    model = build_stance_model(settings)
+    assert [leaf.hyperparameters.readable_text for leaf in model.leaves()] == [readable_text] * 3
