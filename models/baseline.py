@@ -46,7 +46,7 @@ class LinearHeadHyperparameters:
     """Shared by both baselines; `C` and `class_weight` are used as given only when `fit` gets no dev pairs."""
 
     # Options added after models were saved, with the value that keeps those models as they were trained.
-    SAVED_BEFORE_OPTIONS: ClassVar[dict[str, Any]] = {}
+    SAVED_BEFORE_OPTIONS: ClassVar[dict[str, Any]] = {"readable_text": False}
 
     min_target_pairs: int = 30
     C: float = 1.0
@@ -56,6 +56,9 @@ class LinearHeadHyperparameters:
     max_iter: int = 3000
     # lbfgs and a frozen encoder are deterministic: the seed is recorded for the card and matches StanceClassifier's API.
     seed: int = 13
+    # Hashtags and handles as words, links as `http` (models/text.py). The embedding model encodes that form; the
+    # TF-IDF model counts the n-grams of the raw text and of that form (`#lovewins`: its characters and `love wins`).
+    readable_text: bool = True
 
     def __post_init__(self) -> None:
         # JSON round trips turn tuples into lists.
@@ -76,12 +79,8 @@ class LinearHeadHyperparameters:
 class TfidfHyperparameters(LinearHeadHyperparameters):
     word_ngrams: tuple[int, int] = (1, 3)
     char_ngrams: tuple[int, int] = (2, 5)
-    SAVED_BEFORE_OPTIONS: ClassVar[dict[str, Any]] = {"readable_text": False}
     # Char n-grams seen once in a target's few hundred tweets are mostly noise and double the vocabulary.
     char_min_df: int = 2
-    # The n-grams of the raw text and, where it has hashtags, handles or links, of its readable form too
-    # (models/text.py): `#lovewins` gives its characters and the words `love wins`.
-    readable_text: bool = True
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -91,7 +90,6 @@ class TfidfHyperparameters(LinearHeadHyperparameters):
 
 @dataclass
 class EmbeddingHyperparameters(LinearHeadHyperparameters):
-    SAVED_BEFORE_OPTIONS: ClassVar[dict[str, Any]] = {"readable_text": False}
     # Unit-length 384-d embeddings need weaker regularisation than sparse TF-IDF.
     C: float = 3.0
     c_grid: tuple[float, ...] = (0.3, 1.0, 3.0, 10.0, 30.0)
@@ -99,8 +97,6 @@ class EmbeddingHyperparameters(LinearHeadHyperparameters):
     max_length: int = 128
     batch_size: int = 64
     threads: int | None = None
-    # Hashtags and handles as words, links as `http` (models/text.py); off for heads saved before the option.
-    readable_text: bool = True
 
 
 @dataclass
