@@ -404,8 +404,11 @@ class EmbeddingCheckworthiness(_LinearCheckworthiness):
     def __init__(self, **hyperparameters: Any) -> None:
         super().__init__(**hyperparameters)
         hp = self.hyperparameters
-        # The stance baseline's encoder: the same pooling, batching and offline resolution.
-        self.encoder_ = EmbeddingStanceClassifier(encoder=hp.encoder, max_length=hp.max_length, batch_size=hp.batch_size, threads=hp.threads)
+        # The stance baseline's encoder: the same pooling, batching and offline resolution. Sentences are encoded as
+        # written: the claims heads were trained that way, and transcripts carry no hashtags to spell out.
+        self.encoder_ = EmbeddingStanceClassifier(
+            encoder=hp.encoder, max_length=hp.max_length, batch_size=hp.batch_size, threads=hp.threads, readable_text=False
+        )
 
     def _featurize(self, texts: list[str], fit: bool) -> np.ndarray:
         if fit:

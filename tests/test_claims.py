@@ -313,3 +313,15 @@ def test_a_small_checkthat_sample_clears_an_f1_floor_on_dev_test(members, tmp_pa
     f1 = model.score(texts, gold, "dev-test")["f1"]["score"]
     assert f1 >= 0.70, f1
     assert load_claims_model(model.save(tmp_path / "model")).predict(texts) == model.predict(texts)
+
+
+def test_claims_embeddings_read_sentences_as_written():
+    """Claims heads were trained on sentences as written: the stance models' hashtag spelling must not reach them."""
+    from models.baseline import EmbeddingStanceClassifier
+    from models.claims import EmbeddingCheckworthiness
+
+    sentence = "Violent crime rose 12 percent last year #MakeAmericaSafeAgain"
+    claims_features = EmbeddingCheckworthiness()._featurize([sentence], fit=False)
+    as_written = EmbeddingStanceClassifier(readable_text=False).embed([sentence])
+    as_words = EmbeddingStanceClassifier(readable_text=True).embed([sentence])
+    assert np.allclose(claims_features, as_written, atol=1e-6) and not np.allclose(as_written, as_words, atol=1e-3)
