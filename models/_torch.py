@@ -12,7 +12,9 @@ def prepare_torch(seed: int | None = None, threads: int | None = None):
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import torch
 
-    torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
+    # An explicit OMP_NUM_THREADS (a pinned benchmark, a Dask worker, a user sharing the machine) is the process's
+    # budget; torch would otherwise take one thread per core on top of spaCy's.
+    torch.set_num_threads(threads or _omp_threads() or max(1, os.cpu_count() or 1))
     if seed is not None:
         random.seed(seed)
         torch.manual_seed(seed)
@@ -20,6 +22,12 @@ def prepare_torch(seed: int | None = None, threads: int | None = None):
 
         np.random.seed(seed)
     return torch
+
+
+def _omp_threads() -> int:
+    """OMP_NUM_THREADS's outermost level ("4" or "4,2"); 0 when unset or not a positive count."""
+    first = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    return int(first) if first.isdigit() else 0
 
 
 def resolve_device(name: str):

@@ -163,3 +163,16 @@ def test_building_a_model_needs_its_name():
     with pytest.raises(ValueError, match="unknown stance model None"):
         build_stance_model({"epochs": 2})
     assert build_stance_model({"model": "tfidf"}).kind == "tfidf-linear"
+
+
+@pytest.mark.parametrize("omp, expected", [("1", 1), ("1,1", 1), ("", None), ("all", None)])
+def test_torch_takes_its_thread_count_from_omp_num_threads(omp, expected):
+    """A pinned process (benchmarks --threads, a Dask worker) keeps its budget; unset or unreadable means one per core."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from models._torch import prepare_torch; print(prepare_torch().get_num_threads())"
+    env = {**os.environ, "OMP_NUM_THREADS": omp}
+    threads = int(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout)
+    assert threads == (expected or os.cpu_count())
