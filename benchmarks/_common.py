@@ -15,16 +15,24 @@ HEADER = (
 )
 
 
+# The widest vector unit decides the encoder's speed: bf16 is native with AVX-512 BF16 or AMX, emulated (slower than
+# fp32) below them. Checked widest first.
+VECTOR_UNITS = (("amx_bf16", "AMX"), ("avx512_bf16", "AVX-512 BF16"), ("avx512f", "AVX-512"), ("avx2", "AVX2"))
+
+
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
+    cpu, flags = platform.processor() or platform.machine(), set()
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
+        first_processor = Path("/proc/cpuinfo").read_text().split("\n\n", 1)[0]
+        for line in first_processor.splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
-                break
+            elif line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
     except OSError:
         pass
-    return f"{os.cpu_count()} cores {cpu}, no GPU"
+    unit = next((name for flag, name in VECTOR_UNITS if flag in flags), None)
+    return f"{os.cpu_count()} cores {cpu}" + (f" ({unit})" if unit else "") + ", no GPU"
 
 
 def commit() -> str:

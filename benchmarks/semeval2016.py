@@ -16,6 +16,7 @@ from benchmarks._common import append_row, commit, machine, today
 from corpus.external import semeval2016_rows
 from evaluation.bootstrap import bootstrap_interval
 from evaluation.stance import f_avg
+from models._torch import resolve_precision
 from models.decision import DECISIONS
 from models.training import carve_dev
 
@@ -84,7 +85,8 @@ def main() -> None:
                         help="a saved model trained on the same carve (same --seed) that stands in for the ensemble member of its kind; repeatable")
     parser.add_argument("--refit-all", action="store_true",
                         help="after the ensemble weights are chosen on dev, refit its stacked member on train + dev (it needs dev for nothing else)")
-    parser.add_argument("--precision", choices=("fp32", "bf16"), default="fp32", help="inference arithmetic on the test split (training is fp32)")
+    parser.add_argument("--precision", choices=("fp32", "bf16", "auto"), default="fp32",
+                        help="inference arithmetic on the test split (training is fp32); auto: bf16 where this CPU has it natively")
     parser.add_argument("--decision", choices=DECISIONS, default="argmax",
                         help="ensembles: labels by argmax, or after per-class offsets chosen for F_avg on dev (models/decision.py)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not add a BENCHMARKS.md row")
@@ -125,7 +127,8 @@ def main() -> None:
     if args.save:
         model.save(args.save)
 
-    model.set_precision(args.precision)
+    precision = resolve_precision(args.precision)
+    model.set_precision(precision)
     texts, targets, gold = columns(test)
     started = time.perf_counter()
     probabilities = model.predict_proba(texts, targets)
@@ -145,7 +148,7 @@ def main() -> None:
             today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') + (f', {args.frozen_layers} layers frozen, head lr {args.head_learning_rate:g}' if args.frozen_layers else '') + (f', {args.heads} heads' if args.heads > 1 else '') + (', layer mix' if args.layer_mix else '') if args.model in ('minilm', *ENSEMBLES) or args.stack_attention else ''}"
             + (f", members {args.members}" if args.model == "ensemble" and args.members else "")
             + (", MiniLM in the stack" if args.stack_attention else "") + (", raw text" if args.raw_text else "")
-            + (f", {args.precision} inference" if args.precision != "fp32" else "") + (", F_avg decision offsets" if args.decision != "argmax" else "") + ")",
+            + (f", {precision} inference" if precision != "fp32" else "") + (", F_avg decision offsets" if args.decision != "argmax" else "") + ")",
             "SemEval-2016 Task 6 A test (1,249)", "F_avg", f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]",
             f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
             f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --learning-rate {args.learning_rate:g} --seed {args.seed}"

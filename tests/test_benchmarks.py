@@ -2,6 +2,8 @@
 
 import importlib
 import pkgutil
+import re
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +48,14 @@ def test_semeval_benchmark_refuses_an_unknown_ensemble_member(monkeypatch, capsy
     with pytest.raises(SystemExit) as exit_:
         semeval2016.main()
     assert exit_.value.code == 2 and "unknown member bert" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not Path("/proc/cpuinfo").is_file(), reason="reads /proc/cpuinfo (Linux)")
+def test_the_machine_column_names_the_vector_unit_that_decides_bf16_speed():
+    from benchmarks._common import VECTOR_UNITS, machine
+
+    flags = set(re.search(r"^flags\s*:(.*)$", Path("/proc/cpuinfo").read_text(), re.M).group(1).split())
+    widest = next((name for flag, name in VECTOR_UNITS if flag in flags), None)
+    if widest is None:
+        pytest.skip("this CPU has none of the vector units the column names")
+    assert machine().endswith(f"({widest}), no GPU")
