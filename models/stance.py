@@ -271,6 +271,8 @@ class StanceClassifier(DecisionRule):
         started = time.perf_counter()
 
         unique_texts, asked = _group_pairs(texts, targets)
+        # What the encoder reads, written once rather than every epoch; batches still group by the texts' own length.
+        encoder_texts = self._readable(unique_texts)
         label_ids = np.array([LABEL_INDEX[label] for label in labels])
         counts = np.bincount(label_ids, minlength=len(STANCE_LABELS)).astype(float)
         weights = self._class_weights(counts)
@@ -308,7 +310,7 @@ class StanceClassifier(DecisionRule):
                 for row, i in enumerate(batch):
                     for pair_index, target in asked[i]:
                         gold[row, target_slot[target]] = int(label_ids[pair_index])
-                logits = self._training_logits([unique_texts[i] for i in batch], batch_targets)
+                logits = self._training_logits([encoder_texts[i] for i in batch], batch_targets)
                 every_head_gold = gold.unsqueeze(0).expand(logits.shape[0], -1, -1)
                 loss = loss_fn(logits.reshape(-1, len(STANCE_LABELS)), every_head_gold.reshape(-1).to(self.device_))
                 optimizer.zero_grad()
@@ -434,9 +436,9 @@ class StanceClassifier(DecisionRule):
                 self._target_cache[target] = vector.float().cpu().numpy().copy()
         return torch.tensor(np.stack([self._target_cache[t] for t in targets]), device=self.device_)
 
-    def _training_logits(self, texts: Sequence[str], targets: Sequence[str]):
-        """(H, B, T, 3) logits of every head, with gradients."""
-        encoded = self._tokenize(self._readable(texts))
+    def _training_logits(self, encoder_texts: Sequence[str], targets: Sequence[str]):
+        """(H, B, T, 3) logits of every head, with gradients; the texts are already in the form the encoder reads."""
+        encoded = self._tokenize(encoder_texts)
         tokens, mean = self.network_.encode(encoded["input_ids"], encoded["attention_mask"])
         return self.network_.head_logits(tokens, encoded["attention_mask"], mean, self._encode_targets(targets, grad=True))
 
