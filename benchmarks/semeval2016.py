@@ -3,6 +3,10 @@ score the official test split once, write a row to BENCHMARKS.md, and leave gold
 files in the schema so that `stancewatch evaluate` can report on them.
 
     .venv/bin/python -m benchmarks.semeval2016 --model ensemble [--epochs 4] [--seed 13] [--no-write]
+
+`--extra-train vast` adds VAST's dev split (other topics, news comments) to the fine-tuned MiniLM's training
+pairs: more data from another corpus, judged on the same SemEval dev carve. `--no-test --save DIR` stops
+after the dev scores, so that a setting is chosen on dev before the test split is read once (with `--reuse`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks._common import append_row, commit, machine, today
-from corpus.external import semeval2016_rows
+from corpus.external import semeval2016_rows, vast_rows
 from evaluation.bootstrap import bootstrap_interval
 from evaluation.stance import f_avg
 from models._torch import resolve_precision
@@ -76,6 +80,8 @@ def main() -> None:
                         help="stacked models: the MiniLM model (its flags above) joins the stack as an out-of-fold member")
     parser.add_argument("--raw-text", action="store_true",
                         help="members read tweets as written, not with hashtags and handles as words (as every row before the option)")
+    parser.add_argument("--extra-train", choices=("vast",),
+                        help="MiniLM member: also fine-tune on VAST's dev split (other topics, news comments); dev carve, other members and test stay SemEval")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save", help="folder to save the trained model in")
     parser.add_argument("--members", help="--model ensemble: its members, comma-separated (default minilm,tfidf,embedding; "
@@ -90,13 +96,26 @@ def main() -> None:
     parser.add_argument("--decision", choices=DECISIONS, default="argmax",
                         help="ensembles: labels by argmax, or after per-class offsets chosen for F_avg on dev (models/decision.py)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not add a BENCHMARKS.md row")
+    parser.add_argument("--no-test", action="store_true",
+                        help="train, print the dev scores and save (--save) without reading the test split; reuse the saved members to test once")
     args = parser.parse_args()
     unknown = [member for member in (args.members or "").split(",") if member and member not in MEMBERS]
     if unknown:
         parser.error(f"--members: unknown member {', '.join(unknown)}; choose from {', '.join(MEMBERS)}")
 
     train, dev = carve_dev(semeval2016_rows("train"), args.seed)
-    test = semeval2016_rows("test")
+
+    def takes_extra(member) -> bool:
+        """Only the fine-tuned MiniLM shares parameters across targets; the per-target models would gain nothing."""
+        from models.stance import StanceClassifier
+
+        return args.extra_train is not None and isinstance(member, StanceClassifier)
+
+    def extra_training_rows(member) -> list[dict[str, str]]:
+        return vast_rows("dev") if takes_extra(member) else []
+
+    def extra_sources(member) -> list[str]:
+        return ["VAST dev split (all topics), added to training only"] if takes_extra(member) else []
 
     def columns(rows):
         return [r["text"] for r in rows], [r["target"] for r in rows], [r["label"] for r in rows]
@@ -116,7 +135,8 @@ def main() -> None:
         members = [reused.get(member.kind, member) for member in build_members(args.model, args)]
         for member in members:
             if member not in reused.values():
-                member.fit(*columns(train), dev=columns(dev), data_sources=["SemEval-2016 Task 6 train (trial + training), 85%", "dev: 15% of it"])
+                member.fit(*columns(train + extra_training_rows(member)), dev=columns(dev),
+                           data_sources=["SemEval-2016 Task 6 train (trial + training), 85%", "dev: 15% of it", *extra_sources(member)])
         model = WeightedEnsembleStanceClassifier(members, decision=args.decision).fit_weights(columns(dev)) if args.model in ENSEMBLES else members[0]
         if args.refit_all:
             # Selection is over (weights, temperature, the MiniLM epoch); the stack then learns from every training pair.
@@ -126,7 +146,11 @@ def main() -> None:
     train_minutes = (time.perf_counter() - started) / 60
     if args.save:
         model.save(args.save)
+    if args.no_test:
+        print(f"{train_minutes:.1f} train min; dev: {getattr(model, 'dev_scores_', None) or getattr(model, 'training_', None)}")
+        return
 
+    test = semeval2016_rows("test")
     precision = resolve_precision(args.precision)
     model.set_precision(precision)
     texts, targets, gold = columns(test)
@@ -148,11 +172,12 @@ def main() -> None:
             today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') + (f', {args.frozen_layers} layers frozen, head lr {args.head_learning_rate:g}' if args.frozen_layers else '') + (f', {args.heads} heads' if args.heads > 1 else '') + (', layer mix' if args.layer_mix else '') if args.model in ('minilm', *ENSEMBLES) or args.stack_attention else ''}"
             + (f", members {args.members}" if args.model == "ensemble" and args.members else "")
             + (", MiniLM in the stack" if args.stack_attention else "") + (", raw text" if args.raw_text else "")
+            + (", MiniLM also trained on VAST dev" if args.extra_train == "vast" else "")
             + (f", {precision} inference" if precision != "fp32" else "") + (", F_avg decision offsets" if args.decision != "argmax" else "") + ")",
             "SemEval-2016 Task 6 A test (1,249)", "F_avg", f"{100 * score:.2f} [{100 * low:.2f}, {100 * high:.2f}]",
             f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
             f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --learning-rate {args.learning_rate:g} --seed {args.seed}"
-            + (" --soup" if args.soup else "") + (" --raw-text" if args.raw_text else "") + (f" --frozen-layers {args.frozen_layers} --head-learning-rate {args.head_learning_rate:g}" if args.frozen_layers else "")
+            + (" --soup" if args.soup else "") + (" --raw-text" if args.raw_text else "") + (f" --extra-train {args.extra_train}" if args.extra_train else "") + (f" --frozen-layers {args.frozen_layers} --head-learning-rate {args.head_learning_rate:g}" if args.frozen_layers else "")
             + (f" --heads {args.heads}" if args.heads > 1 else "") + (" --layer-mix" if args.layer_mix else "") + (" --stack-attention" if args.stack_attention else "")
             + (f" --members {args.members}" if args.model == "ensemble" and args.members else "")
             + (f" --members-from {args.members_from}" if args.members_from else "")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import benchmarks
+from corpus.external import shared_data_dir
 
 SCRIPTS = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if not m.name.startswith("_"))
 
@@ -59,3 +60,23 @@ def test_the_machine_column_names_the_vector_unit_that_decides_bf16_speed():
     if widest is None:
         pytest.skip("this CPU has none of the vector units the column names")
     assert machine().endswith(f"({widest}), no GPU")
+
+
+@pytest.mark.skipif(not (shared_data_dir() / "semeval2016_task6_stance").is_dir(), reason="../shared/data/semeval2016_task6_stance is absent")
+def test_semeval_benchmark_without_test_chooses_on_dev_and_never_reads_the_test_split(tmp_path, monkeypatch, capsys):
+    from benchmarks import semeval2016
+    from corpus.external import semeval2016_rows
+
+    splits_read = []
+
+    def recording_rows(split):
+        splits_read.append(split)
+        return semeval2016_rows(split)
+
+    monkeypatch.setattr(semeval2016, "semeval2016_rows", recording_rows)
+    monkeypatch.setattr("sys.argv", ["semeval2016", "--model", "tfidf", "--no-test", "--save", str(tmp_path / "model")])
+    semeval2016.main()
+    out = capsys.readouterr().out
+    assert splits_read == ["train"]
+    assert "train min; dev:" in out and "test F_avg" not in out
+    assert (tmp_path / "model").is_dir()
