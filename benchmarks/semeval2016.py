@@ -146,8 +146,9 @@ def main() -> None:
     train_minutes = (time.perf_counter() - started) / 60
     if args.save:
         model.save(args.save)
+    dev_scores = getattr(model, "dev_scores_", None) or getattr(model, "training_", None)
     if args.no_test:
-        print(f"{train_minutes:.1f} train min; dev: {getattr(model, 'dev_scores_', None) or getattr(model, 'training_', None)}")
+        print(f"{train_minutes:.1f} train min; dev: {dev_scores}")
         return
 
     test = semeval2016_rows("test")
@@ -165,7 +166,7 @@ def main() -> None:
     for target in sorted(set(targets)):
         index = [i for i, t in enumerate(targets) if t == target]
         print(f"  {target}: F_avg {100 * f_avg([gold[i] for i in index], [predicted[i] for i in index]):.2f} ({len(index)})")
-    print(f"  dev: {getattr(model, 'dev_scores_', None) or getattr(model, 'training_', None)}")
+    print(f"  dev: {dev_scores}")
     print(f"  report: stancewatch evaluate {gold_path} {prediction_path} --html {OUTPUT_DIR / 'report.html'}")
     if not args.no_write:
         append_row([
