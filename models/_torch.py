@@ -6,15 +6,26 @@ import os
 import random
 
 
+# Whether this process's torch thread count has been set: later calls without `threads` leave it as it is.
+_threads_chosen = False
+
+
 def prepare_torch(seed: int | None = None, threads: int | None = None):
-    """Imports torch lazily (it costs seconds) with the settings every model here expects."""
+    """Imports torch lazily (it costs seconds) with the settings every model here expects.
+
+    `threads` sets torch's thread count; without it, the first call sets it and later calls keep it, so that a
+    count chosen once (a caller's, a model's) is not undone by the next model that loads.
+    """
+    global _threads_chosen
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import torch
 
     # An explicit OMP_NUM_THREADS (a pinned benchmark, a Dask worker, a user sharing the machine) is the process's
     # budget; torch would otherwise take one thread per core on top of spaCy's.
-    torch.set_num_threads(threads or _omp_threads() or max(1, os.cpu_count() or 1))
+    if threads or not _threads_chosen:
+        torch.set_num_threads(threads or _omp_threads() or max(1, os.cpu_count() or 1))
+        _threads_chosen = True
     if seed is not None:
         random.seed(seed)
         torch.manual_seed(seed)

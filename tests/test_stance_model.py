@@ -176,3 +176,17 @@ def test_torch_takes_its_thread_count_from_omp_num_threads(omp, expected):
     env = {**os.environ, "OMP_NUM_THREADS": omp}
     threads = int(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout)
     assert threads == (expected or os.cpu_count())
+
+
+def test_a_chosen_torch_thread_count_survives_loading_a_model(tiny_model_dir):
+    """Loading a model calls prepare_torch again; it used to reset one thread to one per core."""
+    import subprocess
+    import sys
+
+    code = (
+        "from pathlib import Path; from models._torch import prepare_torch; torch = prepare_torch(threads=1); "
+        f"from models.registry import load_stance_model; load_stance_model(Path({str(tiny_model_dir)!r})); "
+        "print(torch.get_num_threads())"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert completed.stdout.split()[-1] == "1"
