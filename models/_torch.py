@@ -93,7 +93,10 @@ def inference_context(precision: str, device=None):
 def build_encoder(encoder_source: str | None, encoder_config_dir=None):
     """The pretrained encoder to train from, or (no source) its saved architecture, whose weights load afterwards."""
     from transformers import AutoConfig, AutoModel
+    from transformers.utils import logging as transformers_logging
 
+    # Our commands draw their own progress; transformers' per-load "Loading weights" bar only interleaves with it.
+    transformers_logging.disable_progress_bar()
     if encoder_source is not None:
         return AutoModel.from_pretrained(encoder_source)
     return AutoModel.from_config(AutoConfig.from_pretrained(str(encoder_config_dir)))

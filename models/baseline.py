@@ -22,7 +22,7 @@ import numpy as np
 
 from corpus.schema import STANCE_LABELS
 from models.decision import DecisionRule, argmax_labels
-from models._torch import inference_context, prepare_torch, resolve_precision
+from models._torch import build_encoder, inference_context, prepare_torch, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.text import readable
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
@@ -723,11 +723,11 @@ class EmbeddingStanceClassifier(_LinearHeadsStance):
         return clone
 
     def _load_encoder(self) -> None:
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoTokenizer
 
         source = resolve_encoder(self.hyperparameters.encoder)
         self.tokenizer_ = AutoTokenizer.from_pretrained(source)
-        self.encoder_ = AutoModel.from_pretrained(source).eval()
+        self.encoder_ = build_encoder(source).eval()
         self._target_cache.clear()
 
     def _encoder_sha256(self) -> str | None:
