@@ -91,7 +91,8 @@ def inference_context(precision: str, device=None):
 
 
 def build_encoder(encoder_source: str | None, encoder_config_dir=None):
-    """The pretrained encoder to train from, or (no source) its saved architecture, whose weights load afterwards."""
+    """The pretrained encoder (to train from or to embed with), or (no source) its saved architecture, whose weights load
+    afterwards."""
     from transformers import AutoConfig, AutoModel
     from transformers.utils import logging as transformers_logging
 
