@@ -5,7 +5,9 @@ quantulum3 finds and parses the numbers ("2 million" -> 2e6, "ten" -> 10, "7,500
 it does not keep qualifiers ("over 2000"), it has no unit for counted things ("2000 people" is
 dimensionless to it), and it will read a unit into any word ("ten migrant" -> mi·gr·a·nt). So a unit
 is kept only when each of its parts is a whole word of the match; otherwise the counted noun after the
-number becomes the unit ("ten migrant smugglers" -> smugglers). spaCy's NER (already run on the
+number becomes the unit ("ten migrant smugglers" -> smugglers). Press shorthand it misreads ("€5m" as
+euro·metre, "1.5bn" as barns, "$250-300 million" as one sum) is spelled out before it parses, with
+offsets kept into the original text. spaCy's NER (already run on the
 statement) supplies the DATE entities, which dateparser resolves against the statement's date, and
 the named entities. Years are dates, not quantities, unless they count something ("over 2000 people").
 """
@@ -19,6 +21,9 @@ from typing import Any
 
 from spacy.tokens import Span
 
+from pipeline.dates import resolve as resolve_date
+from pipeline.dates import speaks_of_the_future
+
 NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL", "DATE", "TIME"})
 QUALIFIERS = (
     "more than", "less than", "fewer than", "greater than", "at least", "at most", "up to", "as many as", "as few as", "close to",
@@ -29,6 +34,7 @@ RANGE_QUALIFIERS = frozenset({"between", "from"})
 _QUALIFIER_AT_END = re.compile(r"\b(" + "|".join(re.escape(q) for q in QUALIFIERS) + r")\s*$", re.IGNORECASE)
 _RANGE_CONNECTOR = re.compile(r"\d\s*(?:-|–|—|to|and)\s*\w|\b\w+\s+(?:to|and)\s+\w", re.IGNORECASE)
 _NUMBER_TOKEN = re.compile(r"^[\d.,]+$")
+_LEADING_RANGE_WORD = re.compile(r"(?:between|from)\s+", re.IGNORECASE)
 NUMBER_WORDS = frozenset(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
     "nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion "
@@ -38,9 +44,25 @@ NUMBER_WORDS = frozenset(
 COUNT_BRIDGES = frozenset({"of", "the", "other", "more", "additional", "new", "those", "these", "their", "our"})
 # quantulum reads ordinals as fractions ("third" -> 1/3); spaCy's ORDINAL entities miss sentence-initial ones.
 ORDINAL_WORDS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
+SCALE_WORDS = {"k": "thousand", "m": "million", "mn": "million", "mln": "million", "b": "billion", "bn": "billion", "tn": "trillion", "trn": "trillion"}
+# "m" and "b" are also metres and barns: they scale a number only beside a currency ("€5m", "5m euros"); "5k" is 5,000
+# (a kelvin is a capital K).
+SCALE_NEEDS_CURRENCY = frozenset({"m", "b"})
+_CURRENCY_BEFORE = r"(?:[$€£¥₹]|[A-Z]{1,2}\$|(?:USD|EUR|GBP|JPY|CHF|CNY)\s?)"
+_CURRENCY_AFTER = re.compile(
+    r"\s*(?:euros?|dollars?|pounds?|sterling|yen|yuan|francs?|rupees?|roubles?|rubles?|dinars?|USD|EUR|GBP)\b", re.IGNORECASE
+)
+_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+_SCALE = r"thousand|million|billion|trillion|" + "|".join(sorted(SCALE_WORDS, key=len, reverse=True))
+_SCALED_NUMBER = re.compile(rf"(?P<currency>{_CURRENCY_BEFORE})?{_NUMBER}(?P<gap>\s?)(?P<scale>{_SCALE})(?![A-Za-z])")
+# "250-300 million", "250 to 300 million": the scale written once belongs to both ends.
+_SHARED_SCALE_RANGE = re.compile(
+    rf"(?P<currency>{_CURRENCY_BEFORE})?{_NUMBER}(?P<connector>\s*(?:-|–|—|to|and)\s*){_CURRENCY_BEFORE}?{_NUMBER}(?P<gap>\s?)(?P<scale>{_SCALE})(?![A-Za-z])"
+)
 # Number words that are articles or pronouns far more often than counts ("a turn", "one of the world's").
 NOT_COUNTS = frozenset({"a", "an", "one"})
 COUNT_LOOKAHEAD = 5
+ISO_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
 @lru_cache(maxsize=1)
@@ -112,6 +134,62 @@ def _may_state_a_quantity(text: str) -> bool:
     return bool(re.search(r"\d", text)) or not _COUNT_WORDS.isdisjoint(re.findall(r"[a-z]+", text.lower()))
 
 
+def _scale_word(match: re.Match, text: str) -> str | None:
+    """The scale a matched abbreviation or word stands for, or None where it is a unit ("a 5m wall")."""
+    scale = match.group("scale")
+    if scale.lower() in ("thousand", "million", "billion", "trillion"):
+        return scale.lower()
+    if scale not in SCALE_WORDS:
+        return None  # "5M", "5BN": capitals are units or codes more often than scales
+    if scale in SCALE_NEEDS_CURRENCY and not (match.group("currency") or _CURRENCY_AFTER.match(text, match.end())):
+        return None
+    return SCALE_WORDS[scale]
+
+
+class _SpelledOut:
+    """`text` with press shorthand spelled out for quantulum, and the way back to the original offsets."""
+
+    def __init__(self, text: str):
+        edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in `text`, never overlapping
+        ranges: list[tuple[int, int]] = []
+        for match in _SHARED_SCALE_RANGE.finditer(text):
+            scale = _scale_word(match, text)
+            if scale is None:
+                continue
+            low_end, connector = match.start("connector"), match.group("connector")
+            # quantulum reads "250 million-300 million" as two numbers, "250 million - 300 million" as a range
+            edits.append((low_end, match.end("connector") if connector.strip() in "-–—" else low_end, f" {scale}" + (" - " if connector.strip() in "-–—" else "")))
+            edits.append((match.start("gap"), match.end("scale"), f" {scale}"))
+            ranges.append(match.span())
+        for match in _SCALED_NUMBER.finditer(text):
+            scale = _scale_word(match, text)
+            if scale is not None and not any(start <= match.start() < end for start, end in ranges):
+                edits.append((match.start("gap"), match.end("scale"), f" {scale}"))
+        edits.sort()
+        self.pieces: list[tuple[int, int, int, int, bool]] = []  # (new start, new end, old start, old end, edited)
+        parts, new_at, old_at = [], 0, 0
+        for start, end, replacement in edits + [(len(text), len(text), "")]:
+            for old_start, old_end, piece, edited in ((old_at, start, text[old_at:start], False), (start, end, replacement, True)):
+                if piece or old_start < old_end:
+                    self.pieces.append((new_at, new_at + len(piece), old_start, old_end, edited))
+                    parts.append(piece)
+                    new_at += len(piece)
+            old_at = end
+        self.text = "".join(parts)
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the original text of the new text's [start, end)."""
+        return self._at(start, is_end=False), self._at(end, is_end=True)
+
+    def _at(self, position: int, is_end: bool) -> int:
+        for new_start, new_end, old_start, old_end, edited in self.pieces:
+            if new_start <= position < new_end or (is_end and new_start < position <= new_end):
+                if edited:
+                    return old_end if is_end else old_start
+                return old_start + position - new_start
+        return self.pieces[-1][3] if self.pieces else position
+
+
 def normalize_quantities(span: Span) -> list[dict[str, Any]]:
     """Quantities stated in `span`, offsets into the whole doc.
 
@@ -124,11 +202,16 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
     dates = [e for e in doc.ents if e.label_ in ("DATE", "TIME") and e.start_char < span.end_char and span.start_char < e.end_char]
     ordinals = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORDINAL"]
     found = []
-    for quantity in _quantulum().parse(span.text):
-        start, end = offset + quantity.span[0], offset + quantity.span[1]
+    spelled = _SpelledOut(span.text)
+    for quantity in _quantulum().parse(spelled.text):
+        start, end = (offset + position for position in spelled.original(*quantity.span))
+        leading = _LEADING_RANGE_WORD.match(doc.text, start, end)
+        start += leading.end() - leading.start() if leading else 0  # "between 250 and 300": the qualifier, not the quantity
         surface = doc.text[start:end]
-        number = surface[: _number_prefix_length(surface)].lower()
-        if number in NOT_COUNTS or surface.lower() in ORDINAL_WORDS or any(s < end and start < e for s, e in ordinals):
+        number_length = _number_prefix_length(surface)
+        number = surface[:number_length].lower()
+        number_end = start + (number_length or 1)
+        if number in NOT_COUNTS or surface.lower() in ORDINAL_WORDS or any(s < number_end and start < e for s, e in ordinals):
             continue
         if not _may_state_a_quantity(surface):
             continue  # quantulum reads some words as numbers ("negative" -> 0)
@@ -163,39 +246,21 @@ def _plain(number: float) -> float | int:
 def normalize_dates(span: Span, reference: dt.date | None, counted: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     """DATE entities in `span` as ISO where the text pins them: {start, end, text, iso, precision, exact}.
 
-    A date without a year ("October 9") takes its year from the statement's date, the most recent such
-    day on or before it; with neither, `iso` is None. `exact` is True only for a whole day.
+    A date without a year ("October 9") takes its year from the statement's date: the nearest such day on
+    or before it, or on or after it when the sentence speaks of the future ("will open in April"); with
+    neither a year nor a statement date, `iso` is None. `exact` is True only for a whole day.
     """
+    future = speaks_of_the_future(span.text)
     found = []
     for entity in span.ents:
         if entity.label_ != "DATE":
             continue
         if any(q["start"] < entity.end_char and entity.start_char < q["end"] and q["unit"] for q in counted):
             continue  # "over 2000 people": spaCy's small model calls the count a year
-        iso, precision = _resolve_date(entity.text, reference)
+        resolved = resolve_date(entity.text, reference, future)
+        iso, precision = (resolved[0].strftime(ISO_FORMATS[resolved[1]]), resolved[1]) if resolved else (None, None)
         found.append({"start": entity.start_char, "end": entity.end_char, "text": entity.text, "iso": iso, "precision": precision, "exact": precision == "day"})
     return found
-
-
-@lru_cache(maxsize=4096)
-def _resolve_date(text: str, reference: dt.date | None) -> tuple[str | None, str | None]:
-    parsed = _date_parser(reference).get_date_data(text)
-    if parsed.date_obj is None or parsed.period not in ("day", "month", "year"):
-        return None, None
-    if reference is None and not re.search(r"\b\d{4}\b", text):
-        return None, None  # no year in the text and no statement date to take it from
-    formats = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
-    return parsed.date_obj.strftime(formats[parsed.period]), parsed.period
-
-
-@lru_cache(maxsize=64)
-def _date_parser(reference: dt.date | None):
-    from dateparser.date import DateDataParser
-
-    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": True}
-    if reference is not None:
-        settings["RELATIVE_BASE"] = dt.datetime.combine(reference, dt.time())
-    return DateDataParser(languages=["en"], settings=settings)
 
 
 def claim_entities(span: Span) -> list[dict[str, Any]]:

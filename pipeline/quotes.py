@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry
+from pipeline.dates import resolve as resolve_mention
 from pipeline.ingest import Article
 from pipeline.speakers import (
     FAMILY_PRONOUNS, HONORIFICS, ORGANISATION_KINDS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS,
@@ -1165,30 +1166,18 @@ def _date_tokens(cue: Token, head: Token | None, content: list[Token]) -> list[T
 
 def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.date | None, str | None, str | None]:
     """(exact date, period, mention) of a statement. A month alone ('in November') gives a period and no day:
-    putting the article's date on it would be a false exact date. No time expression: the article's date."""
+    putting the article's date on it would be a false exact date. No time expression: the article's date.
+    Speaking is past: 'said on Monday' is the latest Monday on or before the article's date."""
     if not tokens:
         return article_date, None, None
     mention = " ".join(t.text for t in tokens)
-    from dateparser.date import DateDataParser
-
-    base = dt.datetime.combine(article_date, dt.time(12)) if article_date else None
-    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
-    if base is not None:
-        settings["RELATIVE_BASE"] = base
-    data = DateDataParser(languages=["en"], settings=settings).get_date_data(mention)
-    if data is None or data.date_obj is None:
+    resolved = resolve_mention(mention, article_date)
+    if resolved is None:
         return None, None, mention
-    parsed = data.date_obj.date()
-    explicit_year = any(t.like_num and len(t.text) == 4 for t in tokens)
-    if base is None and not explicit_year:
-        return None, None, mention
-    if data.period == "day":
-        return parsed, None, mention
-    if data.period == "month":
-        return None, f"{parsed.year:04d}-{parsed.month:02d}", mention
-    if data.period == "year":
-        return None, f"{parsed.year:04d}", mention
-    return None, None, mention
+    date, period = resolved
+    if period == "day":
+        return date, None, mention
+    return None, f"{date.year:04d}-{date.month:02d}" if period == "month" else f"{date.year:04d}", mention
 
 
 # Capitalised words before a surname that are a rank or title, not a first name ('Detective Inspector Hale').

@@ -89,6 +89,16 @@ def _quantities(nlp, text: str) -> list[dict]:
         ("Unemployment fell by 3.5 percent.", "3.5 percent", {"value": 3.5, "unit": "percentage"}),
         ("Flights increased from four to five per week.", "four to five per week", {"low": 4, "high": 5, "qualifier": "from", "unit": "per week"}),
         ("Departures were added from three other Iraqi cities.", "three", {"value": 3, "qualifier": None, "unit": "cities"}),
+        # press shorthand quantulum misreads on its own (as euro·metre, barns, kelvins, or one summed number)
+        ("Filling costs us about €5m a week.", "€5m a week", {"value": 5_000_000, "qualifier": "about", "unit": "euro per week"}),
+        ("The loan is worth 1.5bn euros.", "1.5bn euros", {"value": 1_500_000_000, "unit": "euro"}),
+        ("They paid £2.3bn for it.", "£2.3bn", {"value": 2_300_000_000, "unit": "pound sterling"}),
+        ("The bank paid $250-300 million.", "$250-300 million", {"value": None, "low": 250_000_000, "high": 300_000_000, "unit": "dollar"}),
+        ("The bank paid between 250 and 300 million dollars.", "250 and 300 million dollars",
+         {"value": None, "low": 250_000_000, "high": 300_000_000, "qualifier": "between", "unit": "dollar"}),
+        ("The project employs 5k workers.", "5k", {"value": 5000, "unit": "workers"}),
+        ("The wall is 5m high.", "5m", {"value": 5, "unit": "metre"}),
+        ("The flow fell to 150 cubic metres per second.", "150 cubic metres per second", {"value": 150, "unit": "cubic metre per second"}),
     ],
 )
 def test_quantities_are_normalized(nlp, text, surface, expected):
@@ -118,6 +128,28 @@ def test_dates_are_iso_where_the_text_and_the_statement_date_pin_them(nlp):
     assert dated["mid-November"]["iso"] is None
     undated = {d["text"]: d for d in normalize_dates(doc[:], None)}
     assert undated["October 9"]["iso"] is None and undated["March 2021"]["iso"] == "2021-03"  # no year to take it from
+
+
+def test_a_date_without_a_year_is_the_nearest_one_in_the_direction_the_sentence_speaks(nlp):
+    from pipeline.quantities import normalize_dates
+
+    def iso(text: str, reference: dt.date) -> dict[str, str]:
+        return {d["text"]: d["iso"] for d in normalize_dates(nlp(text)[:], reference)}
+
+    assert iso("Filling will proceed in April.", dt.date(2023, 2, 3)) == {"April": "2023-04"}
+    assert iso("Filling began in April.", dt.date(2023, 2, 3)) == {"April": "2022-04"}
+    assert iso("The bank will decide in June.", dt.date(2023, 6, 20)) == {"June": "2023-06"}  # this month, not next year's
+
+
+def test_said_on_the_article_s_own_weekday_is_that_day():
+    from pipeline.dates import resolve
+
+    monday = dt.date(2023, 4, 3)
+    assert resolve("on Monday", monday) == (monday, "day")
+    assert resolve("last Monday", monday) == (dt.date(2023, 3, 27), "day")
+    assert resolve("Friday", monday) == (dt.date(2023, 3, 31), "day")
+    assert resolve("Friday", monday, future=True) == (dt.date(2023, 4, 7), "day")
+    assert resolve("Monday at 3pm", dt.date(2023, 4, 5)) == (monday, "day")
 
 
 def test_classifier_fits_saves_reloads_and_refuses_tampered_weights(tiny_claims_model_dir, tmp_path):
