@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -41,6 +41,14 @@ class ReadResult:
     """What a read produced besides statements; filled while the iterator is consumed."""
 
     quarantined: list[QuarantinedRecord]
+    # id -> file index * 2**40 + line of each statement read: one small int per id keeps a 1M-id read near 100 MB.
+    first_seen: dict[str, int] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def where(self, statement_id: str) -> tuple[str, int] | None:
+        """(file, line) the statement with this id was read from, if this read saw it."""
+        location = self.first_seen.get(statement_id)
+        return None if location is None else (self.files[location >> 40], location & ((1 << 40) - 1))
 
     def write_quarantine(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -181,17 +189,14 @@ def read_statements(paths: Iterable[Path], result: ReadResult | None = None) -> 
     work. A text over MAX_TEXT_CHARS is quarantined.
     """
     result = result if result is not None else ReadResult([])
-    # id -> file index * 2**40 + line: one small int per id keeps a 1M-id read near 100 MB.
-    seen_ids: dict[str, int] = {}
-    files: list[Path] = []
     for path in paths:
         path = Path(path)
-        files.append(path)
         if not path.is_file():
             raise InputFileError(f"{path}: no such file")
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise InputFileError(f"{path}: unsupported input type {path.suffix!r}; expected one of {SUPPORTED_SUFFIXES}")
         records = _iter_csv(path) if path.suffix.lower() == ".csv" else _iter_jsonl(path)
+        result.files.append(str(path))
         for line_number, record in records:
             if isinstance(record, QuarantinedRecord):
                 result.quarantined.append(record)
@@ -201,14 +206,13 @@ def read_statements(paths: Iterable[Path], result: ReadResult | None = None) -> 
                     QuarantinedRecord(str(path), line_number, "text", f"text is {len(record.text):,} characters; the limit is {MAX_TEXT_CHARS:,} (split documents into statements)", record.text[:200])
                 )
                 continue
-            first = seen_ids.get(record.id)
+            first = result.where(record.id)
             if first is not None:
-                where = f"{files[first >> 40]}:{first & ((1 << 40) - 1)}"
                 result.quarantined.append(
-                    QuarantinedRecord(str(path), line_number, "id", f"duplicate id {record.id!r} (first seen in {where})", record.model_dump_json()[:2000])
+                    QuarantinedRecord(str(path), line_number, "id", f"duplicate id {record.id!r} (first seen in {first[0]}:{first[1]})", record.model_dump_json()[:2000])
                 )
                 continue
-            seen_ids[record.id] = ((len(files) - 1) << 40) + line_number
+            result.first_seen[record.id] = ((len(result.files) - 1) << 40) + line_number
             yield record
 
 

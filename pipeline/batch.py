@@ -9,11 +9,11 @@ from itertools import islice
 from pathlib import Path
 
 from corpus.reader import QuarantinedRecord, ReadResult, read_statements
-from corpus.schema import PredictionRecord, Statement
+from corpus.schema import ActorRef, PredictionRecord, Statement
 from pipeline.config import StancewatchConfig
 from pipeline.enrich import Enricher
 from pipeline.ingest import ArticleDefaults
-from pipeline.language import DetectedLanguage, default_detector, language_verdict
+from pipeline.language import DetectedLanguage, LanguageDetector, default_detector, language_verdict
 from pipeline.store import Store, StoreConflict
 
 
@@ -23,6 +23,8 @@ class RunSummary:
     quarantine_file: Path
     stored: int = 0
     skipped: int = 0
+    # Skipped statements whose date, url or outlet the input corrected.
+    metadata_updated: int = 0
     quarantined: int = 0
     speakers_resolved: int = 0
     entities: int = 0
@@ -55,7 +57,8 @@ def run_batch(
 
     This process reads, decides what needs scoring and writes; `engine` says where the enrichment runs
     (`local`: here; `dask`: on the workers of `scheduler`, or of a LocalCluster without one). A statement
-    whose content this model already scored on all its targets is skipped unless `rerun`; one scored on
+    whose content this model already scored on all its targets is skipped unless `rerun` (a corrected date,
+    url or outlet is still taken); one scored on
     some of them is scored on the missing ones only. A statement in a language outside
     `[language] supported` is stored unscored, with the reason, never scored as if it were English.
     With `articles`, the inputs are articles (.txt, .html, or JSONL article records): each is stored and
@@ -81,7 +84,8 @@ def run_batch(
                     try:
                         store.check_conflict(statement)
                     except StoreConflict as conflict:
-                        conflicts.append(QuarantinedRecord("<store>", -1, "id", str(conflict), statement.model_dump_json()[:2000]))
+                        file, line = read.where(statement.id) or (statement.origin.article_id if statement.origin else "<store>", 0)
+                        conflicts.append(QuarantinedRecord(file, line, "id", str(conflict), statement.model_dump_json()[:2000]))
                         on_statement()
                         continue
                     targets = enrich_engine.targets_for(statement)
@@ -89,11 +93,13 @@ def run_batch(
                     missing = [t for t in targets if t not in scored]
                     if not missing:
                         summary.skipped += 1
+                        summary.metadata_updated += store.refresh_metadata(statement)
                         on_statement()
                         continue
                     lang, detected, reason = language_verdict(statement, detector, config.language.supported)
                     if reason is not None:
-                        unscored.append((statement, detected, reason))
+                        actor = enrich_engine.registry.resolve(statement.speaker, statement.date)
+                        unscored.append((statement, detected, reason, actor.name if actor else None))
                         summary.unscored_languages[lang] += 1
                         on_statement()
                         continue
@@ -158,10 +164,24 @@ def predict_file(
     enricher = Enricher(config, forced_targets=targets)
     read = ReadResult([])
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    written = 0
     partial = out_path.with_suffix(out_path.suffix + ".partial")
     source = read_statements([input_path], read) if articles is None else _article_source([input_path], read, config, articles, None, None, [])
     detector = default_detector()
+    try:
+        written = _write_predictions(partial, source, enricher, detector, config, on_statement)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a failed run leaves no half-written file beside the output
+        raise
+    partial.replace(out_path)
+    read.write_quarantine(config.store.quarantine)
+    return written, read.quarantined
+
+
+def _write_predictions(
+    partial: Path, source: Iterable[Statement], enricher: Enricher, detector: LanguageDetector, config: StancewatchConfig,
+    on_statement: Callable[[], None],
+) -> int:
+    written = 0
     with partial.open("w", encoding="utf-8") as out:
         for chunk in _chunks(source, config.store.commit_every):
             # Keyed by object: the enricher hands back the statements it was given, and ids may repeat in an input.
@@ -170,14 +190,16 @@ def predict_file(
             for statement in chunk:
                 lang, _, reason = verdicts[id(statement)]
                 record = enriched.get(id(statement))
-                if record is None:
-                    record = PredictionRecord(id=statement.id, source_type=statement.source_type, speaker=statement.speaker, date=statement.date)
+                if record is None:  # unscored, yet the speaker still resolves: who said it does not depend on the language
+                    actor = enricher.registry.resolve(statement.speaker, statement.date)
+                    record = PredictionRecord(
+                        id=statement.id, source_type=statement.source_type, speaker=statement.speaker, date=statement.date,
+                        speaker_actor=ActorRef(**actor.as_dict()) if actor else None,
+                    )
                 update = {"lang": lang, "unscored": reason}
                 if statement.origin is not None:
                     update["origin"] = statement.origin
                 out.write(record.model_copy(update=update).model_dump_json() + "\n")
                 written += 1
                 on_statement()
-    partial.replace(out_path)
-    read.write_quarantine(config.store.quarantine)
-    return written, read.quarantined
+    return written

@@ -50,6 +50,15 @@ def _progress():
     )
 
 
+def _require_files(paths: list[Path]) -> None:
+    """Fails on a missing or unreadable input before any model loads or any store or output file is created."""
+    for path in paths:
+        if path.is_dir():
+            _fail(f"{path}: is a folder; give the input files themselves")
+        if not path.is_file():
+            _fail(f"{path}: no such file")
+
+
 def _count_lines(paths: list[Path]) -> int | None:
     try:
         return sum(sum(1 for line in p.open("rb") if line.strip()) - (1 if p.suffix.lower() == ".csv" else 0) for p in paths)
@@ -106,6 +115,7 @@ def run(
     cfg = _load_config(config)
     if db is not None:
         cfg.store.db = db
+    _require_files(inputs)
     defaults = _article_defaults(inputs, articles, date, outlet, url)
     started = time.perf_counter()
     with _progress() as progress:
@@ -141,6 +151,7 @@ def _print_run_summary(summary, seconds: float) -> None:
     rows = [
         ("statements stored", summary.stored),
         ("skipped: already scored", summary.skipped),
+        *([("corrected date, url, outlet", summary.metadata_updated)] if summary.metadata_updated else []),
         ("stored unscored: unsupported language", sum(summary.unscored_languages.values())),
         ("quarantined", summary.quarantined),
         ("speakers resolved to actors", f"{summary.speakers_resolved}/{summary.stored}"),
@@ -188,6 +199,7 @@ def predict(
     cfg = _load_config(config)
     if model is not None:
         cfg.stance.model_dir = model
+    _require_files([input])
     defaults = _article_defaults([input], articles, date, outlet, url)
     with _progress() as progress:
         task = progress.add_task("predicting", total=None if defaults else _count_lines([input]))

@@ -91,11 +91,15 @@ class ArticleDefaults:
     source_type: SourceType = "press"
 
 
-def extract_html(html: str, where: str) -> tuple[str, str | None, dt.date | None, str | None]:
-    """Main text, title, date and url of an HTML page, boilerplate (menus, footers) removed by trafilatura."""
+def extract_html(html: str, where: str) -> tuple[str, str | None, dt.date | None, str | None, str | None]:
+    """Main text, title, date, url and site name of an HTML page, boilerplate (menus, footers) removed by trafilatura."""
     import trafilatura
 
-    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    # No extensive search: it turns a footer's "Copyright 2021" into a publication date of 2021-01-01.
+    document = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
     text = document.text if document is not None else None
     if not text or not text.strip():
         raise ValueError(f"{where}: no article text found in the HTML (is it a page with a main text?)")
@@ -105,7 +109,7 @@ def extract_html(html: str, where: str) -> tuple[str, str | None, dt.date | None
             date = dt.date.fromisoformat(document.date[:10])
         except ValueError:
             date = None
-    return text, document.title, date, document.url
+    return text, document.title, date, document.url, document.sitename
 
 
 def _decode(path: Path) -> str:
@@ -116,16 +120,16 @@ def _decode(path: Path) -> str:
 
 
 def read_article_file(path: Path, defaults: ArticleDefaults | None = None) -> Article:
-    """A .txt or .html file as one article; the command line's date/outlet/url win over the page's metadata."""
+    """A .txt or .html file as one article; the command line's date/outlet/url fill in what the page does not say."""
     defaults = defaults or ArticleDefaults()
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"{path}: no such file")
     suffix = path.suffix.lower()
     raw = _decode(path)
-    title = page_date = page_url = None
+    title = page_date = page_url = page_outlet = None
     if suffix in HTML_SUFFIXES:
-        text, title, page_date, page_url = extract_html(raw, str(path))
+        text, title, page_date, page_url, page_outlet = extract_html(raw, str(path))
     elif suffix in TEXT_SUFFIXES:
         text = raw
     else:
@@ -133,7 +137,7 @@ def read_article_file(path: Path, defaults: ArticleDefaults | None = None) -> Ar
     try:
         return Article(
             id=article_id_for(text), text=text, source_type=defaults.source_type, title=title,
-            outlet=defaults.outlet, date=defaults.date or page_date, url=defaults.url or page_url, source=str(path),
+            outlet=page_outlet or defaults.outlet, date=page_date or defaults.date, url=page_url or defaults.url, source=str(path),
         )
     except ValidationError as error:
         raise InputFileError(f"{path}: {error.errors()[0]['msg']}") from None
@@ -149,20 +153,19 @@ def _article_from_record(payload: object, path: Path, line: int, defaults: Artic
     if not isinstance(payload, dict):
         raise _RecordFieldError("<record>", f"expected a JSON object, got {type(payload).__name__}")
     record = ArticleRecord.model_validate(payload)
-    title = record.title
-    date = record.date or defaults.date
-    url = record.url or defaults.url
+    # The record's own fields first, then what its HTML says, then the command line's defaults.
+    title, date, url, outlet = record.title, record.date, record.url, record.outlet
     if record.html is not None:
         try:
-            text, page_title, page_date, page_url = extract_html(record.html, f"{path}:{line}")
+            text, page_title, page_date, page_url, page_outlet = extract_html(record.html, f"{path}:{line}")
         except ValueError as error:
             raise _RecordFieldError("html", str(error).split(": ", 1)[-1]) from None
-        title, date, url = title or page_title, date or page_date, url or page_url
+        title, date, url, outlet = title or page_title, date or page_date, url or page_url, outlet or page_outlet
     else:
         text = record.text
     return Article(
         id=record.id or article_id_for(text), text=text, source_type=record.source_type, title=title,
-        outlet=record.outlet or defaults.outlet, date=date, url=url, lang=record.lang, source=f"{path}:{line}",
+        outlet=outlet or defaults.outlet, date=date or defaults.date, url=url or defaults.url, lang=record.lang, source=f"{path}:{line}",
     )
 
 

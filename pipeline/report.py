@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import sqlite3
 import time
@@ -130,8 +131,20 @@ def build_report_data(inputs: ReportInputs) -> tuple[dict[str, object], Trends]:
 
 
 def json_for_script(data: object) -> str:
-    """JSON safe inside a <script> element: no character of it can end the element or open a comment."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """JSON safe inside a <script> element: no character of it can end the element or open a comment, and no NaN
+    (pandas' missing value, which JSON.parse rejects: one statement without a speaker would blank the page)."""
+    text = json.dumps(_nan_as_null(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _nan_as_null(value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _nan_as_null(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_nan_as_null(item) for item in value]
+    return value
 
 
 def read_top_claims(db: Path, per_speaker: int = TOP_CLAIMS_PER_SPEAKER) -> tuple[list[tuple[object, ...]], str | None]:

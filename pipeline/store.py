@@ -201,6 +201,22 @@ class Store:
         if stored is not None and stored != statement.content_hash:
             raise StoreConflict(f"id {statement.id!r} is already stored with different text or speaker (hash {stored})")
 
+    def refresh_metadata(self, statement: Statement) -> bool:
+        """Takes a corrected date, url or outlet of an already stored statement (none of them changes what was scored).
+
+        A field the input leaves empty never erases a stored value. True when something changed.
+        """
+        values = (statement.date.isoformat() if statement.date else None, statement.url, statement.outlet)
+        with self.connection:
+            changed = self.connection.execute(
+                "UPDATE statements SET date=COALESCE(?1, date), url=COALESCE(?2, url), outlet=COALESCE(?3, outlet) "
+                "WHERE id=?4 AND ((?1 IS NOT NULL AND date IS NOT ?1) OR (?2 IS NOT NULL AND url IS NOT ?2) OR (?3 IS NOT NULL AND outlet IS NOT ?3))",
+                (*values, statement.id),
+            ).rowcount
+            if changed and statement.origin is not None:
+                self._write_origin(statement)
+        return bool(changed)
+
     def _upsert_statement(
         self, statement: Statement, actor: str | None, run_id: int, detected: DetectedLanguage | None, unscored_reason: str | None
     ) -> None:
@@ -210,7 +226,8 @@ class Store:
             "INSERT INTO statements(id, content_hash, text, source_type, speaker, speaker_actor, date, lang, url, outlet, run_id, "
             "lang_detected, lang_score, unscored_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET speaker_actor=excluded.speaker_actor, run_id=excluded.run_id, "
-            "lang=excluded.lang, lang_detected=excluded.lang_detected, lang_score=excluded.lang_score, unscored_reason=excluded.unscored_reason",
+            "lang=excluded.lang, lang_detected=excluded.lang_detected, lang_score=excluded.lang_score, unscored_reason=excluded.unscored_reason, "
+            "date=COALESCE(excluded.date, date), url=COALESCE(excluded.url, url), outlet=COALESCE(excluded.outlet, outlet)",
             (
                 statement.id, statement.content_hash, statement.text, statement.source_type, statement.speaker, actor,
                 statement.date.isoformat() if statement.date else None, statement.lang if declared else detected.lang,
@@ -222,14 +239,17 @@ class Store:
             self._write_origin(statement)
 
     def write_article(self, article, run_id: int) -> None:
-        """Stores an article once; statements point into its text by offsets. Same id, other text: a conflict."""
+        """Stores an article once; statements point into its text by offsets. Same id, other text: a conflict;
+        same text with a corrected title, outlet, date or url: those are taken (an empty one erases nothing)."""
         stored = self.connection.execute("SELECT sha256 FROM articles WHERE id=?", (article.id,)).fetchone()
         if stored is not None and stored[0] != article.sha256:
             raise StoreConflict(f"article id {article.id!r} is already stored with different text (sha256 {stored[0][:12]})")
         with self.connection:
             self.connection.execute(
                 "INSERT INTO articles(id, sha256, text, source_type, title, outlet, date, url, source, run_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET run_id=excluded.run_id",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET run_id=excluded.run_id, "
+                "title=COALESCE(excluded.title, title), outlet=COALESCE(excluded.outlet, outlet), "
+                "date=COALESCE(excluded.date, date), url=COALESCE(excluded.url, url)",
                 (article.id, article.sha256, article.text, article.source_type, article.title, article.outlet,
                  article.date.isoformat() if article.date else None, article.url, article.source, run_id),
             )
@@ -241,11 +261,12 @@ class Store:
             (origin.article_id, origin.start, origin.end, origin.cue, origin.speaker_mention, origin.kind, origin.period, statement.id),
         )
 
-    def write_unscored(self, items: list[tuple[Statement, DetectedLanguage, str]], run_id: int) -> None:
-        """Stores statements the models must not score (e.g. an unsupported language), each with its reason."""
+    def write_unscored(self, items: list[tuple[Statement, DetectedLanguage, str, str | None]], run_id: int) -> None:
+        """Stores statements the models must not score (e.g. an unsupported language), each with its reason and
+        its speaker's actor."""
         with self.connection:
-            for statement, detected, reason in items:
-                self._upsert_statement(statement, None, run_id, detected, reason)
+            for statement, detected, reason, actor in items:
+                self._upsert_statement(statement, actor, run_id, detected, reason)
 
     def write_batch(
         self, pairs: list[tuple[Statement, PredictionRecord]], run_id: int, languages: Mapping[str, DetectedLanguage] | None = None

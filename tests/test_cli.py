@@ -36,6 +36,36 @@ def test_run_stores_statements_and_quarantines_bad_ones(tmp_path, tiny_config):
     assert connection.execute("SELECT COUNT(*) FROM stances").fetchone()[0] == 4 * len(TARGETS)
 
 
+def test_a_rerun_takes_corrected_dates_and_a_conflict_names_the_input_line(tmp_path, tiny_config):
+    records = tiny_records()[:3]
+    path, db = tmp_path / "in.jsonl", tmp_path / "run.db"
+    write_jsonl(path, records)
+    assert runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)]).exit_code == 0
+    corrected = [
+        dict(records[0], date="2022-02-02", outlet="Rudaw"),
+        {k: v for k, v in records[1].items() if k != "date"},
+        dict(records[2], text=records[2]["text"] + " Changed."),  # same id, other text: refused
+    ]
+    write_jsonl(path, corrected)
+    result = runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    assert result.exit_code == 3, result.output
+    assert re.search(r"skipped: already scored\s*│\s*2", result.output) and re.search(r"corrected date, url, outlet\s*│\s*1", result.output)
+    conflict = json.loads((tiny_config.parent / "quarantine.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert (conflict["file"], conflict["line"], conflict["field"]) == (str(path), 3, "id")
+    stored = dict(sqlite3.connect(db).execute("SELECT id, date || '/' || IFNULL(outlet, '') FROM statements").fetchall())
+    assert stored[records[0]["id"]] == "2022-02-02/Rudaw"
+    assert stored[records[1]["id"]].startswith(records[1]["date"]), "a field the input leaves out erases nothing"
+
+
+def test_a_missing_input_fails_before_any_model_loads_and_leaves_nothing_behind(tmp_path, tiny_config):
+    db, out = tmp_path / "never.db", tmp_path / "never.jsonl"
+    result = runner.invoke(app, ["run", str(tmp_path / "nothere.jsonl"), "--config", str(tiny_config), "--db", str(db)])
+    assert result.exit_code == 1 and "nothere.jsonl: no such file" in result.output and not db.exists()
+    result = runner.invoke(app, ["predict", str(tmp_path), "--out", str(out), "--config", str(tiny_config)])
+    assert result.exit_code == 1 and "is a folder" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_predict_then_evaluate_round_trip(tmp_path, tiny_config, tiny_gold, tiny_model_dir):
     out = tmp_path / "pred.jsonl"
     argv = ["predict", str(tiny_gold), "--out", str(out), "--model", str(tiny_model_dir), "--config", str(tiny_config), "--targets", *TARGETS]

@@ -32,8 +32,12 @@ def test_html_article_keeps_the_main_text_and_the_page_date(tmp_path):
     assert "Fuad Hussein said on Monday" in article.text and "our citizens for a political dispute" in article.text
     assert "Copyright" not in article.text and "Subscribe" not in article.text
     assert article.date == dt.date(2021, 12, 10) and article.title == "Iraq and the border"
-    # The command line's date wins over the page's.
-    assert read_article_file(path, ArticleDefaults(date=dt.date(2022, 1, 2))).date == dt.date(2022, 1, 2)
+    # The command line's date fills in for pages without one; it never overrides the page's own (--date's help says so).
+    assert read_article_file(path, ArticleDefaults(date=dt.date(2022, 1, 2))).date == dt.date(2021, 12, 10)
+    undated = tmp_path / "undated.html"
+    undated.write_text(HTML.replace('<meta property="article:published_time" content="2021-12-10">', ""), encoding="utf-8")
+    assert read_article_file(undated).date is None
+    assert read_article_file(undated, ArticleDefaults(date=dt.date(2022, 1, 2))).date == dt.date(2022, 1, 2)
 
 
 def test_article_records_stream_and_bad_lines_are_quarantined_with_line_and_field(tmp_path):

@@ -29,6 +29,13 @@ def test_short_statements_in_seven_languages_are_detected(labelled):
     assert [guess for gold, guess in guesses if gold != "en" and guess == "en"] == []
 
 
+def test_short_english_the_first_detector_is_unsure_of_stays_english():
+    # py3langid alone: Zulu, Lithuanian, Nigerian Pidgin, Afrikaans, Italian, each below 0.3.
+    detector = default_detector()
+    texts = ["Shame on Lukashenko!", "Lukashenko lies.", "Hillary for president!", "Atheism is freedom", "No comment."]
+    assert [detector.detect(text).lang for text in texts] == ["en"] * len(texts)
+
+
 def test_codes_are_normalised_and_noise_is_ignored():
     assert normalise_code("EN-us") == "en" and normalise_code("ku") == "kmr" and normalise_code("ckb") == "ckb"
     detector = default_detector()
@@ -81,7 +88,7 @@ def test_predict_leaves_unsupported_languages_unscored_and_says_why(tmp_path, ti
 
     records = [
         {"id": "en-1", "text": "Lukashenko is using migrants as a weapon against Europe.", "source_type": "tweet"},
-        {"id": "ru-1", "text": "Лукашенко использует мигрантов как оружие против Европы.", "source_type": "tweet"},
+        {"id": "ru-1", "text": "Лукашенко использует мигрантов как оружие против Европы.", "source_type": "tweet", "speaker": "Fuad Hussein"},
         {"id": "en-2", "text": "Minsk flew these people in on purpose to pressure the EU.", "source_type": "tweet"},
     ]
     path, out = tmp_path / "mixed.jsonl", tmp_path / "predictions.jsonl"
@@ -93,6 +100,7 @@ def test_predict_leaves_unsupported_languages_unscored_and_says_why(tmp_path, ti
     english, russian = predictions[0], predictions[1]
     assert english["lang"] == "en" and english["unscored"] is None and english["stances"]
     assert russian["lang"] == "ru" and russian["stances"] == [] and "'ru' is not supported" in russian["unscored"]
+    assert russian["speaker_actor"]["name"] == "Fuad Hussein", "who said it does not depend on the language"
 
 
 def test_supported_languages_are_configurable(tmp_path, tiny_config):

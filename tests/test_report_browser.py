@@ -84,6 +84,23 @@ def test_json_in_a_script_element_cannot_close_it():
     assert json.loads(encoded) == {"text": "</script><!-- & -->"}
 
 
+def test_statements_without_a_speaker_or_an_actor_keep_the_page_data_valid_json(tmp_path):
+    pairs, registry = report_corpus()
+    pairs += [stored_statement(f"anon-{i}", f"2021-11-1{i}", None, {FLIGHTS: "against"}) for i in range(3)]
+    pairs += [stored_statement("stranger", "2021-11-15", "Someone Unknown", {FLIGHTS: "favor"})]
+    db = write_store(tmp_path / "anon.db", pairs, registry)
+    result = runner.invoke(app, ["report", "--db", str(db), "--out", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    data = page.split('<script type="application/json" id="report-data">', 1)[1].split("</script>", 1)[0]
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} in the page data: the browser's JSON.parse rejects it")
+
+    statements = json.loads(data, parse_constant=refuse)["statements"]
+    assert statements["anon-0"]["speaker"] is None and statements["stranger"]["actor"] is None
+
+
 def test_claims_come_from_the_store_when_it_has_them(report_db):
     connection = sqlite3.connect(report_db)
     with connection:  # the store's claims table belongs to the claims component: a minimal one, with what the report reads
