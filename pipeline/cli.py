@@ -314,6 +314,10 @@ PeriodOption = Annotated[Optional[str], typer.Option("--period", help="day | wee
 ByOption = Annotated[Optional[str], typer.Option("--by", help="actor | affiliation (default from config: affiliation).")]
 MinCountOption = Annotated[Optional[int], typer.Option("--min-count", help="Stance-taking statements a period needs to be reported.")]
 WeightingOption = Annotated[Optional[str], typer.Option("--weighting", help="none | confidence (votes weighted by model probability).")]
+ModelFilterOption = Annotated[
+    Optional[str],
+    typer.Option("--model", help="Only this model's predictions (weights hash or prefix, name, or name@hash); default: each statement's newest."),
+]
 
 
 def _trends_settings(config: Path | None, db: Path | None, period, by, min_count, weighting):
@@ -342,13 +346,14 @@ def trends(
     parquet: Annotated[Optional[Path], typer.Option("--parquet", help="Write the aggregates as Parquet.")] = None,
     statements_csv: Annotated[Optional[Path], typer.Option("--statements-csv", help="Write the statement-level table as CSV.")] = None,
     statements_parquet: Annotated[Optional[Path], typer.Option("--statements-parquet", help="Write the statement-level table as Parquet.")] = None,
+    model: ModelFilterOption = None,
 ) -> None:
     """Stance per actor x target x period with 95% intervals and the shifts beyond them: a table here, or CSV / Parquet."""
     from pipeline.trends import TrendsError, compute_trends, load_statements, render_trends, write_table
 
     db_path, settings = _trends_settings(config, db, period, by, min_count, weighting)
     try:
-        statements = load_statements(db_path)
+        statements = load_statements(db_path, model)
     except TrendsError as error:
         _fail(str(error))
     result = compute_trends(statements, settings.period, settings.group_by, settings.min_count, settings.weighting)
@@ -372,6 +377,7 @@ def report(
     weighting: WeightingOption = None,
     evaluation: Annotated[Optional[Path], typer.Option("--evaluation", help="JSON from `stancewatch evaluate --json`, shown in the header.")] = None,
     png_dir: Annotated[Optional[Path], typer.Option("--png-dir", help="Folder for one PNG chart per target.")] = None,
+    model: ModelFilterOption = None,
 ) -> None:
     """One self-contained HTML page: stance over time per target, intervals, shifts and their evidence, filters."""
     from pipeline.report import build_report
@@ -379,7 +385,9 @@ def report(
 
     db_path, settings = _trends_settings(config, db, period, by, min_count, weighting)
     try:
-        summary = build_report(db_path, out, settings.period, settings.group_by, settings.min_count, settings.weighting, evaluation, png_dir)
+        summary = build_report(
+            db_path, out, settings.period, settings.group_by, settings.min_count, settings.weighting, evaluation, png_dir, model
+        )
     except TrendsError as error:
         _fail(str(error))
     console.print(

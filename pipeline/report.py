@@ -450,12 +450,13 @@ class ReportSummary:
 
 def build_report(
     db: Path, out: Path, period: Period, group_by: GroupBy, min_count: int, weighting: Weighting,
-    evaluation_file: Path | None = None, png_dir: Path | None = None,
+    evaluation_file: Path | None = None, png_dir: Path | None = None, model: str | None = None,
 ) -> ReportSummary:
-    """Reads the store, writes the HTML page (and PNGs when `png_dir` is given), and says what it wrote."""
+    """Reads the store (each statement's newest prediction, or `model`'s), writes the HTML page (and PNGs when
+    `png_dir` is given), and says what it wrote."""
     started = time.perf_counter()
     inputs = ReportInputs(
-        statements=load_statements(db), db=Path(db), period=period, group_by=group_by, min_count=min_count, weighting=weighting,
+        statements=load_statements(db, model), db=Path(db), period=period, group_by=group_by, min_count=min_count, weighting=weighting,
         evaluation=read_evaluation(evaluation_file) if evaluation_file else None, evaluation_file=evaluation_file,
     )
     page, trends = render_report(inputs)

@@ -49,14 +49,22 @@ AGGREGATE_COLUMNS = (
     "weight_against", "reported", "net_index", "index_low", "index_high", "shift", "model_id",
 )
 
+# Per statement and target, the newest prediction (of the chosen model, or of any): a run of another model over a
+# few statements must not hide the rest of the store.
 _STANCE_QUERY = """
-SELECT s.id AS statement_id, s.date, s.speaker, s.speaker_actor, a.affiliation, s.source_type, st.target, st.label,
-       st.p_favor, st.p_against, st.p_none, st.model_name, st.model_hash, s.text
-FROM stances st
-JOIN statements s ON s.id = st.statement_id
-LEFT JOIN actors a ON a.name = s.speaker_actor
-WHERE st.model_hash = ?
-ORDER BY s.date, s.id, st.target
+SELECT statement_id, date, speaker, speaker_actor, affiliation, source_type, target, label,
+       p_favor, p_against, p_none, model_name, model_hash, text
+FROM (
+    SELECT s.id AS statement_id, s.date, s.speaker, s.speaker_actor, a.affiliation, s.source_type, st.target, st.label,
+           st.p_favor, st.p_against, st.p_none, st.model_name, st.model_hash, s.text,
+           ROW_NUMBER() OVER (PARTITION BY st.statement_id, st.target ORDER BY st.run_id DESC, st.rowid DESC) AS newest
+    FROM stances st
+    JOIN statements s ON s.id = st.statement_id
+    LEFT JOIN actors a ON a.name = s.speaker_actor
+    WHERE ?1 IS NULL OR st.model_hash LIKE ?1 || '%' OR st.model_name = ?1 OR st.model_name || '@' || substr(st.model_hash, 1, 12) = ?1
+)
+WHERE newest = 1
+ORDER BY date, statement_id, target
 """
 
 
@@ -118,19 +126,17 @@ def _open_read_only(db: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True)
 
 
-def latest_model_hash(connection: sqlite3.Connection, db: Path) -> str:
-    """The model of the most recent run that stored predictions: a store can hold several models' stances."""
-    row = connection.execute("SELECT model_hash FROM stances ORDER BY run_id DESC LIMIT 1").fetchone()
-    if row is None:
-        raise TrendsError(f"{db}: the store holds no stance predictions; run `stancewatch run INPUT... --db {db}` with a stance model")
-    return row[0]
-
-
-def load_statements(db: Path) -> pd.DataFrame:
-    """The statement-level table (one row per statement × target) of the newest model in the store."""
+def load_statements(db: Path, model: str | None = None) -> pd.DataFrame:
+    """The statement-level table, one row per statement × target: its newest prediction, by any model or by `model`
+    (a weights hash or its prefix, a model name, or `name@hash12` as the run summary prints it)."""
     connection = _open_read_only(db)
     try:
-        frame = pd.read_sql_query(_STANCE_QUERY, connection, params=(latest_model_hash(connection, db),))
+        frame = pd.read_sql_query(_STANCE_QUERY, connection, params=(model,))
+        if frame.empty:
+            models = [f"{name}@{weights[:12]}" for name, weights in connection.execute("SELECT DISTINCT model_name, model_hash FROM stances")]
+            if models and model is not None:
+                raise TrendsError(f"{db}: no stance predictions by model {model!r}; the store holds {', '.join(models)}")
+            raise TrendsError(f"{db}: the store holds no stance predictions; run `stancewatch run INPUT... --db {db}` with a stance model")
     finally:
         connection.close()
     frame["probability"] = frame[["p_favor", "p_against", "p_none"]].to_numpy()[
@@ -269,7 +275,7 @@ def compute_trends(
         raise ValueError(f"period must be one of {PERIODS}, got {period!r}")
     if group_by not in GROUP_BY:
         raise ValueError(f"group_by must be one of {GROUP_BY}, got {group_by!r}")
-    model_ids = statements["model_id"].unique()
+    model_ids = statements.drop_duplicates("statement_id")["model_id"].value_counts()
     rows = statements if source_types is None else statements[statements["source_type"].isin(source_types)]
     group_column = "speaker_actor" if group_by == "actor" else "affiliation"
     undated, unresolved = rows["date"].isna(), rows[group_column].isna()
@@ -282,7 +288,9 @@ def compute_trends(
     rows = rows.assign(period=labels, period_start=starts, period_end=ends)
     aggregates = aggregate(rows, min_count, weighting)
     shifts = detect_shifts(aggregates, rows, min_count)
-    model_id = ", ".join(model_ids) if len(model_ids) else "-"
+    # Several models: each with the number of statements it scored, so a mixed series is never mistaken for one model's.
+    model_id = ", ".join(model_ids.index) if len(model_ids) < 2 else ", ".join(f"{m} ({n} statements)" for m, n in model_ids.items())
+    model_id = model_id or "-"
     aggregates = aggregates.assign(group_by=group_by, model_id=model_id)
     return Trends(
         statements=rows, aggregates=aggregates[list(AGGREGATE_COLUMNS)], shifts=shifts,

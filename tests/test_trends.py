@@ -76,6 +76,23 @@ def shift_db(tmp_path) -> Path:
     return write_store(tmp_path / "shift.db", shift_corpus())
 
 
+def test_a_small_run_of_another_model_hides_nothing_and_a_model_can_be_chosen(shift_db):
+    from pipeline.trends import TrendsError
+
+    everything = load_statements(shift_db)
+    write_store(shift_db, [stored_statement("krg-09-02", "2021-09-02", "Masrour Barzani", {SMUGGLERS: "against", FLIGHTS: "none"},
+                                            model="n", weights="b" * 64)])
+    newest = load_statements(shift_db)
+    assert len(newest) == len(everything), "each statement keeps its newest prediction"
+    rescored = newest[newest["statement_id"] == "krg-09-02"].set_index("target")
+    assert rescored.loc[SMUGGLERS, "label"] == "against" and rescored.loc[SMUGGLERS, "model_id"] == "n@bbbbbbbbbbbb"
+    assert compute_trends(newest).model_id == f"m@aaaaaaaaaaaa ({everything['statement_id'].nunique() - 1} statements), n@bbbbbbbbbbbb (1 statements)"
+    assert len(load_statements(shift_db, "n")) == 2 and len(load_statements(shift_db, "aaaa")) == len(everything)
+    assert load_statements(shift_db, "m@aaaaaaaaaaaa").equals(everything)
+    with pytest.raises(TrendsError, match="holds m@aaaaaaaaaaaa, n@bbbbbbbbbbbb|holds n@bbbbbbbbbbbb, m@aaaaaaaaaaaa"):
+        load_statements(shift_db, "nosuchmodel")
+
+
 def test_the_krg_shift_is_flagged_with_its_evidence_and_a_flat_series_is_not(shift_db):
     trends = compute_trends(load_statements(shift_db), period="month", group_by="affiliation", min_count=3)
     spans = [(s.group, s.target, s.before_first_period, s.before_period, s.after_period, s.after_last_period) for s in trends.shifts]
