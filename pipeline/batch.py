@@ -57,8 +57,8 @@ def run_batch(
 
     This process reads, decides what needs scoring and writes; `engine` says where the enrichment runs
     (`local`: here; `dask`: on the workers of `scheduler`, or of a LocalCluster without one). A statement
-    whose content this model already scored on all its targets is skipped unless `rerun` (a corrected date,
-    url or outlet is still taken); one scored on
+    whose content this model already scored on all its targets (and whose claims the claims model stored) is
+    skipped unless `rerun` (a corrected date, url or outlet is still taken); one scored on
     some of them is scored on the missing ones only. A statement in a language outside
     `[language] supported` is stored unscored, with the reason, never scored as if it were English.
     With `articles`, the inputs are articles (.txt, .html, or JSONL article records): each is stored and
@@ -74,6 +74,7 @@ def run_batch(
         store.sync_actors(enrich_engine.registry)
         run_id = store.start_run([str(p) for p in inputs], enrich_engine.model_id)
         languages: dict[str, DetectedLanguage] = {}
+        claims_hash = enrich_engine.claims_hash
 
         source = read_statements(inputs, read) if articles is None else _article_source(inputs, read, config, articles, store, run_id, conflicts)
 
@@ -91,6 +92,8 @@ def run_batch(
                     targets = enrich_engine.targets_for(statement)
                     scored = set() if rerun else store.scored_targets(statement, enrich_engine.model_hash)
                     missing = [t for t in targets if t not in scored]
+                    if not missing and not rerun and claims_hash is not None and not store.has_claims(statement, claims_hash):
+                        missing = targets  # scored before this claims model was there: the whole enrichment again
                     if not missing:
                         summary.skipped += 1
                         summary.metadata_updated += store.refresh_metadata(statement)

@@ -24,6 +24,7 @@ class Engine(Protocol):
     registry: ActorRegistry
     model_id: str | None
     model_hash: str | None
+    claims_hash: str | None
 
     def targets_for(self, statement: Statement) -> list[str]: ...
 
@@ -42,6 +43,7 @@ class LocalEngine:
         self.registry = self.enricher.registry
         self.model_id = self.enricher.model_id
         self.model_hash = self.enricher.model.weights_sha256_
+        self.claims_hash = self.enricher.claims_hash
 
     def targets_for(self, statement: Statement) -> list[str]:
         return self.enricher.targets_for(statement)

@@ -56,6 +56,11 @@ class Enricher:
     def model_id(self) -> str | None:
         return self.model.model_id if self.model is not None else None
 
+    @property
+    def claims_hash(self) -> str | None:
+        """Weights hash of the claims model, or None when statements get stance only."""
+        return self.claims_model.weights_sha256_ if self.claims_model is not None else None
+
     def targets_for(self, statement: Statement) -> list[str]:
         return targets_for(statement, self.default_targets, self.forced_targets)
 

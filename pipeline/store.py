@@ -196,6 +196,13 @@ class Store:
         ).fetchall()
         return {row[0] for row in rows}
 
+    def has_claims(self, statement: Statement, claims_hash: str) -> bool:
+        """Whether this claims model already stored the claims of this exact statement content."""
+        row = self.connection.execute(
+            "SELECT 1 FROM claims WHERE statement_id=? AND model_hash=? AND content_hash=? LIMIT 1", (statement.id, claims_hash, statement.content_hash)
+        ).fetchone()
+        return row is not None
+
     def check_conflict(self, statement: Statement) -> None:
         stored = self.stored_hash(statement.id)
         if stored is not None and stored != statement.content_hash:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -250,6 +251,21 @@ def test_run_stores_claims_with_the_model_hash(tmp_path, claims_config, tiny_cla
     arrested = [r for r in rows if r[1] == "Police arrested ten smugglers on Tuesday."]
     assert arrested and arrested[0][0] == "t01" and arrested[0][5] == model_hash
     assert json.loads(arrested[0][4])[0]["unit"] == "smugglers"
+
+
+def test_a_claims_model_added_later_fills_in_claims_for_statements_already_stored(tmp_path, tiny_config, claims_config):
+    no_claims = tmp_path / "no-claims.toml"
+    no_claims.write_text(tiny_config.read_text(encoding="utf-8") + f'\n[claims]\nmodel_dir = "{tmp_path / "absent"}"\n', encoding="utf-8")
+    records = _records_with_claims()
+    gold, db = write_jsonl(tmp_path / "in.jsonl", records), tmp_path / "later.db"
+    assert runner.invoke(app, ["run", str(gold), "--config", str(no_claims), "--db", str(db)]).exit_code == 0
+    connection = sqlite3.connect(db)
+    assert connection.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 0
+    with_claims = runner.invoke(app, ["run", str(gold), "--config", str(claims_config), "--db", str(db)])
+    assert re.search(r"skipped: already scored\s*│\s*0", with_claims.output), with_claims.output
+    assert connection.execute("SELECT COUNT(DISTINCT statement_id) FROM claims").fetchone()[0] == len(records)
+    again = runner.invoke(app, ["run", str(gold), "--config", str(claims_config), "--db", str(db)])
+    assert re.search(rf"skipped: already scored\s*│\s*{len(records)}", again.output), again.output
 
 
 def test_without_a_claims_model_statements_still_get_stance_and_the_output_says_so(tmp_path, tiny_config):
