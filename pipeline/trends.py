@@ -205,7 +205,8 @@ def aggregate(statements: pd.DataFrame, min_count: int, weighting: Weighting) ->
 
 
 def detect_shifts(aggregates: pd.DataFrame, statements: pd.DataFrame, min_count: int) -> list[Shift]:
-    """Binary segmentation of every series on pooled Jeffreys intervals; marks `shift` on each after-segment's first period."""
+    """Binary segmentation of every series on pooled Jeffreys intervals; marks `shift` on each after-segment's first
+    period, which is always a reported one (one that draws a point)."""
     shifts: list[Shift] = []
     taking = aggregates[(aggregates["favor"] + aggregates["against"]) > 0]
     for (group, target), series in taking.groupby(["group", "target"], sort=True):
@@ -236,6 +237,8 @@ def _splits(series: pd.DataFrame, start: int, end: int, min_count: int):
     """Yields (start, split, end, before, after) for the widest-gap split of series[start:end], then within each side."""
     best = None
     for split in range(start + 1, end):
+        if not series["reported"].iloc[split]:
+            continue  # a shift is marked where its series draws a point: the after side starts at a reported period
         before_cells, after_cells = series.iloc[start:split], series.iloc[split:end]
         if min(before_cells["favor"].sum() + before_cells["against"].sum(), after_cells["favor"].sum() + after_cells["against"].sum()) < min_count:
             continue

@@ -114,6 +114,15 @@ def _monthly(speaker: str, counts: list[tuple[int, int]], prefix: str) -> list:
     return pairs
 
 
+def test_a_shift_is_marked_on_a_period_that_draws_a_point(tmp_path):
+    # The turn starts in a month too thin to report (two statements, min 3): the shift shows where a point is drawn.
+    turning = _monthly("Masrour Barzani", [(4, 0), (4, 0), (0, 2), (0, 4)], "turn")
+    trends = compute_trends(load_statements(write_store(tmp_path / "t.db", turning)), period="month", min_count=3)
+    assert [(s.before_period, s.after_period) for s in trends.shifts] == [("2021-03", "2021-04")]
+    marked = trends.aggregates[trends.aggregates["shift"]]
+    assert marked["period"].tolist() == ["2021-04"] and marked["reported"].all()
+
+
 def test_a_turn_through_mixed_months_is_found_and_a_noisy_flat_series_is_not(tmp_path):
     """Month against month, no pair of neighbours separates here; the pooled months before and after the turn do."""
     turning = _monthly("Masrour Barzani", [(4, 0), (4, 0), (5, 0), (2, 1), (1, 2), (0, 1)], "turn")
