@@ -1,6 +1,6 @@
 """Builds the evaluation report (a plain dict with stable keys) and renders it for the terminal.
 
-Keys always present: gold_file, prediction_file, missing_ids, extra_ids, missing_pairs, coverage,
+Keys always present: gold_file, prediction_file, missing_ids, extra_ids, missing_pairs, other_text_ids, coverage,
 stance (None when every pair abstained), stance_per_target, stance_per_source_type, stance_per_speaker,
 stance_per_text_length, calibration (None without probabilities), top_errors. Present only when there
 is something to score: entities (predictions carry entities), claims (predictions carry a claims
@@ -51,6 +51,7 @@ def evaluate_files(
         "missing_ids": aligned.missing_ids,
         "extra_ids": aligned.extra_ids,
         "missing_pairs": [{"id": i, "target": t} for i, t in aligned.missing_pairs],
+        "other_text_ids": _other_text_ids(gold, predictions),
         "coverage": coverage(aligned),
         **_stance_sections(aligned, {s.id: s for s in gold}, top_errors),
     }
@@ -66,6 +67,15 @@ def evaluate_files(
     if against_path is not None:
         report["comparison"] = _comparison_section(gold, gold_path, aligned, against_path)
     return report
+
+
+def _other_text_ids(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> list[str]:
+    """Ids whose prediction was made on other content than the gold statement's (its provenance hash differs):
+    scored all the same, since the id says they belong together, but a sign of a prediction file from other inputs."""
+    hashes = {s.id: s.content_hash for s in gold}
+    return sorted(
+        p.id for p in predictions if p.provenance is not None and p.id in hashes and p.provenance.content_hash != hashes[p.id]
+    )
 
 
 def _stance_sections(aligned: AlignedStances, statements: dict[str, Statement], top_errors: int) -> dict[str, object]:
@@ -197,8 +207,12 @@ def render(report: dict[str, object], console: Console) -> None:
             table.add_row(f"{error['probability']:.3f}", Text(error["id"]), Text(error["target"]), error["gold"], error["predicted"], Text(text))
         console.print(table)
     _render_other_tasks(report, console)
-    for key, label in (("missing_ids", "gold ids with no prediction"), ("extra_ids", "predicted ids not in gold"), ("missing_pairs", "gold (id, target) pairs not predicted (abstained)")):
-        if report[key]:
+    for key, label in (
+        ("missing_ids", "gold ids with no prediction"), ("extra_ids", "predicted ids not in gold"),
+        ("missing_pairs", "gold (id, target) pairs not predicted (abstained)"),
+        ("other_text_ids", "predictions made on other text, speaker or source type than the gold statement's (content hash differs)"),
+    ):
+        if report.get(key):
             items = report[key]
             console.print(f"[yellow]{len(items)} {label}[/yellow]: {escape(str(items[:10]))}{' …' if len(items) > 10 else ''}")
 

@@ -84,7 +84,12 @@ def test_predict_then_evaluate_round_trip(tmp_path, tiny_config, tiny_gold, tiny
     report = json.loads(report_path.read_text())
     assert report["stance"]["pairs"] == 2 * len(tiny_records())
     assert report["stance"]["f_avg"] > 0.8
-    assert set(report["stance_per_target"]) == set(TARGETS)
+    assert set(report["stance_per_target"]) == set(TARGETS) and report["other_text_ids"] == []
+    # Gold whose text changed since the predictions were made: still scored by id, and named.
+    edited = write_jsonl(tmp_path / "edited.jsonl", [dict(r, text=r["text"] + " (edited)") if r["id"] == "t01" else r for r in tiny_records()])
+    result = runner.invoke(app, ["evaluate", str(edited), str(out), "--json", str(report_path)])
+    assert result.exit_code == 0 and "predictions made on other text" in result.output, result.output
+    assert json.loads(report_path.read_text())["other_text_ids"] == ["t01"]
 
 
 def test_evaluate_reports_missing_and_extra_ids(tmp_path, tiny_gold):
