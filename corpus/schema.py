@@ -222,6 +222,10 @@ class PredictionRecord(_Strict):
     quotes: list[QuoteSpan] | None = None
     provenance: Provenance | None = None
     origin: ArticleOrigin | None = None
+    # A statement found in an article carries its text and the article's outlet and url: the input held only the article.
+    text: str | None = None
+    outlet: str | None = None
+    url: str | None = None
     # The detected language, and why the statement was left unscored when the models do not read it.
     lang: str | None = None
     unscored: str | None = None

@@ -201,7 +201,7 @@ def _write_predictions(
                     )
                 update = {"lang": lang, "unscored": reason}
                 if statement.origin is not None:
-                    update["origin"] = statement.origin
+                    update |= {"origin": statement.origin, "text": statement.text, "outlet": statement.outlet, "url": statement.url}
                 out.write(record.model_copy(update=update).model_dump_json() + "\n")
                 written += 1
                 on_statement()

@@ -230,10 +230,11 @@ def test_predict_articles_from_jsonl_records_carry_their_origin(tmp_path, tiny_c
         (f"rudaw-1:{first}-{first + len('smugglers were to blame')}", "Masrour Barzani", "said", "2021-11-02"),
         (f"rudaw-1:{second}-{second + len('We will stop them')}", "Masrour Barzani", "told", "2021-11-02"),
     ]
+    assert (records[1]["text"], records[1]["outlet"], records[1]["url"]) == ("We will stop them", "Rudaw", "https://example.org/1")
     # Without --articles the same line is one statement (its fields fit both schemas): the flag is what tells them apart.
     plain = runner.invoke(app, ["predict", str(articles), "--out", str(out), "--config", str(tiny_config), "--model", str(tiny_model_dir)])
     assert plain.exit_code == 0, plain.output
-    assert [(r["id"], r["origin"]) for r in map(json.loads, out.read_text().splitlines())] == [("rudaw-1", None)]
+    assert [(r["id"], r["origin"], r["text"]) for r in map(json.loads, out.read_text().splitlines())] == [("rudaw-1", None, None)]
 
 
 def test_speakers_of_other_domains_are_named_from_the_text(extractor):
