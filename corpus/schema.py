@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -19,6 +20,36 @@ ONTONOTES_LABELS = frozenset(
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# Years a statement can plausibly carry: a typo such as "0202-11-03" is an error, not a date in the second century.
+PLAUSIBLE_YEARS = range(1900, 2101)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ].*)?$")
+
+
+def iso_date(value: object) -> dt.date | None:
+    """A date given as YYYY-MM-DD (a timestamp's date part is taken); an empty string is no date.
+
+    Stricter than pydantic's own date parsing, which takes a number as a Unix timestamp (1638489600 ->
+    2021-12-03) and "20211203" as one: a statement's date must say what it means.
+    """
+    if value is None or isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if not _ISO_DATE.match(text):
+            raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+        try:
+            day = dt.date.fromisoformat(text[:10])
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a calendar date ({error})") from None
+    else:
+        raise ValueError(f"expected a date as a YYYY-MM-DD string, got {type(value).__name__} {value!r}")
+    if day is not None and day.year not in PLAUSIBLE_YEARS:
+        raise ValueError(f"year {day.year} of {value!r} is outside {PLAUSIBLE_YEARS.start}-{PLAUSIBLE_YEARS.stop - 1}: a typo?")
+    return day
 
 
 class Span(_Strict):
@@ -112,6 +143,11 @@ class Statement(_Strict):
         if not text.strip():
             raise ValueError("text is empty or whitespace")
         return text
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> dt.date | None:
+        return iso_date(value)
 
     @model_validator(mode="after")
     def _spans_inside_text(self) -> "Statement":

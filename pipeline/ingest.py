@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from corpus.reader import InputFileError, QuarantinedRecord, ReadResult
-from corpus.schema import SourceType
+from corpus.schema import SourceType, iso_date
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -69,6 +69,11 @@ class ArticleRecord(BaseModel):
     date: dt.date | None = None
     url: str | None = None
     lang: str = "en"
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> dt.date | None:
+        return iso_date(value)
 
     @model_validator(mode="after")
     def _one_body(self) -> "ArticleRecord":

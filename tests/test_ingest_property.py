@@ -1,6 +1,7 @@
 """Random records and random bytes thrown at ingest: it never crashes and never drops a valid record."""
 
 import csv
+import datetime as dt
 import io
 import json
 import tempfile
@@ -10,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.reader import ReadResult, read_statements
+from corpus.schema import PLAUSIBLE_YEARS
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Any unicode a file can hold (lone surrogates cannot be encoded as UTF-8 at all).
@@ -20,7 +22,7 @@ valid_statement = st.fixed_dictionaries(
     {"text": TEXT.filter(lambda t: t.strip()), "source_type": st.sampled_from(["official", "tweet", "press"])},
     optional={
         "speaker": st.none() | WORD,
-        "date": st.dates().map(lambda d: d.isoformat()),
+        "date": st.dates(min_value=dt.date(PLAUSIBLE_YEARS.start, 1, 1), max_value=dt.date(PLAUSIBLE_YEARS.stop - 1, 12, 31)).map(lambda d: d.isoformat()),
         "lang": st.sampled_from(["en", "ar", "ckb", "ru"]),
         "targets": st.lists(WORD, min_size=1, max_size=3),
         "url": st.none() | WORD,
@@ -34,6 +36,9 @@ garbage_line = st.one_of(
     st.dictionaries(TEXT, json_value, max_size=4).filter(lambda d: not {"id", "text", "source_type"} <= set(d)).map(lambda d: json.dumps(d).encode()),
     valid_statement.map(lambda r: json.dumps({**r, "id": "g", "source_type": "blog"}).encode()),
     valid_statement.map(lambda r: json.dumps({**r, "id": "g", "text": 42}).encode()),
+    # Dates that do not say what they mean: a number (pydantic would take a Unix timestamp), a year out of range.
+    valid_statement.map(lambda r: json.dumps({**r, "id": "g", "date": 1638489600}).encode()),
+    valid_statement.map(lambda r: json.dumps({**r, "id": "g", "date": "0202-11-03"}).encode()),
 )
 
 

@@ -20,6 +20,19 @@ def test_jsonl_and_csv_read_into_one_record_type(tmp_path):
     assert statements[2].date.isoformat() == "2021-11-10"
 
 
+@pytest.mark.parametrize(
+    ("date", "reason"),
+    [("05/01/2023", "expected a date as YYYY-MM-DD"), ("20211203", "expected a date as YYYY-MM-DD"),
+     (1638489600, "a YYYY-MM-DD string, got int"), ("0202-11-03", "a typo?")],
+)
+def test_a_date_that_does_not_say_what_it_means_is_quarantined(tmp_path, date, reason):
+    path = write_jsonl(tmp_path / "d.jsonl", [{**tiny_records()[0], "date": date}, {**tiny_records()[1], "date": ""}])
+    result = ReadResult([])
+    kept = list(read_statements([path], result))
+    assert [(s.id, s.date) for s in kept] == [("t02", None)], "an empty date is no date"
+    assert [(q.line, q.field) for q in result.quarantined] == [(1, "date")] and reason in result.quarantined[0].reason
+
+
 def test_bad_records_are_quarantined_with_file_line_field_and_the_rest_kept(tmp_path):
     good = tiny_records()[0]
     lines = [
