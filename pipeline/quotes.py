@@ -378,6 +378,12 @@ class QuoteExtractor:
         if not objects:
             return None
         source = objects[0]
+        if source.lemma_.lower() in MESSAGE_NOUNS:
+            # 'according to a statement from the bank', 'according to the ministry's statement': the sender speaks.
+            sender = [c for c in source.children if c.dep_ == "poss"] + [
+                g for c in source.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of") for g in c.children if g.dep_ == "pobj"
+            ]
+            source = sender[0] if sender else source
         if source.lemma_.lower() in NON_SPEAKER_NOUNS or source.lower_ in NON_SPEAKER_NOUNS:
             return None
         sentence = phrase.sent
@@ -703,6 +709,11 @@ class QuoteExtractor:
                     other.quote = replace(other.quote, speaker=first.actor.name)
 
 
+# Messages whose sender is the speaker of 'according to a statement from X' (or 'X's statement').
+MESSAGE_NOUNS = frozenset(
+    "statement release communique communiqué letter post tweet message announcement remark comment testimony speech briefing notice "
+    "email e-mail note".split()
+)
 # Heads of 'according to X' that are documents, records or media, not speakers ('according to official figures',
 # 'according to the agreement'); matched by lemma, so plurals count too.
 NON_SPEAKER_NOUNS = frozenset(

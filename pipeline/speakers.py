@@ -305,12 +305,18 @@ class SpeakerResolver:
         possessor = next((c for c in head.children if c.dep_ == "poss"), None)
         if possessor is None:
             return None
+        doc = head.doc
         if possessor.lower_ in POSSESSIVE_PRONOUNS:
             if possessor.lower_ not in ("its", "their"):
                 return None
+            # The subject of its own sentence first: 'Kestan has asked a tribunal to halt Veloria's dam, its foreign
+            # minister said' is Kestan's minister, though Veloria is nearer (and Kestan sits inside the reported words).
+            subjects = [e for e in doc.ents if possessor.sent.start <= e.start and e.end <= possessor.i and e.root.dep_ in ("nsubj", "nsubjpass")
+                        and (actor := self.registry.actors.get(e.kb_id_)) is not None and actor.kind != "person"]
+            if subjects:
+                return self.registry.actors[subjects[-1].kb_id_]
             earlier = [m.actor for m in history if m.position < possessor.i and m.actor.kind != "person"]
             return earlier[-1] if earlier else None
-        doc = head.doc
         linked = [e for e in doc.ents if e.start <= possessor.i < e.end and e.kb_id_ in self.registry.actors]
         if linked:
             return self.registry.actors[linked[0].kb_id_]

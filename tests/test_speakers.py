@@ -236,3 +236,14 @@ def test_an_acronym_is_named_as_the_text_spelt_it_out():
     assert spelt_out(text, "UCI") == "Union Cycliste Internationale"
     assert spelt_out(text, "NCSC") == "National Cyber Security Centre"
     assert spelt_out(text, "WHO") is None
+
+
+def test_according_to_a_message_is_its_sender_and_its_minister_is_the_subject_country_s(extractor):
+    text = (
+        "According to a statement from the European Commission, no airline will fly migrants to Minsk. "
+        "Iraq has asked Belarus to stop issuing tourist visas, its foreign minister said on Monday."
+    )
+    found = speakers(extractor, text)
+    assert [(speaker, mention) for _, speaker, mention in found] == [
+        ("European Commission", "the European Commission"), ("Fuad Hussein", "its foreign minister"),
+    ], found
