@@ -40,3 +40,12 @@ def load_claims_model(directory: Path):
     if kind not in CLAIMS_MODEL_KINDS:
         raise ValueError(f"{Path(directory) / CLAIMS_CONFIG_FILE}: unknown claims model kind {kind!r}; known: {sorted(CLAIMS_MODEL_KINDS)}")
     return CLAIMS_MODEL_KINDS[kind].load(directory)
+
+
+def trained_targets(model) -> frozenset[str]:
+    """The targets a stance model (or any of an ensemble's members) saw labelled examples of: any other target it
+    scores zero-shot, from the target's words alone."""
+    members = getattr(model, "members", None)
+    if members:
+        return frozenset().union(*(trained_targets(member) for member in members))
+    return frozenset(getattr(getattr(model, "training_", None), "targets", None) or ())

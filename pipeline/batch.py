@@ -25,6 +25,8 @@ class RunSummary:
     skipped: int = 0
     # Skipped statements whose date, url or outlet the input corrected.
     metadata_updated: int = 0
+    # Targets scored that the stance model never saw a labelled example of (zero-shot).
+    unseen_targets: set[str] = field(default_factory=set)
     quarantined: int = 0
     speakers_resolved: int = 0
     entities: int = 0
@@ -36,6 +38,14 @@ class RunSummary:
     unscored_languages: Counter = field(default_factory=Counter)
     label_counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     quarantine_examples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PredictSummary:
+    quarantined: list[QuarantinedRecord]
+    written: int = 0
+    # Targets scored that the stance model never saw a labelled example of (zero-shot).
+    unseen_targets: set[str] = field(default_factory=set)
 
 
 def _chunks(items: Iterable[Statement], size: int) -> Iterator[list[Statement]]:
@@ -90,6 +100,7 @@ def run_batch(
                         on_statement()
                         continue
                     targets = enrich_engine.targets_for(statement)
+                    summary.unseen_targets.update(t for t in targets if t not in enrich_engine.trained_targets)
                     scored = set() if rerun else store.scored_targets(statement, enrich_engine.model_hash)
                     missing = [t for t in targets if t not in scored]
                     if not missing and not rerun and claims_hash is not None and not store.has_claims(statement, claims_hash):
@@ -161,32 +172,35 @@ def predict_file(
     targets: list[str] | None,
     on_statement: Callable[[], None] = lambda: None,
     articles: ArticleDefaults | None = None,
-) -> tuple[int, list[QuarantinedRecord]]:
+) -> PredictSummary:
     """Writes one prediction record per valid input statement (with `articles`: per statement found in the
-    input articles, each record carrying its `origin` in the article); returns (written, quarantined)."""
+    input articles, each record carrying its `origin` in the article)."""
     enricher = Enricher(config, forced_targets=targets)
     read = ReadResult([])
     out_path.parent.mkdir(parents=True, exist_ok=True)
     partial = out_path.with_suffix(out_path.suffix + ".partial")
     source = read_statements([input_path], read) if articles is None else _article_source([input_path], read, config, articles, None, None, [])
     detector = default_detector()
+    summary = PredictSummary(quarantined=read.quarantined)
     try:
-        written = _write_predictions(partial, source, enricher, detector, config, on_statement)
+        summary.written = _write_predictions(partial, source, enricher, detector, config, on_statement, summary.unseen_targets)
     except BaseException:
         partial.unlink(missing_ok=True)  # a failed run leaves no half-written file beside the output
         raise
     partial.replace(out_path)
     read.write_quarantine(config.store.quarantine)
-    return written, read.quarantined
+    return summary
 
 
 def _write_predictions(
     partial: Path, source: Iterable[Statement], enricher: Enricher, detector: LanguageDetector, config: StancewatchConfig,
-    on_statement: Callable[[], None],
+    on_statement: Callable[[], None], unseen_targets: set[str],
 ) -> int:
     written = 0
+    trained = enricher.trained_targets
     with partial.open("w", encoding="utf-8") as out:
         for chunk in _chunks(source, config.store.commit_every):
+            unseen_targets.update(t for s in chunk for t in enricher.targets_for(s) if t not in trained)
             # Keyed by object: the enricher hands back the statements it was given, and ids may repeat in an input.
             verdicts = {id(s): language_verdict(s, detector, config.language.supported) for s in chunk}
             enriched = {id(s): r for s, r in enricher.enrich([s for s in chunk if verdicts[id(s)][2] is None])}

@@ -129,8 +129,22 @@ def run(
             _fail(str(error))
     _print_run_summary(summary, time.perf_counter() - started)
     _print_claims_note(cfg)
+    _print_unseen_targets(summary.unseen_targets)
     if summary.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
+
+
+def _print_unseen_targets(targets: set[str]) -> None:
+    """Says which targets the model scored without ever seeing a labelled example: expect weaker stance there."""
+    if targets:
+        from rich.markup import escape
+
+        names = ", ".join(repr(t) for t in sorted(targets))
+        console.print(
+            f"[yellow]targets new to this model, scored zero-shot:[/yellow] {escape(names)}; a few dozen labelled "
+            "statements each make them known: `stancewatch train --train GOLD.jsonl --init-from MODEL_DIR --out NEW_DIR`",
+            highlight=False, soft_wrap=True,
+        )
 
 
 def _print_claims_note(cfg) -> None:
@@ -204,13 +218,13 @@ def predict(
     with _progress() as progress:
         task = progress.add_task("predicting", total=None if defaults else _count_lines([input]))
         try:
-            written, quarantined = predict_file(
-                input, out, cfg, targets or None, on_statement=lambda: progress.advance(task), articles=defaults
-            )
+            summary = predict_file(input, out, cfg, targets or None, on_statement=lambda: progress.advance(task), articles=defaults)
         except (FileNotFoundError, ValueError, OSError) as error:
             _fail(str(error))
-    console.print(f"wrote {written} prediction(s) to {out}")
+    console.print(f"wrote {summary.written} prediction(s) to {out}")
     _print_claims_note(cfg)
+    _print_unseen_targets(summary.unseen_targets)
+    quarantined = summary.quarantined
     if quarantined:
         console.print(f"[yellow]{len(quarantined)} record(s) quarantined[/yellow] -> {cfg.store.quarantine}")
         for record in quarantined[:5]:

@@ -57,6 +57,12 @@ class Enricher:
         return self.model.model_id if self.model is not None else None
 
     @property
+    def trained_targets(self) -> frozenset[str]:
+        from models.registry import trained_targets
+
+        return trained_targets(self.model) if self.model is not None else frozenset()
+
+    @property
     def claims_hash(self) -> str | None:
         """Weights hash of the claims model, or None when statements get stance only."""
         return self.claims_model.weights_sha256_ if self.claims_model is not None else None

@@ -57,6 +57,15 @@ def test_a_rerun_takes_corrected_dates_and_a_conflict_names_the_input_line(tmp_p
     assert stored[records[1]["id"]].startswith(records[1]["date"]), "a field the input leaves out erases nothing"
 
 
+def test_targets_the_model_never_trained_on_are_named(tmp_path, tiny_config, tiny_gold, tiny_model_dir):
+    argv = ["predict", str(tiny_gold), "--out", str(tmp_path / "p.jsonl"), "--model", str(tiny_model_dir), "--config", str(tiny_config),
+            "--targets", TARGETS[0], "Dam filling on the Almeda"]
+    result = runner.invoke(app, normalise_argv(argv))
+    assert result.exit_code == 0, result.output
+    note = " ".join(result.output.split())
+    assert "targets new to this model, scored zero-shot: 'Dam filling on the Almeda';" in note, result.output
+
+
 def test_a_missing_input_fails_before_any_model_loads_and_leaves_nothing_behind(tmp_path, tiny_config):
     db, out = tmp_path / "never.db", tmp_path / "never.jsonl"
     result = runner.invoke(app, ["run", str(tmp_path / "nothere.jsonl"), "--config", str(tiny_config), "--db", str(db)])
@@ -71,6 +80,7 @@ def test_predict_then_evaluate_round_trip(tmp_path, tiny_config, tiny_gold, tiny
     argv = ["predict", str(tiny_gold), "--out", str(out), "--model", str(tiny_model_dir), "--config", str(tiny_config), "--targets", *TARGETS]
     result = runner.invoke(app, normalise_argv(argv))
     assert result.exit_code == 0, result.output
+    assert "new to this model" not in result.output, "every target was trained on"
     predictions = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(predictions) == len(tiny_records())
     first = predictions[0]
