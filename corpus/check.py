@@ -61,8 +61,20 @@ def _read_every_record(path: Path) -> tuple[list[tuple[int, Statement]], list[st
     return statements, problems
 
 
-def check_corpus(data_dir: Path = DATA_DIR) -> tuple[list[str], dict[str, object]]:
-    """Returns (problems, statistics); an empty problem list means the corpus is sound."""
+def _domain_file(domain_dir: Path, kind: str, given: Path | None) -> tuple[Path | None, list[Path]]:
+    """The targets or actors file of a domain folder, and the places looked at: the one given, then the domain
+    folder's own `targets.toml`/`actors.toml`, then `../targets/DOMAIN.toml` beside the data folder (this
+    repository's layout), then the shipped one."""
+    shipped = {"targets": TARGETS_DIR, "actors": ACTORS_DIR}[kind]
+    places = [given] if given is not None else [
+        domain_dir / f"{kind}.toml", domain_dir.parent.parent / kind / f"{domain_dir.name}.toml", shipped / f"{domain_dir.name}.toml",
+    ]
+    return next((place for place in places if place.is_file()), None), places
+
+
+def check_corpus(data_dir: Path = DATA_DIR, targets_file: Path | None = None, actors_file: Path | None = None) -> tuple[list[str], dict[str, object]]:
+    """Returns (problems, statistics); an empty problem list means the corpus is sound. `targets_file` and
+    `actors_file`, when given, serve every domain folder (a corpus kept outside this repository)."""
     from pipeline.actors import ActorRegistry
 
     problems: list[str] = []
@@ -74,13 +86,13 @@ def check_corpus(data_dir: Path = DATA_DIR) -> tuple[list[str], dict[str, object
         return [f"{data_dir}: no domain folders with train/dev/test JSONL"], stats
     for domain_dir in domains:
         domain = domain_dir.name
-        targets_file = TARGETS_DIR / f"{domain}.toml"
-        if not targets_file.is_file():
-            problems.append(f"{domain_dir}: no target file {targets_file}")
+        domain_targets, looked_at = _domain_file(domain_dir, "targets", targets_file)
+        if domain_targets is None:
+            problems.append(f"{domain_dir}: no target file (looked for {', '.join(map(str, looked_at))}; or give --targets FILE)")
             continue
-        targets = [t.name for t in load_targets(targets_file)]
-        actors_file = ACTORS_DIR / f"{domain}.toml"
-        registry = ActorRegistry.from_files([actors_file]) if actors_file.is_file() else ActorRegistry()
+        targets = [t.name for t in load_targets(domain_targets)]
+        domain_actors, _ = _domain_file(domain_dir, "actors", actors_file)
+        registry = ActorRegistry.from_files([domain_actors]) if domain_actors is not None else ActorRegistry()
         domain_stats: dict[str, object] = {
             "splits": {}, "source_types": Counter(), "labels": {t: Counter() for t in targets}, "speakers": set(),
             "dates": [], "entities": 0, "claims": 0, "quotes": 0,

@@ -413,11 +413,18 @@ def report(
 @corpus_app.command("check")
 def corpus_check(
     data: Annotated[Optional[Path], typer.Option("--data", help="Corpus data folder (default: the shipped one).")] = None,
+    targets: Annotated[
+        Optional[Path], typer.Option("--targets", help="Targets TOML for every domain folder (default: each domain's own, see README).")
+    ] = None,
+    actors: Annotated[Optional[Path], typer.Option("--actors", help="Actor registry TOML for every domain folder.")] = None,
 ) -> None:
     """Verify schema, offsets, labels, split leakage and duplicates of the gold corpus."""
     from corpus.check import DATA_DIR, check_corpus, render_check
 
-    problems, stats = check_corpus(data or DATA_DIR)
+    for given in (targets, actors):
+        if given is not None and not given.is_file():
+            _fail(f"{given}: no such file")
+    problems, stats = check_corpus(data or DATA_DIR, targets, actors)
     render_check(problems, stats, Console())
     if problems:
         raise typer.Exit(1)

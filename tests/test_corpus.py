@@ -1,5 +1,6 @@
 import json
 import shutil
+from pathlib import Path
 
 from corpus.check import DATA_DIR, check_corpus
 from corpus.loaders import load_split
@@ -40,3 +41,24 @@ def test_check_catches_bad_offsets_leakage_and_unknown_targets(tmp_path):
     train.write_text("".join(json.dumps(r) + "\n" for r in records))
     problems, _ = check_corpus(data)
     assert any("unknown ['Something else']" in p for p in problems)
+
+
+def test_a_corpus_kept_elsewhere_is_checked_with_its_own_targets_and_actors(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    shipped = Path(__file__).resolve().parents[1] / "corpus"
+    domain = tmp_path / "data" / "river"
+    domain.mkdir(parents=True)
+    for split in ("train", "dev", "test"):
+        (domain / f"{split}.jsonl").write_text((shipped / "data" / "border_crisis" / f"{split}.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    runner = CliRunner()
+    missing = runner.invoke(app, ["corpus", "check", "--data", str(tmp_path / "data")])
+    assert missing.exit_code == 1 and "give --targets FILE" in " ".join(missing.output.split()), missing.output
+    given = ["--targets", str(shipped / "targets" / "border_crisis.toml"), "--actors", str(shipped / "actors" / "border_crisis.toml")]
+    assert runner.invoke(app, ["corpus", "check", "--data", str(tmp_path / "data"), *given]).exit_code == 0
+    (domain / "targets.toml").write_text((shipped / "targets" / "border_crisis.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (domain / "actors.toml").write_text((shipped / "actors" / "border_crisis.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "check", "--data", str(tmp_path / "data")])
+    assert result.exit_code == 0 and "corpus OK" in result.output, result.output
