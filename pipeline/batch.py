@@ -111,6 +111,11 @@ def run_batch(
                         on_statement()
                         continue
                     lang, detected, reason = language_verdict(statement, detector, config.language.supported)
+                    if reason is not None and not rerun and store.stored_unscored(statement):
+                        summary.skipped += 1  # stored unscored before, and the models still do not read its language
+                        summary.metadata_updated += store.refresh_metadata(statement)
+                        on_statement()
+                        continue
                     if reason is not None:
                         actor = enrich_engine.registry.resolve(statement.speaker, statement.date)
                         unscored.append((statement, detected, reason, actor.name if actor else None))

@@ -196,6 +196,13 @@ class Store:
         ).fetchall()
         return {row[0] for row in rows}
 
+    def stored_unscored(self, statement: Statement) -> bool:
+        """Whether this exact statement content is already stored, deliberately unscored."""
+        row = self.connection.execute(
+            "SELECT 1 FROM statements WHERE id=? AND content_hash=? AND unscored_reason IS NOT NULL", (statement.id, statement.content_hash)
+        ).fetchone()
+        return row is not None
+
     def has_claims(self, statement: Statement, claims_hash: str) -> bool:
         """Whether this claims model already stored the claims of this exact statement content."""
         row = self.connection.execute(

@@ -1,6 +1,7 @@
 """Language detection on short statements, and what a run does with a language the models cannot score."""
 
 import json
+import re
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -81,6 +82,10 @@ def test_run_stores_unsupported_languages_unscored_with_the_reason_and_counts_th
         lang, detected, reason = rows[row["id"]]
         assert lang == detected and reason and "left unscored" in reason
     assert {rows[row["id"]][1] for row in foreign} >= {"ar", "ckb", "kmr", "ru", "pl", "lt"}
+    # Run again: what was stored unscored is skipped, not stored and counted a second time.
+    again = CliRunner().invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    assert re.search(rf"skipped: already scored\s*│\s*{len(records)}", again.output), again.output
+    assert "unscored, language not supported" not in again.output
 
 
 def test_predict_leaves_unsupported_languages_unscored_and_says_why(tmp_path, tiny_config):
