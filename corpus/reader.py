@@ -6,6 +6,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
@@ -51,10 +52,13 @@ class ReadResult:
         return None if location is None else (self.files[location >> 40], location & ((1 << 40) - 1))
 
     def write_quarantine(self, path: Path) -> None:
+        """Appends this read's rejects; each carries the time of the run (`at`), so that one night's rejects can be
+        told from the last night's in a file that keeps them all."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with path.open("a", encoding="utf-8") as out:
             for record in self.quarantined:
-                out.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+                out.write(json.dumps({**asdict(record), "at": at}, ensure_ascii=False) + "\n")
 
 
 class InputFileError(ValueError):
@@ -233,7 +237,7 @@ def _strict_records(path: Path, model: type, kind: str) -> list:
                 record = model.model_validate_json(raw)
             except ValidationError as error:
                 field, reason = _validation_issue(error)
-                raise RecordError(f"{path}:{line_number}: field '{field}': {reason}") from None
+                raise RecordError(f"{path}:{line_number}: field '{field}': {reason}{_other_kind_hint(raw, kind)}") from None
             if record.id in seen:
                 raise RecordError(f"{path}:{line_number}: duplicate id {record.id!r} (first on line {seen[record.id]})")
             seen[record.id] = line_number
@@ -241,6 +245,19 @@ def _strict_records(path: Path, model: type, kind: str) -> list:
     if not records:
         raise RecordError(f"{path}: the {kind} file holds no records")
     return records
+
+
+def _other_kind_hint(raw: str, kind: str) -> str:
+    """A hint when the record is plainly the other kind of file: gold and predictions swapped on the command line."""
+    try:
+        keys = set(json.loads(raw))
+    except (ValueError, TypeError):
+        return ""
+    if kind == "gold" and "text" not in keys and {"stances", "provenance"} & keys:
+        return " (this looks like a predictions file: `evaluate` takes GOLD.jsonl first, then PRED.jsonl)"
+    if kind == "prediction" and "text" in keys and "gold" in keys:
+        return " (this looks like a gold file: `evaluate` takes GOLD.jsonl first, then PRED.jsonl)"
+    return ""
 
 
 def read_gold(path: Path) -> list[Statement]:

@@ -27,6 +27,8 @@ class RunSummary:
     metadata_updated: int = 0
     # Targets scored that the stance model never saw a labelled example of (zero-shot).
     unseen_targets: set[str] = field(default_factory=set)
+    # Statements stored without a date: trends cannot place them.
+    undated: int = 0
     quarantined: int = 0
     speakers_resolved: int = 0
     entities: int = 0
@@ -140,6 +142,7 @@ def run_batch(
                 on_statement()
             store.write_batch(pairs, run_id, {statement.id: languages.pop(statement.id) for statement, _ in pairs})
             summary.stored += len(pairs)
+            summary.undated += sum(statement.date is None for statement, _ in pairs)
         # Records the reader rejected never reached the loop above: count them into the progress once.
         for _ in read.quarantined:
             on_statement()

@@ -130,6 +130,9 @@ def run(
     _print_run_summary(summary, time.perf_counter() - started)
     _print_claims_note(cfg)
     _print_unseen_targets(summary.unseen_targets)
+    if summary.undated:
+        where = "give articles --date (or a dated record)" if defaults else "give each record a `date` (YYYY-MM-DD)"
+        console.print(f"[yellow]{summary.undated} statement(s) stored without a date[/yellow]: trends cannot place them; {where}", highlight=False)
     if summary.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
 

@@ -148,7 +148,7 @@ def test_run_stores_every_valid_record_and_exits_3_with_a_quarantine_naming_file
     assert stored == {r["id"] for r in good}
     records = [json.loads(line) for line in quarantine.read_text(encoding="utf-8").splitlines()]
     assert sorted(r["line"] for r in records) == [2, 3, 5, 7]
-    assert all(r["file"] == str(path) and r["reason"] for r in records)
+    assert all(r["file"] == str(path) and r["reason"] and r["at"] for r in records)
     # Nothing quarantined: exit 0.
     clean = tmp_path / "clean.jsonl"
     clean.write_bytes(b"".join(_line(r) for r in good))

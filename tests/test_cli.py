@@ -111,6 +111,8 @@ def test_evaluate_reports_missing_and_extra_ids(tmp_path, tiny_gold):
     report = json.loads((tmp_path / "r.json").read_text())
     assert "t02" in report["missing_ids"] and report["extra_ids"] == ["zzz"]
     assert {"id": "t01", "target": TARGETS[1]} in report["missing_pairs"]
+    swapped = runner.invoke(app, ["evaluate", str(pred), str(tiny_gold)])
+    assert swapped.exit_code == 1 and "this looks like a predictions file" in " ".join(swapped.output.split()), swapped.output
 
 
 def test_user_errors_exit_1_with_one_line(tmp_path):

@@ -69,6 +69,7 @@ def test_run_stores_unsupported_languages_unscored_with_the_reason_and_counts_th
     result = CliRunner().invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "unscored, language not supported: " in result.output and "ar 5" in result.output
+    assert "2 statement(s) stored without a date" in result.output, "the two scored ones; the run says trends cannot place them"
     connection = sqlite3.connect(db)
     rows = {r[0]: r[1:] for r in connection.execute("SELECT id, lang, lang_detected, unscored_reason FROM statements")}
     assert len(rows) == len(records)
