@@ -48,8 +48,9 @@ def test_dask_local_cluster_gives_the_single_process_results(tmp_path, tiny_conf
     assert local_tables["statements"] == dask_tables["statements"]
     assert local_tables["entities"] == dask_tables["entities"] and local_tables["entities"]
     _same_stances(local_tables["stances"], dask_tables["stances"])
-    # Idempotent: the same input again on Dask skips everything.
-    assert run_batch([data], distributed, engine="dask").skipped == 40
+    # Idempotent: the same input again on Dask skips everything, the statement stored unscored included.
+    again = run_batch([data], distributed, engine="dask")
+    assert (again.skipped, again.stored, again.unscored_languages) == (41, 0, {})
 
 
 def test_dask_scheduler_address_one_model_load_per_worker(tmp_path, tiny_config):
