@@ -116,6 +116,8 @@ class BaselineTrainingRecord:
     data_sources: list[str] = field(default_factory=list)
     git_commit: str | None = None
     encoder_sha256: str | None = None
+    # One entry per `add_targets` call: the targets, their training pairs and their dev F_avg (None without dev pairs).
+    added_targets: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -335,6 +337,15 @@ class _LinearHeadsStance(DecisionRule):
             if progress is not None:
                 progress(1, len(new_targets), f"fitted the {target} head")
         record = self.training_
+        new_dev = np.flatnonzero(np.isin(dev_target_array, new_targets)) if len(dev_target_array) else np.array([], dtype=int)
+        dev_f_avg = None
+        if len(new_dev):
+            new_dev_texts, new_dev_targets = [dev_texts[i] for i in new_dev], [dev_targets[i] for i in new_dev]
+            dev_f_avg = round(_f_avg([dev_gold[i] for i in new_dev], self.predict_proba(new_dev_texts, new_dev_targets)), 4)
+        record.added_targets.append({
+            "targets": new_targets, "train_pairs": len(texts), "refitted": sorted(set(new_targets) & set(record.target_heads)),
+            "dev_pairs": int(len(new_dev)), "dev_f_avg": dev_f_avg,
+        })
         record.targets = sorted(set(record.targets) | set(new_targets))
         record.target_heads = sorted(set(record.target_heads) | set(new_targets))
         record.data_sources = [*record.data_sources, *(f"added targets {new_targets}: {source}" for source in data_sources or ["(unnamed)"])]
@@ -485,6 +496,12 @@ class _LinearHeadsStance(DecisionRule):
             "",
             "## Results",
             f"- dev F_avg {tr.dev_f_avg}; dev macro-F1 {tr.dev_macro_f1}",
+            *(
+                f"- targets added later ({', '.join(a['targets'])}; {a['train_pairs']} training pairs"
+                + (f", refitting {', '.join(a['refitted'])}" if a["refitted"] else "")
+                + f"): dev F_avg {a['dev_f_avg'] if a['dev_f_avg'] is not None else '- (no dev pairs of them)'} on {a['dev_pairs']} dev pairs"
+                for a in tr.added_targets
+            ),
             f"- training time {tr.training_seconds} s",
             *(["", "| heads | C | class_weight | dev F_avg |", "| --- | --- | --- | --- |", *grid] if grid else []),
             "",

@@ -177,7 +177,17 @@ class WeightedEnsembleStanceClassifier(DecisionRule, MemberModels):
         if not adding:
             raise ValueError("no member of this ensemble can add targets without retraining")
         for member in adding:
-            member.add_targets(texts, targets, labels, dev=dev, data_sources=data_sources, progress=progress)
+            # One bar for all members: each reports steps out of its own total.
+            def member_progress(step, total, text, member=member):
+                progress(step, total * len(adding), f"{member.kind}: {text}")
+
+            member.add_targets(texts, targets, labels, dev=dev, data_sources=data_sources, progress=member_progress if progress else None)
+        new_targets = sorted(set(targets))
+        dev_rows = [i for i, target in enumerate(dev[1]) if target in new_targets] if dev is not None else []
+        if dev_rows:
+            predicted = self.predict([dev[0][i] for i in dev_rows], [dev[1][i] for i in dev_rows])
+            score = round(_f_avg([dev[2][i] for i in dev_rows], predicted), 4)
+            self.dev_scores_[f"added targets {', '.join(new_targets)}: ensemble F_avg on their {len(dev_rows)} dev pairs"] = score
         self.weights_sha256_ = None
         return self
 

@@ -148,7 +148,7 @@ def test_a_new_target_is_added_without_retraining(tmp_path, tiny_gold):
     config.write_text('[train]\nmodel = "tfidf"\n')
     base, extended = tmp_path / "base", tmp_path / "extended"
     assert runner.invoke(app, ["train", "--train", str(base_file), "--out", str(base), "--config", str(config)]).exit_code == 0
-    result = runner.invoke(app, ["train", "--train", str(new_file), "--out", str(extended), "--init-from", str(base)])
+    result = runner.invoke(app, ["train", "--train", str(new_file), "--dev", str(new_file), "--out", str(extended), "--init-from", str(base)])
     assert result.exit_code == 0, result.output
     from models.registry import load_stance_model
 
@@ -157,4 +157,6 @@ def test_a_new_target_is_added_without_retraining(tmp_path, tiny_gold):
     texts = [r["text"] for r in tiny_records()]
     # The old target's head is untouched: identical probabilities.
     assert (before.predict_proba(texts, [TARGETS[0]] * len(texts)) == after.predict_proba(texts, [TARGETS[0]] * len(texts))).all()
-    assert "added targets" in (extended / "MODEL_CARD.md").read_text()
+    card = (extended / "MODEL_CARD.md").read_text()
+    assert "added targets" in card
+    assert f"targets added later ({TARGETS[1]}; {len(new_records)} training pairs): dev F_avg" in card and f"on {len(new_records)} dev pairs" in card
