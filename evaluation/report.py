@@ -104,12 +104,20 @@ def _stance_sections(aligned: AlignedStances, statements: dict[str, Statement], 
     }
 
 
+def _annotated(statement: Statement, kind: str) -> bool:
+    """Whether the gold annotates this kind of span at all: `"entities": []` says there are none, a missing key
+    says nobody looked (gold with stances only must not score every predicted entity as a false positive)."""
+    return statement.gold is not None and kind in statement.gold.model_fields_set
+
+
 def _entity_section(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> dict[str, object] | None:
     """Exact span + OntoNotes label, on every gold-annotated statement that has a prediction record."""
     if not any(p.entities for p in predictions):
         return None
     by_id = {p.id: p for p in predictions}
-    scored = [s for s in gold if s.gold is not None and s.id in by_id]
+    scored = [s for s in gold if _annotated(s, "entities") and s.id in by_id]
+    if not scored:
+        return None
     return span_scores(
         [[(e.start, e.end, e.label) for e in s.gold.entities] for s in scored],
         [[(e.start, e.end, e.label) for e in by_id[s.id].entities] for s in scored],
@@ -119,7 +127,7 @@ def _entity_section(gold: Sequence[Statement], predictions: Sequence[PredictionR
 def _claim_section(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> dict[str, object] | None:
     """A statement is check-worthy when it holds a check-worthy claim; spans compare the check-worthy claims (evaluation/claims.py)."""
     by_id = {p.id: p for p in predictions if p.claims is not None}
-    scored = [s for s in gold if s.gold is not None and s.id in by_id]
+    scored = [s for s in gold if _annotated(s, "claims") and s.id in by_id]
     if not scored:
         return None
     return statement_claim_scores(
@@ -131,7 +139,7 @@ def _claim_section(gold: Sequence[Statement], predictions: Sequence[PredictionRe
 def _quote_section(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> dict[str, object] | None:
     """Quote spans and speakers on every statement whose prediction carries a `quotes` list."""
     by_id = {p.id: p for p in predictions if p.quotes is not None}
-    scored = [s for s in gold if s.gold is not None and s.id in by_id]
+    scored = [s for s in gold if _annotated(s, "quotes") and s.id in by_id]
     if not scored:
         return None
     return quote_scores(

@@ -210,6 +210,8 @@ def claims_config(tmp_path_factory, tiny_config, tiny_claims_model_dir) -> Path:
 
 def _records_with_claims() -> list[dict]:
     records = tiny_records()[:3]
+    for record in records:
+        record["gold"]["claims"] = []  # annotated: no check-worthy claim
     records[0]["text"] += " Police arrested ten smugglers on Tuesday."
     records[0]["gold"]["claims"] = [{"start": len(records[0]["text"]) - 41, "end": len(records[0]["text"]), "checkworthy": True}]
     return records

@@ -28,7 +28,7 @@ def _predicted(pairs: dict[str, tuple[str, float]]) -> list[dict]:
 
 GOLD = [
     {"id": "s1", "text": SCRIPT_TEXT, "source_type": "tweet", "speaker": "A",
-     "gold": {"stances": _stances({"T1": "favor", "T2": "none"})}},
+     "gold": {"stances": _stances({"T1": "favor", "T2": "none"}), "entities": [], "claims": []}},  # annotated: none
     {"id": "s2", "text": CITIES_TEXT, "source_type": "official", "speaker": "B",
      "gold": {"stances": _stances({"T1": "against", "T2": "favor"}),
               "entities": [{"start": 0, "end": 5, "label": "GPE"}, {"start": 10, "end": 16, "label": "GPE"},
@@ -72,7 +72,8 @@ def test_report_figures_on_a_hand_worked_example(files):
     # entities: Minsk and Brussels right, Warsaw mislabelled, Monday missed -> P 2/3, R 2/4, F 4/7
     micro = report["entities"]["micro"]
     assert micro["precision"] == pytest.approx(2 / 3) and micro["recall"] == pytest.approx(1 / 2) and micro["f1"] == pytest.approx(4 / 7)
-    assert report["entities"]["per_label"]["ORG"]["predicted"] == 1 and report["entities"]["documents"] == 3
+    # s3's gold has no entities key (nobody annotated them): it is left out rather than scored as "no entities"
+    assert report["entities"]["per_label"]["ORG"]["predicted"] == 1 and report["entities"]["documents"] == 2
     # claims, on s1 and s2 (s3 carries no claims list): s1 predicted check-worthy wrongly, s2 right
     claims = report["claims"]
     assert claims["statements"] == 2
