@@ -22,9 +22,13 @@ STANCE_MODEL_KINDS = {
 def load_stance_model(directory: Path):
     config_path = Path(directory) / CONFIG_FILE
     if not config_path.is_file():
+        from models.claims import CLAIMS_CONFIG_FILE
+
+        if (Path(directory) / CLAIMS_CONFIG_FILE).is_file():
+            raise FileNotFoundError(f"{directory}: holds a check-worthiness (claims) model, not a stance model")
         raise FileNotFoundError(
             f"{directory}: no trained stance model here ({CONFIG_FILE} missing); "
-            f"train one with `stancewatch train --train corpus/data/border_crisis/train.jsonl --out {directory}`"
+            "train one with `stancewatch train --train GOLD.jsonl --out NEW_FOLDER` and point [stance] model_dir at it"
         )
     kind = json.loads(config_path.read_text(encoding="utf-8")).get("kind")
     if kind not in STANCE_MODEL_KINDS:

@@ -102,11 +102,12 @@ def add_targets_to_model(init_dir: Path, train_path: Path, out_dir: Path, dev_pa
     """Loads a trained model and teaches it the targets of `train_path` without retraining the rest."""
     from models.registry import load_stance_model
 
+    # The files first: a bad record is reported before the model takes seconds to load.
+    train_rows = pair_rows(read_gold(train_path))
+    dev_rows = pair_rows(read_gold(dev_path)) if dev_path is not None else []
     model = load_stance_model(init_dir)
     if not hasattr(model, "add_targets"):
         raise ValueError(f"{init_dir}: a {model.kind} model cannot add targets; retrain it, or start from a tfidf, embedding or ensemble model")
-    train_rows = pair_rows(read_gold(train_path))
-    dev_rows = pair_rows(read_gold(dev_path)) if dev_path is not None else []
     model.add_targets(*_columns(train_rows), dev=_columns(dev_rows) if dev_rows else None, data_sources=[str(train_path)], progress=progress)
     model.save(out_dir)
     return model

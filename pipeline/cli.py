@@ -7,6 +7,7 @@ but some records were quarantined (see the quarantine file).
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -265,6 +266,12 @@ def train(
     if dataset is not None and (init_from is not None or dev is not None):
         _fail("--dataset trains a new model with --dev-split for dev; --init-from and --dev take gold JSONL (--train)")
     cfg = _load_config(config)
+    if out.exists() and not out.is_dir():
+        _fail(f"{out}: is a file; --out names the folder the model is saved in")
+    # Trained into a staging folder beside --out, then moved in whole: a failed or killed run leaves --out as it
+    # was, and a model already there is kept aside rather than overwritten file by file into a mix of two models.
+    staging = out.parent / f".{out.name}.training"
+    shutil.rmtree(staging, ignore_errors=True)
     with _progress() as progress:
         task = progress.add_task("training", total=None)
 
@@ -274,14 +281,64 @@ def train(
         try:
             if dataset is not None:
                 source = HubStanceSource(dataset, dataset_split, dataset_config, text_column, label_column, target_column, target)
-                model = train_stance_model_from_dataset(source, dev_split, out, cfg.train.model_dump(), progress=advance)
+                model = train_stance_model_from_dataset(source, dev_split, staging, cfg.train.model_dump(), progress=advance)
             elif init_from is not None:
-                model = add_targets_to_model(init_from, train_file, out, dev, progress=advance)
+                model = add_targets_to_model(init_from, train_file, staging, dev, progress=advance)
             else:
-                model = train_stance_model(train_file, out, dev, cfg.train.model_dump(), progress=advance)
-        except (RecordError, FileNotFoundError, ValueError) as error:
+                model = train_stance_model(train_file, staging, dev, cfg.train.model_dump(), progress=advance)
+        except (RecordError, FileNotFoundError, ValueError, OSError) as error:
+            shutil.rmtree(staging, ignore_errors=True)
             _fail(str(error))
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    kept = _install_model(staging, out)
     console.print(f"saved [bold]{model.model_id}[/bold] to {out} (model card: {out / 'MODEL_CARD.md'})")
+    if kept is not None:
+        console.print(f"[yellow]{out} held a model already:[/yellow] it is kept in {kept}", highlight=False)
+    if init_from is not None:
+        _warn_few_pairs(train_file)
+
+
+def _install_model(staging: Path, out: Path) -> Path | None:
+    """Moves a freshly saved model to `out`. A model already in `out` is renamed aside first (returned); a folder
+    holding other files keeps them, and the model's files join them."""
+    from models.stance import CONFIG_FILE
+
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging.rename(out)
+        return None
+    if (out / CONFIG_FILE).is_file():
+        kept = out.with_name(f"{out.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}")
+        out.rename(kept)
+        staging.rename(out)
+        return kept
+    for item in staging.iterdir():
+        target = out / item.name
+        if target.is_dir():
+            shutil.rmtree(target)
+        item.replace(target)
+    staging.rmdir()
+    return None
+
+
+def _warn_few_pairs(train_file: Path) -> None:
+    """A target added from a handful of pairs gets a head all the same; says which, since a full fit wants 30."""
+    from collections import Counter
+
+    from corpus.reader import read_gold
+    from models.baseline import LinearHeadHyperparameters
+
+    counts = Counter(s.target for statement in read_gold(train_file) for s in (statement.gold.stances if statement.gold else []))
+    few = sorted(t for t, n in counts.items() if n < LinearHeadHyperparameters().min_target_pairs)
+    if few:
+        listed = ", ".join(f"{t!r} ({counts[t]})" for t in few)
+        console.print(
+            f"[yellow]few labelled pairs[/yellow] for {listed}: their heads are fitted on them all the same (a full fit wants "
+            f"{LinearHeadHyperparameters().min_target_pairs} a target); expect noisy stance there until more are labelled",
+            highlight=False, soft_wrap=True,
+        )
 
 
 def _write_evaluation_outputs(report: dict, json_out: Path | None, html_out: Path | None, png_dir: Path | None) -> None:

@@ -19,10 +19,15 @@ MONTHS = (
 )
 _YEAR = re.compile(r"\b\d{4}\b")
 # Words that put a sentence's dates ahead of the moment it was said ("will open in April", "talks next week").
+# "would" too: in reported speech it is the future of the moment spoken of ("said more would follow in March").
 _FUTURE_CUES = re.compile(
-    r"\b(?:will|won't|shall|going to|next|upcoming|plans? to|planned|intends? to|scheduled|due to|is to|are to|expected to)\b|'ll\b",
+    r"\b(?:will|won't|would|shall|going to|next|upcoming|plans? to|planned|intends? to|scheduled|due|is to|are to|expected to)\b|'ll\b",
     re.IGNORECASE,
 )
+# A day is past by default, unless the next such day is this many times nearer: "on 1 December" said on 18
+# November is in a fortnight, not a year ago. A month alone stays the one just gone ("began in April", said in
+# February, is last April).
+NEARER_FUTURE = 6
 
 
 def speaks_of_the_future(sentence: str) -> bool:
@@ -31,11 +36,12 @@ def speaks_of_the_future(sentence: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def resolve(mention: str, reference: dt.date | None, future: bool = False) -> tuple[dt.date, Period] | None:
+def resolve(mention: str, reference: dt.date | None, future: bool = False, past_only: bool = False) -> tuple[dt.date, Period] | None:
     """The date `mention` names and how precisely (day, month or year), or None when it pins neither.
 
-    Without a year in the text the reference supplies one: the nearest such date on or before the
-    reference, or on or after it when `future`. With no reference, only a mention with a year resolves.
+    Without a year in the text the reference supplies one: the latest such date on or before the reference
+    (unless, for a day, the next one is NEARER_FUTURE times nearer; never with `past_only`, for what has happened, such as
+    speaking), or the next one on or after it when `future`. With no reference, only a mention with a year resolves.
     """
     data = _parser(reference, future).get_date_data(mention)
     if data is None or data.date_obj is None or data.period not in ("time", "day", "month", "year"):
@@ -53,6 +59,12 @@ def resolve(mention: str, reference: dt.date | None, future: bool = False) -> tu
             parsed = reference  # "on Monday", written on a Monday
         elif period == "month" and named_month == reference.month:
             parsed = reference.replace(day=1)  # "in April", written in April
+        elif not future and not past_only and period == "day" and named_month is not None and parsed < reference:
+            ahead = _parser(reference, True).get_date_data(mention)
+            if ahead is not None and ahead.date_obj is not None:
+                upcoming = ahead.date_obj.date()
+                if reference <= upcoming and (upcoming - reference) * NEARER_FUTURE < (reference - parsed):
+                    parsed = upcoming
     return parsed, period
 
 

@@ -1182,7 +1182,7 @@ def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.
     if not tokens:
         return article_date, None, None
     mention = " ".join(t.text for t in tokens)
-    resolved = resolve_mention(mention, article_date)
+    resolved = resolve_mention(mention, article_date, past_only=True)
     if resolved is None:
         return None, None, mention
     date, period = resolved
@@ -1304,12 +1304,26 @@ DATELINE = re.compile(
 )
 
 
+# Lines of hard-wrapped plain text are at most about this long; a longer line under a headline is a paragraph.
+HARD_WRAP_COLUMNS = 100
+
+
 @Language.component("stancewatch_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """A blank line ends a sentence, and a dateline is a sentence of its own: a headline without a full stop must
-    not run into the first paragraph, nor 'BRASILIA, March 3 (Reuters)' become the subject of its reporting verb."""
+    """A blank line ends a sentence, and so does a first line without a full stop (a headline), and a dateline is a
+    sentence of its own: a headline must not run into the first paragraph, nor 'BRASILIA, March 3 (Reuters)'
+    become the subject of its reporting verb."""
     paragraph_starts = [0] + [t.i + 1 for t in doc[:-1] if t.is_space and "\n\n" in t.text.replace("\r", "")]
     token_at = {t.idx: t.i for t in doc}
+    # A headline with a single line break under it (as HTML extraction leaves one) ends there too; a text
+    # hard-wrapped at 70-80 columns is not split, since its second line is no longer than that.
+    first_line, _, rest = doc.text.partition("\n")
+    second_line = rest.split("\n", 1)[0].strip()
+    if (first_line.strip() and len(first_line) <= 200 and not re.search(r"[.!?:;,\"'”’]\s*$", first_line)
+            and len(second_line) > HARD_WRAP_COLUMNS and second_line[:1].isupper()):
+        after = next((t.i for t in doc if t.idx > len(doc.text.split("\n", 1)[0]) and not t.is_space), None)
+        if after is not None and after not in paragraph_starts:
+            paragraph_starts = sorted([*paragraph_starts, after])
     for start in paragraph_starts:
         if start >= len(doc):
             continue

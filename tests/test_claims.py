@@ -140,6 +140,11 @@ def test_a_date_without_a_year_is_the_nearest_one_in_the_direction_the_sentence_
     assert iso("Filling will proceed in April.", dt.date(2023, 2, 3)) == {"April": "2023-04"}
     assert iso("Filling began in April.", dt.date(2023, 2, 3)) == {"April": "2022-04"}
     assert iso("The bank will decide in June.", dt.date(2023, 6, 20)) == {"June": "2023-06"}  # this month, not next year's
+    assert iso("A third flight is due on 1 December.", dt.date(2021, 11, 18)) == {"1 December": "2021-12-01"}
+    assert iso("The minister said more would follow in March.", dt.date(2021, 11, 18)) == {"March": "2022-03"}
+    # No cue either way: the date just gone, unless the next one is far nearer (a fortnight ahead against a year back).
+    assert iso("Talks were held on 1 December.", dt.date(2021, 11, 18)) == {"1 December": "2021-12-01"}
+    assert iso("Talks were held in March.", dt.date(2021, 11, 18)) == {"March": "2021-03"}
 
 
 def test_said_on_the_article_s_own_weekday_is_that_day():

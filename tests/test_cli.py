@@ -57,6 +57,28 @@ def test_a_rerun_takes_corrected_dates_and_a_conflict_names_the_input_line(tmp_p
     assert stored[records[1]["id"]].startswith(records[1]["date"]), "a field the input leaves out erases nothing"
 
 
+def test_training_into_a_folder_that_holds_a_model_keeps_that_model_aside(tmp_path, tiny_gold):
+    config = tmp_path / "c.toml"
+    config.write_text('[train]\nmodel = "tfidf"\n')
+    out = tmp_path / "model"
+    assert runner.invoke(app, ["train", "--train", str(tiny_gold), "--out", str(out), "--config", str(config)]).exit_code == 0
+    first = (out / "stance_config.json").read_text()
+    again = runner.invoke(app, ["train", "--train", str(tiny_gold), "--out", str(out), "--config", str(config)])
+    assert again.exit_code == 0, again.output
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("model.replaced-")]
+    assert len(kept) == 1 and (kept[0] / "stance_config.json").read_text() == first and (out / "stance_config.json").is_file()
+    assert not any(p.name.startswith(".model.training") for p in tmp_path.iterdir())
+    shared = tmp_path / "shared"  # a folder holding other files: they stay, the model joins them
+    shared.mkdir()
+    (shared / "notes.txt").write_text("mine")
+    assert runner.invoke(app, ["train", "--train", str(tiny_gold), "--out", str(shared), "--config", str(config)]).exit_code == 0
+    assert (shared / "notes.txt").read_text() == "mine" and (shared / "stance_config.json").is_file()
+    a_file = tmp_path / "afile.txt"
+    a_file.write_text("hi")
+    refused = runner.invoke(app, ["train", "--train", str(tiny_gold), "--out", str(a_file), "--config", str(config)])
+    assert refused.exit_code == 1 and "is a file" in refused.output and a_file.read_text() == "hi"
+
+
 def test_targets_the_model_never_trained_on_are_named(tmp_path, tiny_config, tiny_gold, tiny_model_dir):
     argv = ["predict", str(tiny_gold), "--out", str(tmp_path / "p.jsonl"), "--model", str(tiny_model_dir), "--config", str(tiny_config),
             "--targets", TARGETS[0], "Dam filling on the Almeda"]
@@ -157,6 +179,7 @@ def test_a_new_target_is_added_without_retraining(tmp_path, tiny_gold):
     texts = [r["text"] for r in tiny_records()]
     # The old target's head is untouched: identical probabilities.
     assert (before.predict_proba(texts, [TARGETS[0]] * len(texts)) == after.predict_proba(texts, [TARGETS[0]] * len(texts))).all()
+    assert "few labelled pairs" in " ".join(result.output.split()), "a handful of pairs fits a head, and the command says so"
     card = (extended / "MODEL_CARD.md").read_text()
     assert "added targets" in card
     assert f"targets added later ({TARGETS[1]}; {len(new_records)} training pairs): dev F_avg" in card and f"on {len(new_records)} dev pairs" in card

@@ -684,3 +684,14 @@ SHORT_TEXTS = [
 @pytest.mark.parametrize(("text", "day", "expected"), SHORT_TEXTS)
 def test_speakers_of_short_texts(extractor, text, day, expected):
     assert speakers(extractor, text, day) == expected
+
+
+def test_a_headline_one_line_break_above_the_lede_does_not_swallow_it(extractor):
+    # HTML extraction leaves one line break under the headline; hard-wrapped text is not split at its breaks.
+    headline = ("EU weighs sanctions on airlines flying migrants to Minsk\nBRUSSELS - The European Commission is preparing sanctions "
+                "against airlines that carry migrants to Belarus, Commission President Ursula von der Leyen said on Monday.")
+    assert [(text, speaker) for text, speaker, _, _ in found(extractor, headline, dt.date(2021, 11, 9))] == [
+        ("The European Commission is preparing sanctions against airlines that carry migrants to Belarus", "Ursula von der Leyen"),
+    ]
+    wrapped = "Iraqi Foreign Minister Fuad Hussein said on Monday that\nBaghdad would organise more return flights for its citizens."
+    assert speakers(extractor, wrapped, dt.date(2021, 11, 9)) == ["Fuad Hussein"]
