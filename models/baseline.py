@@ -26,6 +26,7 @@ from models._torch import build_encoder, inference_context, prepare_torch, resol
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.text import readable
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
+from models.weights import shareable
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -429,6 +430,7 @@ class _LinearHeadsStance(DecisionRule):
             tensors[f"{prefix}.intercept"] = np.ascontiguousarray(self.heads_[head].intercept)
         tensors.update(self._extra_tensors())
         save_file(tensors, str(directory / WEIGHTS_FILE), metadata={"kind": self.kind})
+        shareable(directory / WEIGHTS_FILE)
         self.weights_sha256_ = _sha256(directory / WEIGHTS_FILE)
         config = {
             "kind": self.kind,

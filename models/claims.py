@@ -30,6 +30,7 @@ from models.baseline import EmbeddingStanceClassifier, _NgramFeatures
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.ensemble import WEIGHT_STEP, _combine, _simplex
 from models.stance import CARD_FILE, _git_commit, _length_bucketed_batches, _sha256
+from models.weights import shareable
 
 CLAIMS_CONFIG_FILE = "claims_config.json"
 WEIGHTS_FILE = "claims.safetensors"
@@ -269,6 +270,7 @@ def _save_arrays(directory: Path, tensors: dict[str, np.ndarray], kind: str) -> 
     from safetensors.numpy import save_file
 
     save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(directory / WEIGHTS_FILE), metadata={"kind": kind})
+    shareable(directory / WEIGHTS_FILE)
     return {"weights_file": WEIGHTS_FILE, "weights_sha256": _sha256(directory / WEIGHTS_FILE)}
 
 
@@ -564,6 +566,7 @@ class MiniLMCheckworthiness(_Checkworthiness):
         from safetensors.torch import save_file
 
         save_file({k: v.detach().cpu().contiguous() for k, v in self.network_.state_dict().items()}, str(directory / WEIGHTS_FILE), metadata={"kind": self.kind})
+        shareable(directory / WEIGHTS_FILE)
         self.network_.encoder.config.save_pretrained(str(directory / "encoder"))
         self.tokenizer_.save_pretrained(str(directory / "tokenizer"))
         return {"weights_file": WEIGHTS_FILE, "weights_sha256": _sha256(directory / WEIGHTS_FILE)}

@@ -25,6 +25,7 @@ from models.decision import DecisionRule
 from models.baseline import _f_avg
 from models.ensemble import MemberModels
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
+from models.weights import shareable
 
 MODEL_KIND = "stacked"
 META_FILE = "meta.safetensors"
@@ -231,6 +232,7 @@ class StackedStanceClassifier(DecisionRule, MemberModels):
             tensors[f"{prefix}.coef"] = np.ascontiguousarray(self.meta_heads_[head].coef)
             tensors[f"{prefix}.intercept"] = np.ascontiguousarray(self.meta_heads_[head].intercept)
         save_file(tensors, str(directory / META_FILE), metadata={"kind": MODEL_KIND})
+        shareable(directory / META_FILE)
         meta_sha256 = _sha256(directory / META_FILE)
         self.weights_sha256_ = self._identity([m.weights_sha256_ for m in self.members], meta_sha256)
         config = {

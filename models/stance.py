@@ -25,6 +25,7 @@ from models.decision import DecisionRule
 from models._torch import build_encoder, inference_context, loading_device, prepare_torch, resolve_device, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.text import readable
+from models.weights import shareable
 
 if TYPE_CHECKING:
     import torch
@@ -504,6 +505,7 @@ class StanceClassifier(DecisionRule):
         directory.mkdir(parents=True, exist_ok=True)
         state = {k: v.detach().cpu().contiguous() for k, v in self.network_.state_dict().items()}
         save_file(state, str(directory / WEIGHTS_FILE), metadata={"kind": MODEL_KIND})
+        shareable(directory / WEIGHTS_FILE)
         self.network_.encoder.config.save_pretrained(str(directory / "encoder"))
         self.tokenizer_.save_pretrained(str(directory / "tokenizer"))
         self.weights_sha256_ = _sha256(directory / WEIGHTS_FILE)

@@ -132,6 +132,9 @@ def load_statements(db: Path, model: str | None = None) -> pd.DataFrame:
     connection = _open_read_only(db)
     try:
         frame = pd.read_sql_query(_STANCE_QUERY, connection, params=(model,))
+        chosen = (frame["model_name"] + "@" + frame["model_hash"].str[:12]).unique()
+        if model is not None and len(chosen) > 1:
+            raise TrendsError(f"{db}: --model {model!r} matches {len(chosen)} models ({', '.join(sorted(chosen))}); give its hash or name@hash")
         if frame.empty:
             models = [f"{name}@{weights[:12]}" for name, weights in connection.execute("SELECT DISTINCT model_name, model_hash FROM stances")]
             if models and model is not None:

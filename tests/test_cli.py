@@ -63,6 +63,8 @@ def test_training_into_a_folder_that_holds_a_model_keeps_that_model_aside(tmp_pa
     out = tmp_path / "model"
     assert runner.invoke(app, ["train", "--train", str(tiny_gold), "--out", str(out), "--config", str(config)]).exit_code == 0
     first = (out / "stance_config.json").read_text()
+    # Weights as readable as the config beside them (safetensors alone leaves 0600): a shared model folder loads.
+    assert (out / "heads.safetensors").stat().st_mode & 0o777 == (out / "stance_config.json").stat().st_mode & 0o777
     again = runner.invoke(app, ["train", "--train", str(tiny_gold), "--out", str(out), "--config", str(config)])
     assert again.exit_code == 0, again.output
     kept = [p for p in tmp_path.iterdir() if p.name.startswith("model.replaced-")]

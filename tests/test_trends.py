@@ -91,6 +91,10 @@ def test_a_small_run_of_another_model_hides_nothing_and_a_model_can_be_chosen(sh
     assert load_statements(shift_db, "m@aaaaaaaaaaaa").equals(everything)
     with pytest.raises(TrendsError, match="holds m@aaaaaaaaaaaa, n@bbbbbbbbbbbb|holds n@bbbbbbbbbbbb, m@aaaaaaaaaaaa"):
         load_statements(shift_db, "nosuchmodel")
+    write_store(shift_db, [stored_statement("krg-09-09", "2021-09-09", "Nechirvan Barzani", {SMUGGLERS: "against", FLIGHTS: "none"},
+                                            model="n", weights="c" * 64)])
+    with pytest.raises(TrendsError, match="matches 2 models"):
+        load_statements(shift_db, "n")  # a name two models share: which one is meant?
 
 
 def test_the_krg_shift_is_flagged_with_its_evidence_and_a_flat_series_is_not(shift_db):
