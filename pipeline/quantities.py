@@ -59,6 +59,9 @@ _SCALED_NUMBER = re.compile(rf"(?P<currency>{_CURRENCY_BEFORE})?{_NUMBER}(?P<gap
 _SHARED_SCALE_RANGE = re.compile(
     rf"(?P<currency>{_CURRENCY_BEFORE})?{_NUMBER}(?P<connector>\s*(?:-|–|—|to|and)\s*){_CURRENCY_BEFORE}?{_NUMBER}(?P<gap>\s?)(?P<scale>{_SCALE})(?![A-Za-z])"
 )
+CURRENCY_CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+_CODE_BEFORE_NUMBER = re.compile(r"\b(?P<code>USD|EUR|GBP|JPY) ?(?=\d)")
+_PER_CENT = re.compile(r"(?<=\d) ?per ?cent\b", re.IGNORECASE)
 # Number words that are articles or pronouns far more often than counts ("a turn", "one of the world's").
 NOT_COUNTS = frozenset({"a", "an", "one"})
 COUNT_LOOKAHEAD = 5
@@ -88,9 +91,12 @@ def _is_plural_noun(token) -> bool:
 
 
 def _unit_is_in_text(quantity, surface: str) -> bool:
-    """True when every part of quantulum's unit is a whole word or symbol of the match (not "mi" inside "migrant")."""
+    """True when every part of quantulum's unit is a whole word or symbol of the match (not "mi" inside "migrant"),
+    and none is the preposition "in" read as inches ("3.5 percent in Q3" is not percent·inch·quintal)."""
     parts = [d.get("surface") or "" for d in quantity.unit.original_dimensions]
-    return bool(parts) and all(re.search(rf"(?<![A-Za-z]){re.escape(p)}(?![A-Za-z])", surface, re.IGNORECASE) for p in parts if p)
+    return bool(parts) and "in" not in parts and all(
+        re.search(rf"(?<![A-Za-z]){re.escape(p)}(?![A-Za-z])", surface, re.IGNORECASE) for p in parts if p
+    )
 
 
 def _number_prefix_length(surface: str) -> int:
@@ -165,6 +171,11 @@ class _SpelledOut:
             scale = _scale_word(match, text)
             if scale is not None and not any(start <= match.start() < end for start, end in ranges):
                 edits.append((match.start("gap"), match.end("scale"), f" {scale}"))
+        # Currency codes quantulum does not read before a number ("EUR 12m"), and "per cent" it reads as per·cent.
+        for match in _CODE_BEFORE_NUMBER.finditer(text):
+            edits.append((match.start(), match.end(), CURRENCY_CODES[match.group("code")]))
+        for match in _PER_CENT.finditer(text):
+            edits.append((match.start(), match.end(), " percent"))
         edits.sort()
         self.pieces: list[tuple[int, int, int, int, bool]] = []  # (new start, new end, old start, old end, edited)
         parts, new_at, old_at = [], 0, 0
@@ -217,7 +228,7 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
             continue  # quantulum reads some words as numbers ("negative" -> 0)
         dimension = quantity.unit.entity.name
         unit: str | None = quantity.unit.name
-        if unit == "dimensionless" or not _unit_is_in_text(quantity, surface):
+        if unit == "dimensionless" or not _unit_is_in_text(quantity, spelled.text[quantity.span[0] : quantity.span[1]]):
             end = start + (_number_prefix_length(surface) or len(surface))
             surface = doc.text[start:end].rstrip()
             end = start + len(surface)

@@ -99,6 +99,8 @@ def _quantities(nlp, text: str) -> list[dict]:
          {"value": None, "low": 250_000_000, "high": 300_000_000, "qualifier": "between", "unit": "dollar"}),
         ("The project employs 5k workers.", "5k", {"value": 5000, "unit": "workers"}),
         ("The wall is 5m high.", "5m", {"value": 5, "unit": "metre"}),
+        ("The fund holds EUR 12m.", "EUR 12m", {"value": 12_000_000, "unit": "euro"}),
+        ("Turnout rose 3.5 per cent on Sunday.", "3.5 per cent", {"value": 3.5, "unit": "percentage"}),
         ("The flow fell to 150 cubic metres per second.", "150 cubic metres per second", {"value": 150, "unit": "cubic metre per second"}),
     ],
 )
