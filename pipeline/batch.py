@@ -102,7 +102,8 @@ def run_batch(
                         on_statement()
                         continue
                     targets = enrich_engine.targets_for(statement)
-                    summary.unseen_targets.update(t for t in targets if t not in enrich_engine.trained_targets)
+                    if enrich_engine.trained_targets:  # empty: a model that did not record what it was trained on
+                        summary.unseen_targets.update(t for t in targets if t not in enrich_engine.trained_targets)
                     scored = set() if rerun else store.scored_targets(statement, enrich_engine.model_hash)
                     missing = [t for t in targets if t not in scored]
                     if not missing and not rerun and claims_hash is not None and not store.has_claims(statement, claims_hash):
@@ -208,7 +209,8 @@ def _write_predictions(
     trained = enricher.trained_targets
     with partial.open("w", encoding="utf-8") as out:
         for chunk in _chunks(source, config.store.commit_every):
-            unseen_targets.update(t for s in chunk for t in enricher.targets_for(s) if t not in trained)
+            if trained:  # empty: a model that did not record what it was trained on
+                unseen_targets.update(t for s in chunk for t in enricher.targets_for(s) if t not in trained)
             # Keyed by object: the enricher hands back the statements it was given, and ids may repeat in an input.
             verdicts = {id(s): language_verdict(s, detector, config.language.supported) for s in chunk}
             enriched = {id(s): r for s, r in enricher.enrich([s for s in chunk if verdicts[id(s)][2] is None])}
