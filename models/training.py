@@ -99,7 +99,13 @@ def _fit_and_save(train_rows, train_source: str, dev, out_dir: Path, hyperparame
 
 
 def add_targets_to_model(init_dir: Path, train_path: Path, out_dir: Path, dev_path: Path | None, progress=None):
-    """Loads a trained model and teaches it the targets of `train_path` without retraining the rest."""
+    """Loads a trained model and teaches it the targets of `train_path` without retraining the rest.
+
+    Returns the model and the targets it learnt from fewer pairs than a full fit gives a head of its own ({target: pairs}).
+    """
+    from collections import Counter
+
+    from models.baseline import LinearHeadHyperparameters
     from models.registry import load_stance_model
 
     # The files first: a bad record is reported before the model takes seconds to load.
@@ -110,4 +116,5 @@ def add_targets_to_model(init_dir: Path, train_path: Path, out_dir: Path, dev_pa
         raise ValueError(f"{init_dir}: a {model.kind} model cannot add targets; retrain it, or start from a tfidf, embedding or ensemble model")
     model.add_targets(*_columns(train_rows), dev=_columns(dev_rows) if dev_rows else None, data_sources=[str(train_path)], progress=progress)
     model.save(out_dir)
-    return model
+    pairs = Counter(row["target"] for row in train_rows)
+    return model, {target: n for target, n in sorted(pairs.items()) if n < LinearHeadHyperparameters().min_target_pairs}

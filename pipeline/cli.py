@@ -283,7 +283,7 @@ def train(
                 source = HubStanceSource(dataset, dataset_split, dataset_config, text_column, label_column, target_column, target)
                 model = train_stance_model_from_dataset(source, dev_split, staging, cfg.train.model_dump(), progress=advance)
             elif init_from is not None:
-                model = add_targets_to_model(init_from, train_file, staging, dev, progress=advance)
+                model, thin = add_targets_to_model(init_from, train_file, staging, dev, progress=advance)
             else:
                 model = train_stance_model(train_file, staging, dev, cfg.train.model_dump(), progress=advance)
         except (RecordError, FileNotFoundError, ValueError, OSError) as error:
@@ -296,8 +296,12 @@ def train(
     console.print(f"saved [bold]{model.model_id}[/bold] to {out} (model card: {out / 'MODEL_CARD.md'})")
     if kept is not None:
         console.print(f"[yellow]{out} held a model already:[/yellow] it is kept in {kept}", highlight=False)
-    if init_from is not None:
-        _warn_few_pairs(train_file)
+    if init_from is not None and thin:
+        console.print(
+            f"[yellow]few labelled pairs[/yellow] for {', '.join(f'{t!r} ({n})' for t, n in thin.items())}: their heads are fitted on "
+            "them all the same (fewer than a full fit gives a head of its own); expect noisy stance there until more are labelled",
+            highlight=False, soft_wrap=True,
+        )
 
 
 def _install_model(staging: Path, out: Path) -> Path | None:
@@ -321,24 +325,6 @@ def _install_model(staging: Path, out: Path) -> Path | None:
         item.replace(target)
     staging.rmdir()
     return None
-
-
-def _warn_few_pairs(train_file: Path) -> None:
-    """A target added from a handful of pairs gets a head all the same; says which, since a full fit wants 30."""
-    from collections import Counter
-
-    from corpus.reader import read_gold
-    from models.baseline import LinearHeadHyperparameters
-
-    counts = Counter(s.target for statement in read_gold(train_file) for s in (statement.gold.stances if statement.gold else []))
-    few = sorted(t for t, n in counts.items() if n < LinearHeadHyperparameters().min_target_pairs)
-    if few:
-        listed = ", ".join(f"{t!r} ({counts[t]})" for t in few)
-        console.print(
-            f"[yellow]few labelled pairs[/yellow] for {listed}: their heads are fitted on them all the same (a full fit wants "
-            f"{LinearHeadHyperparameters().min_target_pairs} a target); expect noisy stance there until more are labelled",
-            highlight=False, soft_wrap=True,
-        )
 
 
 def _write_evaluation_outputs(report: dict, json_out: Path | None, html_out: Path | None, png_dir: Path | None) -> None:
@@ -481,9 +467,7 @@ def corpus_check(
     """Verify schema, offsets, labels, split leakage and duplicates of the gold corpus."""
     from corpus.check import DATA_DIR, check_corpus, render_check
 
-    for given in (targets, actors):
-        if given is not None and not given.is_file():
-            _fail(f"{given}: no such file")
+    _require_files([given for given in (targets, actors) if given is not None])
     problems, stats = check_corpus(data or DATA_DIR, targets, actors)
     render_check(problems, stats, Console())
     if problems:
