@@ -7,7 +7,8 @@ import hashlib
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 StanceLabel = Literal["favor", "against", "none"]
 SourceType = Literal["official", "tweet", "press"]
@@ -25,6 +26,16 @@ class _Strict(BaseModel):
 # Years a statement can plausibly carry: a typo such as "0202-11-03" is an error, not a date in the second century.
 PLAUSIBLE_YEARS = range(1900, 2101)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ].*)?$")
+# Written probabilities are rounded (predict keeps 4 decimals), so three of them sum to 1 only this closely.
+PROBABILITY_SUM_TOLERANCE = 0.01
+
+
+def _field_error(location: tuple[str | int, ...], message: str, value: object) -> ValidationError:
+    """A validation error located at a nested field, for checks that need the whole record: the reader then names
+    `gold.entities.3` rather than the record."""
+    return ValidationError.from_exception_data(
+        "Statement", [InitErrorDetails(type=PydanticCustomError("value_error", message), loc=location, input=value)]
+    )
 
 
 def iso_date(value: object) -> dt.date | None:
@@ -154,10 +165,18 @@ class Statement(_Strict):
         if self.gold is None:
             return self
         for kind in ("entities", "claims", "quotes"):
-            for span in getattr(self.gold, kind):
+            for index, span in enumerate(getattr(self.gold, kind)):
                 if span.end > len(self.text):
-                    raise ValueError(
-                        f"gold.{kind} span [{span.start}, {span.end}) runs past the text ({len(self.text)} chars)"
+                    raise _field_error(
+                        ("gold", kind, index), f"span [{span.start}, {span.end}) runs past the text ({len(self.text)} chars)", span
+                    )
+        if self.targets:
+            for index, stance in enumerate(self.gold.stances):
+                if stance.target not in self.targets:
+                    raise _field_error(
+                        ("gold", "stances", index, "target"),
+                        f"target {stance.target!r} is not among the record's targets {self.targets}: it would never be predicted",
+                        stance.target,
                     )
         return self
 
@@ -190,9 +209,14 @@ class PredictedStance(_Strict):
     @field_validator("probs")
     @classmethod
     def _probabilities(cls, probs: dict[str, float]) -> dict[str, float]:
+        """Empty (no probabilities given), or a distribution over all three labels: calibration reads them as one."""
         outside = {label: p for label, p in probs.items() if not 0.0 <= p <= 1.0}
         if outside:
             raise ValueError(f"probabilities outside [0, 1]: {outside}")
+        if probs and set(probs) != set(STANCE_LABELS):
+            raise ValueError(f"probabilities for {sorted(probs)}; give all of {list(STANCE_LABELS)} or none")
+        if probs and abs(sum(probs.values()) - 1.0) > PROBABILITY_SUM_TOLERANCE:
+            raise ValueError(f"probabilities sum to {sum(probs.values()):.4f}, not 1")
         return probs
 
 
@@ -265,3 +289,11 @@ class PredictionRecord(_Strict):
     # The detected language, and why the statement was left unscored when the models do not read it.
     lang: str | None = None
     unscored: str | None = None
+
+    @model_validator(mode="after")
+    def _one_stance_per_target(self) -> "PredictionRecord":
+        targets = [s.target for s in self.stances]
+        for index, target in enumerate(targets):
+            if target in targets[:index]:
+                raise _field_error(("stances", index, "target"), f"target {target!r} predicted twice (first at stances.{targets.index(target)})", target)
+        return self

@@ -1,8 +1,8 @@
 """Calibration of the stance probabilities: expected calibration error and the bins behind a reliability diagram.
 
 Analysts read the probabilities as "how sure": a model whose 0.9s are right 60% of the time misleads
-even when its accuracy is fine. Bins are equal-width on the top-class probability and follow
-scikit-learn's `calibration_curve(strategy="uniform")`: bin k holds (k/10, (k+1)/10], the first bin
+even when its accuracy is fine. Bins are equal-width on the probability of the label given (the top
+class under the default decision) and follow scikit-learn's `calibration_curve(strategy="uniform")`: bin k holds (k/10, (k+1)/10], the first bin
 also holds 0 (Guo et al. 2017, "On Calibration of Modern Neural Networks").
 """
 
@@ -62,6 +62,17 @@ def reliability_bins(confidences: Sequence[float], correct: Sequence[bool], bins
             }
         )
     return rows
+
+
+def ece_interval_note(calibration: dict[str, object]) -> str | None:
+    """Said when the interval misses its own estimate: resampling adds noise to every bin, and noise only raises ECE."""
+    lower, upper = calibration["ece_interval_95"]
+    if lower <= calibration["ece"] <= upper:
+        return None
+    return (
+        "The ECE of resampled pairs runs above the estimate (ECE is biased upward on small bins and resampling adds "
+        "to the bias), so its percentile interval lies above it: read the interval as an upper range."
+    )
 
 
 def calibration_report(

@@ -11,6 +11,9 @@ import base64
 import html
 from collections.abc import Iterable, Sequence
 
+from evaluation.calibration import ece_interval_note
+from evaluation.stance import SLICE_NOTE
+
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #222; }
 table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
@@ -44,6 +47,15 @@ def _table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[object]
 
 def _interval(value: float, interval: Sequence[float]) -> str:
     return f"{value:.3f} [{interval[0]:.3f}, {interval[1]:.3f}]"
+
+
+def _unpredicted_html(section: dict[str, object]) -> list[str]:
+    missing = section["statements_without_prediction_record"]
+    return [f'<p class="note">{missing} of these statements have no prediction record: counted as finding nothing.</p>'] if missing else []
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _slice_table(caption: str, first_column: str, groups: dict[str, dict[str, object]]) -> str:
@@ -83,6 +95,7 @@ def _stance_html(report: dict[str, object]) -> list[str]:
     parts.append(_slice_table("Per source type", "source type", report["stance_per_source_type"]))
     parts.append(_slice_table("Per text length", "length", report["stance_per_text_length"]))
     parts.append(_slice_table("Per speaker", "speaker", report["stance_per_speaker"]))
+    parts.append(f'<p class="note">{_escape(SLICE_NOTE)}</p>')
     return parts
 
 
@@ -90,7 +103,10 @@ def _calibration_html(calibration: dict[str, object] | None, reliability_png: by
     if calibration is None:
         return ['<p class="note">No calibration: the predictions carry no probabilities.</p>']
     parts = [f"<p>Expected calibration error: {_interval(calibration['ece'], calibration['ece_interval_95'])} over "
-             f"{calibration['pairs']} pairs, {calibration['bins']} equal-width bins on the top-class probability.</p>"]
+             f"{calibration['pairs']} pairs, {calibration['bins']} equal-width bins on the predicted label's probability.</p>"]
+    note = ece_interval_note(calibration)
+    if note:
+        parts.append(f'<p class="note">{_escape(note)}</p>')
     if reliability_png is not None:
         encoded = base64.b64encode(reliability_png).decode("ascii")
         parts.append(f'<img alt="reliability diagram" src="data:image/png;base64,{encoded}">')
@@ -113,15 +129,18 @@ def _other_tasks_html(report: dict[str, object]) -> list[str]:
             ("label", "precision", "recall", "F1", "gold", "predicted"),
             ((label, s["precision"], s["recall"], s["f1"], s["gold"], s["predicted"]) for label, s in rows),
         ))
+        parts.extend(_unpredicted_html(entities))
     if "claims" in report:
         claims = report["claims"]
         parts.append("<h2>Claims</h2>")
         parts.append(_table(
             f"Claims on {claims['statements']} statements",
             ("what", "precision", "recall", "F1"),
-            [("check-worthy statements", *(claims["checkworthy"][k] for k in ("precision", "recall", "f1"))),
+            [("check-worthy statements", claims["checkworthy"]["precision"], claims["checkworthy"]["recall"],
+              _interval(claims["checkworthy"]["f1"], claims["checkworthy"]["f1_interval_95"]) + " (95% CI)"),
              ("claim spans (overlap, one-to-one)", *(claims["spans"][k] for k in ("precision", "recall", "f1")))],
         ))
+        parts.extend(_unpredicted_html(claims))
     if "quotes" in report:
         quotes = report["quotes"]
         parts.append("<h2>Quotes</h2>")
@@ -131,8 +150,8 @@ def _other_tasks_html(report: dict[str, object]) -> list[str]:
             [("quote spans (exact)", *(quotes["exact"][k] for k in ("precision", "recall", "f1"))),
              ("quote spans (overlap, one-to-one)", *(quotes["overlap"][k] for k in ("precision", "recall", "f1")))],
         ))
-        parts.append(f"<p>Speaker accuracy {quotes['speaker_accuracy']:.3f} of all gold quotes, "
-                     f"{quotes['speaker_accuracy_on_found']:.3f} of the quotes found.</p>")
+        parts.append(f"<p>Speaker accuracy {_number(quotes['speaker_accuracy'])} of all gold quotes, "
+                     f"{_number(quotes['speaker_accuracy_on_found'])} of the quotes found.</p>")
     if "comparison" in report:
         comparison = report["comparison"]
         parts.append("<h2>Comparison</h2>")

@@ -26,7 +26,7 @@ def reliability_diagram_png(calibration: dict[str, object]) -> bytes:
     for row in filled:
         axes.annotate(str(row["count"]), (row["lower"] + width / 2, row["accuracy"]), xytext=(0, 3), textcoords="offset points",
                       ha="center", fontsize=7)
-    axes.set(xlim=(0, 1), ylim=(0, 1.05), xlabel="confidence (top-class probability)", ylabel="accuracy",
+    axes.set(xlim=(0, 1), ylim=(0, 1.05), xlabel="confidence (probability of the predicted label)", ylabel="accuracy",
              title=f"Reliability: ECE {calibration['ece']:.3f} over {calibration['pairs']} pairs")
     axes.legend(loc="upper left", fontsize=8)
     buffer = io.BytesIO()

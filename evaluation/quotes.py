@@ -112,7 +112,8 @@ def quote_scores(gold_docs: Sequence[Sequence[QuoteTuple]], predicted_docs: Sequ
 
     `speaker_accuracy` counts every gold quote (a missed quote is a wrong attribution: the analyst never
     sees it); `speaker_accuracy_on_found` counts only the quotes the system found, which is how
-    attribution alone is usually reported.
+    attribution alone is usually reported. Each is None when it counts nothing (no gold quote, none found):
+    0 of 0 is no score, not a score of 0.
     """
     if len(gold_docs) != len(predicted_docs):
         raise ValueError(f"need one prediction list per document; got {len(gold_docs)} gold and {len(predicted_docs)} predicted")
@@ -129,8 +130,8 @@ def quote_scores(gold_docs: Sequence[Sequence[QuoteTuple]], predicted_docs: Sequ
         "predicted": predicted_total,
         "exact": _prf(exact, gold_total, predicted_total),
         "overlap": _prf(overlap, gold_total, predicted_total),
-        "speaker_accuracy": right_speaker / gold_total if gold_total else 0.0,
-        "speaker_accuracy_on_found": right_speaker / overlap if overlap else 0.0,
+        "speaker_accuracy": right_speaker / gold_total if gold_total else None,
+        "speaker_accuracy_on_found": right_speaker / overlap if overlap else None,
     }
 
 
@@ -146,5 +147,6 @@ def quote_score_intervals(
         scores = quote_scores([gold_docs[i] for i in index], [predicted_docs[i] for i in index])
         draws["exact_f1"].append(scores["exact"]["f1"])
         draws["overlap_f1"].append(scores["overlap"]["f1"])
-        draws["speaker_accuracy"].append(scores["speaker_accuracy"])
-    return {name: percentile_interval(values) for name, values in draws.items()}
+        if scores["speaker_accuracy"] is not None:
+            draws["speaker_accuracy"].append(scores["speaker_accuracy"])
+    return {name: percentile_interval(values) if values else None for name, values in draws.items()}

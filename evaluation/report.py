@@ -9,18 +9,20 @@ list), comparison (`against_path` given).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corpus.reader import read_gold, read_predictions
 from corpus.schema import PredictionRecord, Statement
-from evaluation._inputs import check_ids_overlap
-from evaluation.calibration import calibration_report
+from evaluation._inputs import check_ids_overlap, check_prediction_spans
+from evaluation.calibration import calibration_report, ece_interval_note
 from evaluation.claims import statement_claim_scores
 from evaluation.ner import span_scores
 from evaluation.quotes import quote_scores
-from evaluation.stance import AlignedStances, align, confidence, coverage, most_confident_errors, paired_comparison, per_group, stance_scores
+from evaluation.stance import (
+    SLICE_NOTE, AlignedStances, align, confidence, coverage, most_confident_errors, paired_comparison, per_group, stance_scores,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -44,6 +46,7 @@ def evaluate_files(
     gold = read_gold(gold_path)
     predictions = read_predictions(prediction_path)
     check_ids_overlap(gold, gold_path, predictions, prediction_path)
+    check_prediction_spans(gold, predictions, prediction_path)
     aligned = align(gold, predictions)
     report: dict[str, object] = {
         "gold_file": str(gold_path),
@@ -89,7 +92,7 @@ def _stance_sections(aligned: AlignedStances, statements: dict[str, Statement], 
     calibration = None
     if with_probabilities:
         calibration = calibration_report(
-            [confidence(aligned.probs[i]) for i in with_probabilities], [aligned.gold[i] == aligned.predicted[i] for i in with_probabilities]
+            [confidence(aligned.probs[i], aligned.predicted[i]) for i in with_probabilities], [aligned.gold[i] == aligned.predicted[i] for i in with_probabilities]
         )
     return {
         "stance": stance_scores(aligned.gold, aligned.predicted, intervals=True),
@@ -111,35 +114,56 @@ def _annotated(statement: Statement, kind: str) -> bool:
 
 
 def _entity_section(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> dict[str, object] | None:
-    """Exact span + OntoNotes label, on every gold-annotated statement that has a prediction record."""
+    """Exact span + OntoNotes label, on every gold-annotated statement; one with no prediction record found nothing."""
     if not any(p.entities for p in predictions):
         return None
     by_id = {p.id: p for p in predictions}
-    scored = [s for s in gold if _annotated(s, "entities") and s.id in by_id]
+    scored = _sorted_by_id(s for s in gold if _annotated(s, "entities"))
     if not scored:
         return None
-    return span_scores(
-        [[(e.start, e.end, e.label) for e in s.gold.entities] for s in scored],
-        [[(e.start, e.end, e.label) for e in by_id[s.id].entities] for s in scored],
-    )
+    return {
+        **span_scores(
+            [[(e.start, e.end, e.label) for e in s.gold.entities] for s in scored],
+            [[(e.start, e.end, e.label) for e in by_id[s.id].entities] if s.id in by_id else [] for s in scored],
+        ),
+        "statements_without_prediction_record": sum(s.id not in by_id for s in scored),
+    }
 
 
 def _claim_section(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> dict[str, object] | None:
-    """A statement is check-worthy when it holds a check-worthy claim; spans compare the check-worthy claims (evaluation/claims.py)."""
-    by_id = {p.id: p for p in predictions if p.claims is not None}
-    scored = [s for s in gold if _annotated(s, "claims") and s.id in by_id]
+    """A statement is check-worthy when it holds a check-worthy claim; spans compare the check-worthy claims (evaluation/claims.py).
+
+    Statements whose prediction record has `claims: null` (predicted without a claims model) are left out; a
+    statement with no prediction record at all found no claim."""
+    if not any(p.claims is not None for p in predictions):
+        return None
+    by_id = {p.id: p for p in predictions}
+    scored = _sorted_by_id(s for s in gold if _annotated(s, "claims") and (s.id not in by_id or by_id[s.id].claims is not None))
     if not scored:
         return None
-    return statement_claim_scores(
-        [[(c.start, c.end, c.checkworthy) for c in s.gold.claims] for s in scored],
-        [[(c.start, c.end, c.checkworthy) for c in by_id[s.id].claims] for s in scored],
-    )
+    return {
+        **statement_claim_scores(
+            [[(c.start, c.end, c.checkworthy) for c in s.gold.claims] for s in scored],
+            [[(c.start, c.end, c.checkworthy) for c in by_id[s.id].claims] if s.id in by_id else [] for s in scored],
+        ),
+        "statements_without_prediction_record": sum(s.id not in by_id for s in scored),
+    }
+
+
+def _unpredicted_note(section: dict[str, object]) -> str | None:
+    missing = section["statements_without_prediction_record"]
+    return f"{missing} of these statements have no prediction record: counted as finding nothing" if missing else None
+
+
+def _sorted_by_id(statements: Iterable[Statement]) -> list[Statement]:
+    """Id order, not file order: document bootstrap intervals then do not move when lines are reordered."""
+    return sorted(statements, key=lambda s: s.id)
 
 
 def _quote_section(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> dict[str, object] | None:
     """Quote spans and speakers on every statement whose prediction carries a `quotes` list."""
     by_id = {p.id: p for p in predictions if p.quotes is not None}
-    scored = [s for s in gold if _annotated(s, "quotes") and s.id in by_id]
+    scored = _sorted_by_id(s for s in gold if _annotated(s, "quotes") and s.id in by_id)
     if not scored:
         return None
     return quote_scores(
@@ -183,7 +207,10 @@ def render(report: dict[str, object], console: Console) -> None:
         console.print(f"[bold yellow]No stance scores:[/bold yellow] none of the {cover['gold_pairs']} gold pairs was predicted (coverage 0).")
     else:
         interval = stance["interval_95"]
-        table = Table(title=f"Stance: {stance['pairs']} (statement, target) pairs, coverage {cover['rate']:.1%} of {cover['gold_pairs']}")
+        table = Table(
+            title=f"Stance: {stance['pairs']} (statement, target) pairs, coverage {cover['rate']:.1%} of {cover['gold_pairs']}",
+            caption=SLICE_NOTE,
+        )
         for column in ("scope", "pairs", "accuracy", "macro-F1", "F_avg"):
             table.add_column(column, justify="left" if column == "scope" else "right")
         table.add_row("all (95% bootstrap CI)", str(stance["pairs"]), *(_with_interval(stance[key], interval[key]) for key in ("accuracy", "macro_f1", "f_avg")), style="bold")
@@ -204,8 +231,11 @@ def render(report: dict[str, object], console: Console) -> None:
     if calibration is not None:
         console.print(
             f"Calibration: ECE {_with_interval(calibration['ece'], calibration['ece_interval_95'])} over {calibration['pairs']} pairs "
-            f"({calibration['bins']} equal-width bins on the top-class probability)"
+            f"({calibration['bins']} equal-width bins on the predicted label's probability)"
         )
+        note = ece_interval_note(calibration)
+        if note:
+            console.print(f"[yellow]{note}[/yellow]")
     if report["top_errors"]:
         table = Table(title=f"The {len(report['top_errors'])} most confident wrong predictions")
         for column in ("p", "id", "target", "gold", "predicted", "text"):
@@ -247,7 +277,7 @@ def _render_other_tasks(report: dict[str, object], console: Console) -> None:
 
     if "entities" in report:
         entities = report["entities"]
-        table = Table(title=f"Entities: exact span + label, {entities['documents']} statements")
+        table = Table(title=f"Entities: exact span + label, {entities['documents']} statements", caption=_unpredicted_note(entities))
         for column in ("label", "precision", "recall", "F1", "gold", "predicted"):
             table.add_column(column, justify="left" if column == "label" else "right")
         for label, scores in [*entities["per_label"].items(), ("micro", entities["micro"])]:
@@ -261,6 +291,8 @@ def _render_other_tasks(report: dict[str, object], console: Console) -> None:
             f"Claims on {claims['statements']} statements: check-worthy P {_number(checkworthy['precision'])} R {_number(checkworthy['recall'])} "
             f"F1 {_with_interval(checkworthy['f1'], checkworthy['f1_interval_95'])}; span overlap P {_number(spans['precision'])} R {_number(spans['recall'])} F1 {_number(spans['f1'])}"
         )
+        if _unpredicted_note(claims):
+            console.print(f"[yellow]{_unpredicted_note(claims)}[/yellow]")
     if "quotes" in report:
         quotes = report["quotes"]
         exact, overlap = quotes["exact"], quotes["overlap"]

@@ -17,6 +17,10 @@ from corpus.schema import STANCE_LABELS, PredictionRecord, Statement
 from evaluation.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, paired_bootstrap_test, percentile_interval, resample_indices
 
 HEADLINE_METRICS = ("accuracy", "macro_f1", "f_avg")
+SLICE_NOTE = (
+    "A label absent from both gold and predictions has F1 0 (the official SemEval-2016 scorer's rule, kept so that "
+    "figures compare with published ones): a small slice with every pair right can show macro-F1 0.667 or F_avg 0.5."
+)
 _LABEL_CODES = {label: code for code, label in enumerate(STANCE_LABELS)}
 _F_AVG_CODES = [_LABEL_CODES["favor"], _LABEL_CODES["against"]]
 
@@ -62,6 +66,10 @@ def align(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) ->
             aligned.probs.append(dict(predicted[stance.target].probs))
             aligned.targets.append(stance.target)
             aligned.ids.append(statement.id)
+    # Pairs in (id, target) order, not file order: seeded bootstrap intervals then do not move when lines are reordered.
+    order = sorted(range(len(aligned.ids)), key=lambda i: (aligned.ids[i], aligned.targets[i]))
+    for name in ("gold", "predicted", "targets", "ids", "probs"):
+        setattr(aligned, name, [getattr(aligned, name)[i] for i in order])
     return aligned
 
 
@@ -192,9 +200,12 @@ def per_group(aligned: AlignedStances, groups: Sequence[str], order: Sequence[st
     }
 
 
-def confidence(probs: Mapping[str, float]) -> float | None:
-    """The model's confidence in its label: the largest class probability (None when it gave none)."""
-    return max(probs.values()) if probs else None
+def confidence(probs: Mapping[str, float], label: str) -> float | None:
+    """The model's confidence in the label it gave: that label's probability (None when it gave none).
+
+    Not the largest probability: a decision rule with per-class offsets (`decision = "f_avg"`) can pick
+    another label, and calibration asks how often a label given with probability p is right."""
+    return probs.get(label) if probs else None
 
 
 def most_confident_errors(aligned: AlignedStances, texts: Mapping[str, str], count: int) -> list[dict[str, object]]:
@@ -203,9 +214,9 @@ def most_confident_errors(aligned: AlignedStances, texts: Mapping[str, str], cou
     Pairs whose prediction carries no probabilities cannot be ranked and are left out.
     """
     wrong = [
-        i for i in range(len(aligned.gold)) if aligned.gold[i] != aligned.predicted[i] and confidence(aligned.probs[i]) is not None
+        i for i in range(len(aligned.gold)) if aligned.gold[i] != aligned.predicted[i] and _confidence(aligned, i) is not None
     ]
-    wrong.sort(key=lambda i: (-confidence(aligned.probs[i]), aligned.ids[i], aligned.targets[i]))
+    wrong.sort(key=lambda i: (-_confidence(aligned, i), aligned.ids[i], aligned.targets[i]))
     return [
         {
             "id": aligned.ids[i],
@@ -213,7 +224,11 @@ def most_confident_errors(aligned: AlignedStances, texts: Mapping[str, str], cou
             "target": aligned.targets[i],
             "gold": aligned.gold[i],
             "predicted": aligned.predicted[i],
-            "probability": confidence(aligned.probs[i]),
+            "probability": _confidence(aligned, i),
         }
         for i in wrong[:count]
     ]
+
+
+def _confidence(aligned: AlignedStances, index: int) -> float | None:
+    return confidence(aligned.probs[index], aligned.predicted[index])

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.quotes import quote_scores
+from evaluation.quotes import quote_score_intervals, quote_scores
 from evaluation.report import evaluate_files
 from tests.conftest import write_jsonl
 
@@ -24,6 +24,14 @@ def test_quote_scores_on_a_hand_computed_case():
 def test_no_predicted_quotes_scores_zero_without_crashing():
     scores = quote_scores([[(0, 5, "A")]], [[]])
     assert scores["overlap"]["f1"] == 0.0 and scores["speaker_accuracy"] == 0.0
+    assert scores["speaker_accuracy_on_found"] is None  # 0 of 0 found: no score, not a score of 0
+
+
+def test_speaker_accuracy_is_undefined_without_gold_quotes():
+    scores = quote_scores([[]], [[(0, 5, "A")]])
+    assert scores["overlap"]["precision"] == 0.0
+    assert scores["speaker_accuracy"] is None and scores["speaker_accuracy_on_found"] is None
+    assert quote_score_intervals([[]], [[(0, 5, "A")]], resamples=20)["speaker_accuracy"] is None
 
 
 def test_report_has_a_quote_section_only_when_predictions_carry_quotes(tmp_path):

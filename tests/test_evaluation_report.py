@@ -134,8 +134,16 @@ def test_html_escapes_every_statement_field():
         ([], r"pred\.jsonl: the prediction file holds no records"),
         (['{"id": "other", "stances": []}'], r"pred\.jsonl: none of its 1 record ids appear in .*gold\.jsonl"),
         (['{"id": "s1", "stances": [{"target": "T1", "label": "favor", "probs": {"favor": 1.5}}]}'], r"pred\.jsonl:1: .*outside \[0, 1\]"),
+        (['{"id": "s1", "stances": [{"target": "T1", "label": "favor", "probs": {"favor": 0.9}}]}'], r"pred\.jsonl:1: field 'stances\.0\.probs'.*all of"),
+        (['{"id": "s1", "stances": [{"target": "T1", "label": "favor", "probs": {"favor": 0.1, "against": 0.1, "none": 0.1}}]}'],
+         r"pred\.jsonl:1: field 'stances\.0\.probs'.*sum to 0\.3000"),
+        (['{"id": "s1", "stances": [{"target": "T1", "label": "favor", "probs": {}}, {"target": "T1", "label": "none", "probs": {}}]}'],
+         r"pred\.jsonl:1: field 'stances\.1\.target'.*predicted twice"),
+        (['{"id": "s3", "stances": []}', '{"id": "s2", "stances": [], "entities": [{"start": 40, "end": 60, "label": "GPE", "text": "x"}]}'],
+         r"pred\.jsonl:2: field 'entities\.0'.*runs past the gold text of 's2'"),
     ],
-    ids=["duplicate-id", "unknown-label", "empty-file", "no-shared-id", "probability-out-of-range"],
+    ids=["duplicate-id", "unknown-label", "empty-file", "no-shared-id", "probability-out-of-range", "probabilities-incomplete",
+         "probabilities-not-summing-to-one", "target-twice", "span-past-gold-text"],
 )
 def test_bad_prediction_files_are_one_line_errors_naming_file_and_record(files, lines, expected):
     gold, pred = files
@@ -154,3 +162,52 @@ def test_bad_gold_files_name_the_file_and_line(files):
     gold.write_text(json.dumps({**GOLD[0], "gold": {"stances": _stances({"T1": "pro"})}}) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"gold\.jsonl:1: field 'gold\.stances\.0\.label'"):
         evaluate_files(gold, pred)
+
+
+def test_calibration_and_top_errors_read_the_probability_of_the_label_given(tmp_path):
+    """A decision rule with per-class offsets can give a label other than the top class."""
+    gold = write_jsonl(tmp_path / "gold.jsonl", [{**GOLD[0], "gold": {"stances": _stances({"T1": "none"})}}])
+    probs = {"favor": 0.3, "against": 0.1, "none": 0.6}
+    pred = write_jsonl(tmp_path / "pred.jsonl", [{"id": "s1", "stances": [{"target": "T1", "label": "favor", "probs": probs}]}])
+    report = evaluate_files(gold, pred)
+    assert report["calibration"]["ece"] == pytest.approx(0.3)  # said "favor" at 0.3 and was wrong; not 0.6
+    assert report["top_errors"][0]["probability"] == pytest.approx(0.3)
+
+
+def test_statements_without_a_prediction_record_count_as_finding_no_entity_or_claim(files, tmp_path):
+    gold, _ = files
+    spurious = {"start": 0, "end": 5, "label": "ORG", "text": "Short"}
+    pred = write_jsonl(tmp_path / "pred.jsonl", [{**PREDICTIONS[0], "entities": [spurious]}, PREDICTIONS[2]])  # nothing for s2
+    report = evaluate_files(gold, pred)
+    assert report["entities"]["documents"] == 2 and report["entities"]["statements_without_prediction_record"] == 1
+    assert report["entities"]["micro"]["gold"] == 4 and report["entities"]["micro"]["recall"] == 0.0
+    assert report["claims"]["statements"] == 2 and report["claims"]["checkworthy"]["recall"] == 0.0
+    result = runner.invoke(app, ["evaluate", str(gold), str(pred)], terminal_width=200)
+    assert "1 of these statements have no prediction record" in result.output
+
+
+def test_intervals_do_not_depend_on_the_order_of_gold_lines(tmp_path):
+    rows = [{"id": f"s{i:02d}", "text": f"statement {i}", "source_type": "tweet",
+             "gold": {"stances": _stances({"T1": LABELS[i % 3]}), "claims": [{"start": 0, "end": 5, "checkworthy": i % 2 == 0}]}}
+            for i in range(30)]
+    predictions = [{"id": r["id"], "stances": _predicted({"T1": (LABELS[(i * 7) % 3], 0.6)}), "claims": [{"start": 0, "end": 5, "checkworthy": i % 3 == 0}]}
+                   for i, r in enumerate(rows)]
+    pred = write_jsonl(tmp_path / "pred.jsonl", predictions)
+    forward = evaluate_files(write_jsonl(tmp_path / "a.jsonl", rows), pred)
+    backward = evaluate_files(write_jsonl(tmp_path / "b.jsonl", rows[::-1]), pred)
+    assert forward["stance"]["interval_95"] == backward["stance"]["interval_95"]
+    assert forward["calibration"]["ece_interval_95"] == backward["calibration"]["ece_interval_95"]
+    assert forward["claims"]["checkworthy"]["f1_interval_95"] == backward["claims"]["checkworthy"]["f1_interval_95"]
+
+
+def test_a_perfectly_calibrated_model_is_told_its_ece_interval_lies_above_the_estimate(tmp_path):
+    rows = [{"id": f"s{i:03d}", "text": "text", "source_type": "tweet", "gold": {"stances": _stances({"T1": "favor" if i % 4 else "none"})}}
+            for i in range(2000)]
+    pred = write_jsonl(tmp_path / "pred.jsonl", [{"id": r["id"], "stances": _predicted({"T1": ("favor", 0.75)})} for r in rows])
+    gold = write_jsonl(tmp_path / "gold.jsonl", rows)
+    report = evaluate_files(gold, pred)
+    assert report["calibration"]["ece"] == pytest.approx(0.0, abs=1e-12)
+    assert report["calibration"]["ece_interval_95"][0] > 0
+    result = runner.invoke(app, ["evaluate", str(gold), str(pred), "--html", str(tmp_path / "r.html")], terminal_width=200)
+    assert "lies above it" in " ".join(result.output.split())
+    assert "lies above it" in (tmp_path / "r.html").read_text()
