@@ -91,7 +91,8 @@ def check_corpus(data_dir: Path = DATA_DIR, targets_file: Path | None = None, ac
             problems.append(f"{domain_dir}: no target file (looked for {', '.join(map(str, looked_at))}; or give --targets FILE)")
             continue
         targets = [t.name for t in load_targets(domain_targets)]
-        domain_actors, _ = _domain_file(domain_dir, "actors", actors_file)
+        domain_actors, actor_places = _domain_file(domain_dir, "actors", actors_file)
+        registry_name = str(domain_actors) if domain_actors is not None else f"no actors file (looked for {', '.join(map(str, actor_places))})"
         registry = ActorRegistry.from_files([domain_actors]) if domain_actors is not None else ActorRegistry()
         domain_stats: dict[str, object] = {
             "splits": {}, "source_types": Counter(), "labels": {t: Counter() for t in targets}, "speakers": set(),
@@ -121,8 +122,9 @@ def check_corpus(data_dir: Path = DATA_DIR, targets_file: Path | None = None, ac
                     )
                 if statement.targets is not None and set(statement.targets) != set(targets):
                     problems.append(f"{where}: targets field differs from the domain's targets")
-                if statement.speaker is None or registry.resolve(statement.speaker) is None:
-                    problems.append(f"{where}: speaker {statement.speaker!r} does not resolve to an actor in {actors_file}")
+                # On the statement's date, as `run` resolves it: an office names its holder on that day.
+                if statement.speaker is None or registry.resolve(statement.speaker, statement.date) is None:
+                    problems.append(f"{where}: speaker {statement.speaker!r} does not resolve to an actor in {registry_name}")
                 if statement.source_type == "press" and not statement.gold.quotes:
                     problems.append(f"{where}: press record without gold.quotes")
                 problems.extend(_span_problems(statement, where))

@@ -35,12 +35,19 @@ def test_check_catches_bad_offsets_leakage_and_unknown_targets(tmp_path):
     train.write_text("".join(json.dumps(r) + "\n" for r in records))
     problems, _ = check_corpus(data)
     text = "\n".join(problems)
-    assert "runs past the text" in text
+    assert "field 'gold.entities.0'" in text and "runs past the text" in text
     assert "leaks across splits" in text
+    assert "field 'gold.stances.0.target'" in text and "not among the record's targets" in text
+    assert "does not resolve" not in text
     records[0]["gold"]["entities"] = []
+    records[2]["speaker"] = "Iraqi Prime Minister"  # an office: resolves on the statement's date, as in `run`
+    records[3]["speaker"], records[3]["date"] = "Iraqi Prime Minister", None
+    records[1]["targets"][0] = "Something else"  # consistent now, but not a target of the domain
     train.write_text("".join(json.dumps(r) + "\n" for r in records))
     problems, _ = check_corpus(data)
     assert any("unknown ['Something else']" in p for p in problems)
+    unresolved = [p for p in problems if "does not resolve" in p]
+    assert len(unresolved) == 1 and records[3]["id"] in unresolved[0] and "border_crisis.toml" in unresolved[0]
 
 
 def test_a_corpus_kept_elsewhere_is_checked_with_its_own_targets_and_actors(tmp_path):
