@@ -10,6 +10,7 @@ from pathlib import Path
 
 from corpus.reader import QuarantinedRecord, ReadResult, read_statements
 from corpus.schema import ActorRef, PredictionRecord, Statement
+from pipeline.actors import ActorRegistry
 from pipeline.config import StancewatchConfig
 from pipeline.enrich import Enricher
 from pipeline.ingest import ArticleDefaults
@@ -110,18 +111,17 @@ def run_batch(
                         missing = targets  # scored before this claims model was there: the whole enrichment again
                     if not missing:
                         summary.skipped += 1
-                        summary.metadata_updated += store.refresh_metadata(statement)
+                        summary.metadata_updated += store.refresh_metadata(statement, _speaker_actor(enrich_engine.registry, statement))
                         on_statement()
                         continue
                     lang, detected, reason = language_verdict(statement, detector, config.language.supported)
                     if reason is not None and not rerun and store.stored_unscored(statement):
                         summary.skipped += 1  # stored unscored before, and the models still do not read its language
-                        summary.metadata_updated += store.refresh_metadata(statement)
+                        summary.metadata_updated += store.refresh_metadata(statement, _speaker_actor(enrich_engine.registry, statement))
                         on_statement()
                         continue
                     if reason is not None:
-                        actor = enrich_engine.registry.resolve(statement.speaker, statement.date)
-                        unscored.append((statement, detected, reason, actor.name if actor else None))
+                        unscored.append((statement, detected, reason, _speaker_actor(enrich_engine.registry, statement)))
                         summary.unscored_languages[lang] += 1
                         on_statement()
                         continue
@@ -153,6 +153,12 @@ def run_batch(
     read.write_quarantine(config.store.quarantine)
     summary.quarantine_examples = [r.describe() for r in read.quarantined[:5]]
     return summary
+
+
+def _speaker_actor(registry: ActorRegistry, statement: Statement) -> str | None:
+    """The actor the speaker names on the statement's date (an office resolves to its holder on that day)."""
+    actor = registry.resolve(statement.speaker, statement.date)
+    return actor.name if actor else None
 
 
 def _article_source(

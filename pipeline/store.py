@@ -215,18 +215,26 @@ class Store:
         if stored is not None and stored != statement.content_hash:
             raise StoreConflict(f"id {statement.id!r} is already stored with different text or speaker (hash {stored})")
 
-    def refresh_metadata(self, statement: Statement) -> bool:
+    def refresh_metadata(self, statement: Statement, actor_on_date: str | None) -> bool:
         """Takes a corrected date, url or outlet of an already stored statement (none of them changes what was scored).
 
-        A field the input leaves empty never erases a stored value. True when something changed.
+        A field the input leaves empty never erases a stored value. `actor_on_date` is who the speaker is on the
+        statement's date: a corrected date can move an office ("the fisheries minister") to another holder, so
+        with a date the statement's and its claims' actor follow it. True when something changed.
         """
-        values = (statement.date.isoformat() if statement.date else None, statement.url, statement.outlet)
+        date = statement.date.isoformat() if statement.date else None
         with self.connection:
+            before = self.connection.execute("SELECT speaker_actor FROM statements WHERE id=?", (statement.id,)).fetchone()
             changed = self.connection.execute(
-                "UPDATE statements SET date=COALESCE(?1, date), url=COALESCE(?2, url), outlet=COALESCE(?3, outlet) "
+                "UPDATE statements SET date=COALESCE(?1, date), url=COALESCE(?2, url), outlet=COALESCE(?3, outlet), "
+                "speaker_actor=CASE WHEN ?1 IS NULL THEN speaker_actor ELSE ?5 END "
                 "WHERE id=?4 AND ((?1 IS NOT NULL AND date IS NOT ?1) OR (?2 IS NOT NULL AND url IS NOT ?2) OR (?3 IS NOT NULL AND outlet IS NOT ?3))",
-                (*values, statement.id),
+                (date, statement.url, statement.outlet, statement.id, actor_on_date),
             ).rowcount
+            if changed and date is not None and before is not None and before[0] != actor_on_date:
+                self.connection.execute(
+                    "UPDATE claims SET speaker_actor=? WHERE statement_id=? AND speaker_actor IS ?", (actor_on_date, statement.id, before[0])
+                )
             if changed and statement.origin is not None:
                 self._write_origin(statement)
         return bool(changed)

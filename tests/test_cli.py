@@ -57,6 +57,23 @@ def test_a_rerun_takes_corrected_dates_and_a_conflict_names_the_input_line(tmp_p
     assert stored[records[1]["id"]].startswith(records[1]["date"]), "a field the input leaves out erases nothing"
 
 
+def test_a_corrected_date_moves_an_office_to_its_holder_on_that_date(tmp_path, tiny_config):
+    record = dict(tiny_records()[0], id="pm-1", speaker="Iraqi Prime Minister", date="2022-11-05")
+    path, db = tmp_path / "in.jsonl", tmp_path / "run.db"
+    write_jsonl(path, [record])
+    assert runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)]).exit_code == 0
+    connection = sqlite3.connect(db)
+    actor = "SELECT speaker_actor FROM statements WHERE id='pm-1'"
+    assert connection.execute(actor).fetchone()[0] == "Mohammed Shia al-Sudani"
+    write_jsonl(path, [dict(record, date="2021-11-05")])
+    result = runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    assert re.search(r"corrected date, url, outlet\s*│\s*1", result.output), result.output
+    assert connection.execute(actor).fetchone()[0] == "Mustafa Al-Kadhimi"
+    write_jsonl(path, [{k: v for k, v in record.items() if k != "date"}])  # no date given: the stored date and actor stand
+    runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    assert connection.execute(actor).fetchone()[0] == "Mustafa Al-Kadhimi"
+
+
 def test_training_into_a_folder_that_holds_a_model_keeps_that_model_aside(tmp_path, tiny_gold):
     config = tmp_path / "c.toml"
     config.write_text('[train]\nmodel = "tfidf"\n')
