@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from corpus.schema import SourceType, iso_date
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 ARTICLE_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, ".jsonl")
+PARAGRAPH_BREAKS = re.compile(r"\s*\n\s*")
 
 
 def text_sha256(text: str) -> str:
@@ -108,6 +110,9 @@ def extract_html(html: str, where: str) -> tuple[str, str | None, dt.date | None
     text = document.text if document is not None else None
     if not text or not text.strip():
         raise ValueError(f"{where}: no article text found in the HTML (is it a page with a main text?)")
+    # trafilatura puts each block (<p>, <li>, heading) on one line; a page is never hard-wrapped, so every line
+    # break is a paragraph break, and the quote finder reads paragraphs as blank-line-separated (who speaks on).
+    text = PARAGRAPH_BREAKS.sub("\n\n", text.strip())
     date = None
     if document.date:
         try:

@@ -695,3 +695,24 @@ def test_a_headline_one_line_break_above_the_lede_does_not_swallow_it(extractor)
     ]
     wrapped = "Iraqi Foreign Minister Fuad Hussein said on Monday that\nBaghdad would organise more return flights for its citizens."
     assert speakers(extractor, wrapped, dt.date(2021, 11, 9)) == ["Fuad Hussein"]
+
+
+def test_an_html_paragraph_break_ends_a_quote_before_the_next_paragraphs_speaker(extractor, tmp_path):
+    """trafilatura puts <p> blocks on single lines; read as one paragraph, the second quote went to the next cue."""
+    from pipeline.ingest import read_article_file
+
+    page = tmp_path / "talks.html"
+    page.write_text(
+        "<html><body><article><h1>Talks collapse</h1>"
+        "<p>&ldquo;Baghdad will not accept this,&rdquo; Foreign Minister Fuad Hussein told reporters. "
+        "&ldquo;There is nothing left to negotiate.&rdquo;</p>"
+        "<p>Commissioner Ylva Johansson said the EU would not return to the deal and backed measures against the airlines.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    article = read_article_file(page)
+    assert "reporters. “There is nothing left to negotiate.”\n\nCommissioner" in article.text
+    assert [(quote, speaker) for quote, speaker, _, _ in found(extractor, article.text)][:2] == [
+        ("Baghdad will not accept this", "Fuad Hussein"),
+        ("There is nothing left to negotiate", "Fuad Hussein"),
+    ]
