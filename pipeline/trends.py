@@ -40,8 +40,9 @@ WEIGHTINGS: tuple[str, ...] = ("none", "confidence")
 _PANDAS_PERIOD = {"day": "D", "week": "W", "month": "M"}  # pandas weeks run Monday to Sunday
 CONFIDENCE_LEVEL = 0.95
 
+# `date_period`: YYYY-MM or YYYY where the text dates a statement only that vaguely ("in September"); no `date` then.
 STATEMENT_COLUMNS = (
-    "statement_id", "date", "speaker", "speaker_actor", "affiliation", "source_type", "target", "label",
+    "statement_id", "date", "date_period", "speaker", "speaker_actor", "affiliation", "source_type", "target", "label",
     "probability", "p_favor", "p_against", "p_none", "model_id", "text",
 )
 AGGREGATE_COLUMNS = (
@@ -52,10 +53,10 @@ AGGREGATE_COLUMNS = (
 # Per statement and target, the newest prediction (of the chosen model, or of any): a run of another model over a
 # few statements must not hide the rest of the store.
 _STANCE_QUERY = """
-SELECT statement_id, date, speaker, speaker_actor, affiliation, source_type, target, label,
+SELECT statement_id, date, date_period, speaker, speaker_actor, affiliation, source_type, target, label,
        p_favor, p_against, p_none, model_name, model_hash, text
 FROM (
-    SELECT s.id AS statement_id, s.date, s.speaker, s.speaker_actor, a.affiliation, s.source_type, st.target, st.label,
+    SELECT s.id AS statement_id, s.date, s.period AS date_period, s.speaker, s.speaker_actor, a.affiliation, s.source_type, st.target, st.label,
            st.p_favor, st.p_against, st.p_none, st.model_name, st.model_hash, s.text,
            ROW_NUMBER() OVER (PARTITION BY st.statement_id, st.target ORDER BY st.run_id DESC, st.rowid DESC) AS newest
     FROM stances st
@@ -275,7 +276,8 @@ def compute_trends(
     """Aggregates and shifts of a statement-level table (from `load_statements`), optionally for some source types.
 
     Statements without a date or whose speaker is not in the actor registry cannot sit on a trend line:
-    they stay in the statement export and are counted in `skipped`.
+    they stay in the statement export and are counted in `skipped`. One the text dates to a month only
+    ("in September") has no day, but sits in its month on monthly trends.
     """
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}, got {period!r}")
@@ -284,13 +286,16 @@ def compute_trends(
     model_ids = statements.drop_duplicates("statement_id")["model_id"].value_counts()
     rows = statements if source_types is None else statements[statements["source_type"].isin(source_types)]
     group_column = "speaker_actor" if group_by == "actor" else "affiliation"
-    undated, unresolved = rows["date"].isna(), rows[group_column].isna()
+    month_only = rows["date"].isna() & rows["date_period"].str.fullmatch(r"\d{4}-\d{2}", na=False)
+    placed_on = rows["date"].where(~month_only, pd.to_datetime(rows["date_period"].where(month_only) + "-01").dt.date)
+    undated, unresolved = placed_on.isna() if period == "month" else rows["date"].isna(), rows[group_column].isna()
     skipped = {
-        "statements without a date": int(rows.loc[undated, "statement_id"].nunique()),
+        "statements without a date": int(rows.loc[undated & ~month_only, "statement_id"].nunique()),
+        "statements dated to a month only (on monthly trends they sit in their month)": int(rows.loc[undated & month_only, "statement_id"].nunique()),
         "statements whose speaker is not a registry actor": int(rows.loc[~undated & unresolved, "statement_id"].nunique()),
     }
     rows = rows[~undated & ~unresolved].assign(group=lambda frame: frame[group_column])
-    labels, starts, ends = period_of(rows["date"], period)
+    labels, starts, ends = period_of(placed_on[rows.index], period)
     rows = rows.assign(period=labels, period_start=starts, period_end=ends)
     aggregates = aggregate(rows, min_count, weighting)
     shifts = detect_shifts(aggregates, rows, min_count)

@@ -194,7 +194,29 @@ def test_undated_and_unresolved_statements_are_counted_not_plotted(tmp_path):
     assert len(statements) == 3  # the statement-level export keeps everything
     trends = compute_trends(statements, min_count=1)
     assert trends.aggregates["statements"].sum() == 1
-    assert trends.skipped == {"statements without a date": 1, "statements whose speaker is not a registry actor": 1}
+    assert trends.skipped == {
+        "statements without a date": 1, "statements dated to a month only (on monthly trends they sit in their month)": 0,
+        "statements whose speaker is not a registry actor": 1,
+    }
+
+
+def test_a_statement_dated_to_a_month_only_sits_in_that_month_on_monthly_trends(tmp_path):
+    from corpus.schema import ArticleOrigin
+    from pipeline.ingest import Article
+
+    month_only, record = stored_statement("tweeted-in-october", None, "Fuad Hussein", {FLIGHTS: "favor"})
+    month_only = month_only.model_copy(update={"origin": ArticleOrigin(article_id="art-1", start=0, end=10, period="2021-10")})
+    pairs = [stored_statement("dated", "2021-10-20", "Fuad Hussein", {FLIGHTS: "favor"}), (month_only, record)]
+    with Store(tmp_path / "m.db") as store:  # the article the statement points into
+        store.write_article(Article(id="art-1", text="Hussein tweeted in October that ..."), store.start_run(["article"], "m"))
+    statements = load_statements(write_store(tmp_path / "m.db", pairs))
+    assert statements.set_index("statement_id").loc["tweeted-in-october", "date_period"] == "2021-10"
+    monthly = compute_trends(statements, period="month", min_count=1)
+    assert monthly.aggregates[["period", "statements", "favor"]].values.tolist() == [["2021-10", 2, 2]]
+    assert not any(monthly.skipped.values())
+    weekly = compute_trends(statements, period="week", min_count=1)
+    assert weekly.aggregates["statements"].sum() == 1
+    assert weekly.skipped["statements dated to a month only (on monthly trends they sit in their month)"] == 1
 
 
 def test_the_newest_model_is_read_when_the_store_holds_two(tmp_path):
