@@ -56,7 +56,7 @@ def evaluate_files(
         "missing_pairs": [{"id": i, "target": t} for i, t in aligned.missing_pairs],
         "other_text_ids": _other_text_ids(gold, predictions),
         "coverage": coverage(aligned),
-        **_stance_sections(aligned, {s.id: s for s in gold}, top_errors),
+        **_stance_sections(aligned, {s.id: s for s in gold}, _resolved_speakers(predictions), top_errors),
     }
     entities = _entity_section(gold, predictions)
     if entities is not None:
@@ -81,7 +81,15 @@ def _other_text_ids(gold: Sequence[Statement], predictions: Sequence[PredictionR
     )
 
 
-def _stance_sections(aligned: AlignedStances, statements: dict[str, Statement], top_errors: int) -> dict[str, object]:
+def _resolved_speakers(predictions: Sequence[PredictionRecord]) -> dict[str, str]:
+    """Statement id -> the actor its speaker resolved to: "Kallis", "Commissioner Kallis" and "the EU Fisheries
+    Commissioner" are one speaker, and an office's two holders are two."""
+    return {p.id: p.speaker_actor.name for p in predictions if p.speaker_actor is not None}
+
+
+def _stance_sections(
+    aligned: AlignedStances, statements: dict[str, Statement], resolved_speakers: dict[str, str], top_errors: int
+) -> dict[str, object]:
     if not aligned.gold:
         return {
             "stance": None, "stance_per_target": {}, "stance_per_source_type": {}, "stance_per_speaker": {},
@@ -98,7 +106,7 @@ def _stance_sections(aligned: AlignedStances, statements: dict[str, Statement], 
         "stance": stance_scores(aligned.gold, aligned.predicted, intervals=True),
         "stance_per_target": per_group(aligned, aligned.targets),
         "stance_per_source_type": per_group(aligned, [s.source_type for s in scored]),
-        "stance_per_speaker": per_group(aligned, [s.speaker or NO_SPEAKER for s in scored]),
+        "stance_per_speaker": per_group(aligned, [resolved_speakers.get(s.id) or s.speaker or NO_SPEAKER for s in scored]),
         "stance_per_text_length": per_group(
             aligned, [text_length_bucket(s.text) for s in scored], order=[name for _, name in TEXT_LENGTH_BUCKETS] + [LONGEST_TEXT_BUCKET]
         ),

@@ -211,3 +211,19 @@ def test_a_perfectly_calibrated_model_is_told_its_ece_interval_lies_above_the_es
     result = runner.invoke(app, ["evaluate", str(gold), str(pred), "--html", str(tmp_path / "r.html")], terminal_width=200)
     assert "lies above it" in " ".join(result.output.split())
     assert "lies above it" in (tmp_path / "r.html").read_text()
+
+
+def test_per_speaker_scores_group_by_the_resolved_actor(tmp_path):
+    gold = write_jsonl(tmp_path / "gold.jsonl", [
+        {**GOLD[0], "id": "k1", "speaker": "Commissioner Kallis"}, {**GOLD[0], "id": "k2", "speaker": "Kallis"},
+        {**GOLD[0], "id": "m1", "speaker": "the minister"}, {**GOLD[0], "id": "n1", "speaker": None},
+    ])
+    actor = {"name": "Petros Kallis", "kind": "person", "affiliation": "EU institutions"}
+    pred = write_jsonl(tmp_path / "pred.jsonl", [
+        {"id": "k1", "stances": PREDICTIONS[0]["stances"], "speaker_actor": actor},
+        {"id": "k2", "stances": PREDICTIONS[0]["stances"], "speaker_actor": actor},
+        {"id": "m1", "stances": PREDICTIONS[0]["stances"]},  # unresolved: the speaker as written
+        {"id": "n1", "stances": PREDICTIONS[0]["stances"]},
+    ])
+    per_speaker = evaluate_files(gold, pred)["stance_per_speaker"]
+    assert {speaker: scores["pairs"] for speaker, scores in per_speaker.items()} == {"(no speaker)": 2, "Petros Kallis": 4, "the minister": 2}
