@@ -22,6 +22,8 @@ def load_targets(path: Path) -> list[Target]:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: target file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path}: invalid TOML: {error}") from None
     domain = raw.get("domain", Path(path).stem)
     entries = raw.get("target")
     if not isinstance(entries, list) or not entries:

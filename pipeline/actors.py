@@ -78,6 +78,8 @@ class ActorRegistry:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise FileNotFoundError(f"{path}: actor registry not found") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"{path}: invalid TOML: {error}") from None
         for index, entry in enumerate(raw.get("actor", []), start=1):
             where = f"{path}: [[actor]] #{index}"
             unknown = set(entry) - {"name", "kind", "affiliation", "aliases", "label", "pronoun"}

@@ -60,6 +60,21 @@ def _require_files(paths: list[Path]) -> None:
             _fail(f"{path}: no such file")
 
 
+def _require_models(cfg) -> None:
+    """Fails on a stance model folder that holds no model, or an actor registry that does not load, before the
+    progress bar starts and before any model loads (a registry is a small TOML file: read twice, cheaply)."""
+    from models.stance import CONFIG_FILE
+    from pipeline.actors import ActorRegistry
+
+    model_dir = Path(cfg.stance.model_dir)
+    if not (model_dir / CONFIG_FILE).is_file():
+        _fail(f"{model_dir}: no trained stance model here ({CONFIG_FILE} missing); give --model or [stance] model_dir")
+    try:
+        ActorRegistry.from_files(cfg.actors.registry)
+    except (OSError, ValueError) as error:
+        _fail(str(error))
+
+
 def _count_lines(paths: list[Path]) -> int | None:
     try:
         return sum(sum(1 for line in p.open("rb") if line.strip()) - (1 if p.suffix.lower() == ".csv" else 0) for p in paths)
@@ -117,6 +132,7 @@ def run(
     if db is not None:
         cfg.store.db = db
     _require_files(inputs)
+    _require_models(cfg)
     defaults = _article_defaults(inputs, articles, date, outlet, url)
     started = time.perf_counter()
     with _progress() as progress:
@@ -218,6 +234,7 @@ def predict(
     if model is not None:
         cfg.stance.model_dir = model
     _require_files([input])
+    _require_models(cfg)
     defaults = _article_defaults([input], articles, date, outlet, url)
     with _progress() as progress:
         task = progress.add_task("predicting", total=None if defaults else _count_lines([input]))

@@ -2,8 +2,10 @@ import json
 import re
 import sqlite3
 
+import pytest
 from typer.testing import CliRunner
 
+from corpus.targets import load_targets
 from pipeline.cli import app, normalise_argv
 from tests.conftest import TARGETS, tiny_records, write_jsonl
 
@@ -202,3 +204,22 @@ def test_a_new_target_is_added_without_retraining(tmp_path, tiny_gold):
     card = (extended / "MODEL_CARD.md").read_text()
     assert "added targets" in card
     assert f"targets added later ({TARGETS[1]}; {len(new_records)} training pairs): dev F_avg" in card and f"on {len(new_records)} dev pairs" in card
+
+
+def test_a_folder_without_a_model_or_a_broken_registry_fails_before_the_pipeline_starts(tmp_path, tiny_config):
+    path = write_jsonl(tmp_path / "in.jsonl", tiny_records()[:2])
+    out = tmp_path / "p.jsonl"
+    result = runner.invoke(app, ["predict", str(path), "--out", str(out), "--config", str(tiny_config), "--model", str(tmp_path / "nomodel")])
+    assert result.exit_code == 1 and "no trained stance model here" in result.output
+    assert "predicting" not in result.output and not out.exists()
+    broken = tmp_path / "actors.toml"
+    broken.write_text("[[actor]]\nname = \n", encoding="utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text(tiny_config.read_text(encoding="utf-8") + f'\n[actors]\nregistry = ["{broken}"]\n', encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path), "--config", str(config), "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 1 and "actors.toml: invalid TOML" in result.output and "enriching" not in result.output
+    assert not (tmp_path / "s.db").exists()
+    targets = tmp_path / "targets.toml"
+    targets.write_text("[[target]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"targets\.toml: invalid TOML"):
+        load_targets(targets)
