@@ -28,9 +28,10 @@ class RunSummary:
     metadata_updated: int = 0
     # Targets scored that the stance model never saw a labelled example of (zero-shot).
     unseen_targets: set[str] = field(default_factory=set)
-    # Statements stored without a date: trends cannot place them.
+    # Statements left without a date in the store (an input without one keeps a stored date): trends cannot place them.
     undated: int = 0
     quarantined: int = 0
+    # Of the statements stored this run, scored or left unscored: who said it does not depend on the language.
     speakers_resolved: int = 0
     entities: int = 0
     stances: int = 0
@@ -97,6 +98,7 @@ def run_batch(
                 for statement in chunk:
                     try:
                         store.check_conflict(statement)
+                        statement = store.with_stored_date(statement)
                     except StoreConflict as conflict:
                         file, line = read.where(statement.id) or (statement.origin.article_id if statement.origin else "<store>", 0)
                         conflicts.append(QuarantinedRecord(file, line, "id", str(conflict), statement.model_dump_json()[:2000]))
@@ -129,6 +131,8 @@ def run_batch(
                     accepted.append(statement if missing == targets else statement.model_copy(update={"targets": missing}))
                 if unscored:
                     store.write_unscored(unscored, run_id)
+                    summary.speakers_resolved += sum(actor is not None for *_, actor in unscored)
+                    summary.undated += store.count_undated([statement.id for statement, *_ in unscored])
                 yield accepted
 
         for pairs in enrich_engine.enrich_chunks(admitted_chunks()):
@@ -143,7 +147,7 @@ def run_batch(
                 on_statement()
             store.write_batch(pairs, run_id, {statement.id: languages.pop(statement.id) for statement, _ in pairs})
             summary.stored += len(pairs)
-            summary.undated += sum(statement.date is None for statement, _ in pairs)
+            summary.undated += store.count_undated([statement.id for statement, _ in pairs if statement.date is None])
         # Records the reader rejected never reached the loop above: count them into the progress once.
         for _ in read.quarantined:
             on_statement()

@@ -188,7 +188,7 @@ def _print_run_summary(summary, seconds: float) -> None:
         *([("corrected date, url, outlet", summary.metadata_updated)] if summary.metadata_updated else []),
         ("stored unscored: unsupported language", sum(summary.unscored_languages.values())),
         ("quarantined", summary.quarantined),
-        ("speakers resolved to actors", f"{summary.speakers_resolved}/{summary.stored}"),
+        ("speakers resolved to actors", f"{summary.speakers_resolved}/{summary.stored + sum(summary.unscored_languages.values())}"),
         ("entities", summary.entities),
         ("stance predictions", summary.stances),
         ("claims: check-worthy / sentences", f"{summary.checkworthy_claims}/{summary.claims}"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from corpus.schema import PredictionRecord, Statement
@@ -214,6 +214,21 @@ class Store:
         stored = self.stored_hash(statement.id)
         if stored is not None and stored != statement.content_hash:
             raise StoreConflict(f"id {statement.id!r} is already stored with different text or speaker (hash {stored})")
+
+    def with_stored_date(self, statement: Statement) -> Statement:
+        """An input without a date is scored on the date already stored for it: an office then resolves to the same
+        holder, and claims' dates take the same year, as on the run that stored the date."""
+        if statement.date is not None:
+            return statement
+        row = self.connection.execute("SELECT date FROM statements WHERE id=?", (statement.id,)).fetchone()
+        return statement.model_copy(update={"date": date.fromisoformat(row[0])}) if row and row[0] else statement
+
+    def count_undated(self, ids: list[str]) -> int:
+        """How many of these stored statements have no date (an input without one never erases a stored date)."""
+        if not ids:
+            return 0
+        marks = ",".join("?" * len(ids))
+        return self.connection.execute(f"SELECT COUNT(*) FROM statements WHERE date IS NULL AND id IN ({marks})", ids).fetchone()[0]
 
     def refresh_metadata(self, statement: Statement, actor_on_date: str | None) -> bool:
         """Takes a corrected date, url or outlet of an already stored statement (none of them changes what was scored).

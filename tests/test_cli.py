@@ -72,8 +72,9 @@ def test_a_corrected_date_moves_an_office_to_its_holder_on_that_date(tmp_path, t
     assert re.search(r"corrected date, url, outlet\s*│\s*1", result.output), result.output
     assert connection.execute(actor).fetchone()[0] == "Mustafa Al-Kadhimi"
     write_jsonl(path, [{k: v for k, v in record.items() if k != "date"}])  # no date given: the stored date and actor stand
-    runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    result = runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db), "--rerun"])
     assert connection.execute(actor).fetchone()[0] == "Mustafa Al-Kadhimi"
+    assert "stored without a date" not in result.output and re.search(r"speakers resolved to actors\s*│\s*1/1", result.output)
 
 
 def test_training_into_a_folder_that_holds_a_model_keeps_that_model_aside(tmp_path, tiny_gold):
