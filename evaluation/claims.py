@@ -16,8 +16,11 @@ from evaluation.bootstrap import DEFAULT_SEED, bootstrap_interval
 ClaimSpanTuple = tuple[int, int]
 
 
-def checkworthy_scores(gold: Sequence[bool], predicted: Sequence[bool]) -> dict[str, float | int]:
-    """Precision, recall and F1 of the check-worthy (positive) class, as CheckThat! ranks systems."""
+def checkworthy_scores(gold: Sequence[bool], predicted: Sequence[bool]) -> dict[str, float | int | None]:
+    """Precision, recall and F1 of the check-worthy (positive) class, as CheckThat! ranks systems.
+
+    Precision is None when nothing was predicted check-worthy and recall None when gold has no check-worthy
+    statement (0 of 0 is no score); F1 is then 0, as CheckThat!'s scorer counts it."""
     if len(gold) != len(predicted) or not gold:
         raise ValueError(f"need equal, non-empty label lists; got {len(gold)} gold and {len(predicted)} predicted")
     precision, recall, f1, _ = precision_recall_fscore_support(
@@ -27,8 +30,8 @@ def checkworthy_scores(gold: Sequence[bool], predicted: Sequence[bool]) -> dict[
         "items": len(gold),
         "gold_checkworthy": sum(map(bool, gold)),
         "predicted_checkworthy": sum(map(bool, predicted)),
-        "precision": float(precision),
-        "recall": float(recall),
+        "precision": float(precision) if any(predicted) else None,
+        "recall": float(recall) if any(gold) else None,
         "f1": float(f1),
     }
 

@@ -12,9 +12,10 @@ def test_checkworthy_class_scores_on_a_hand_worked_example():
     assert (scores["items"], scores["gold_checkworthy"], scores["predicted_checkworthy"]) == (5, 3, 3)
 
 
-def test_checkworthy_class_never_predicted_scores_zero():
+def test_checkworthy_class_never_predicted_scores_zero_with_precision_undefined():
     scores = checkworthy_scores([True, False], [False, False])
-    assert (scores["precision"], scores["recall"], scores["f1"]) == (0.0, 0.0, 0.0)
+    assert (scores["precision"], scores["recall"], scores["f1"]) == (None, 0.0, 0.0)
+    assert checkworthy_scores([False, False], [True, False])["recall"] is None
     with pytest.raises(ValueError, match="non-empty"):
         checkworthy_scores([], [])
 
