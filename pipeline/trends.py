@@ -335,7 +335,7 @@ def render_trends(trends: Trends, console: "Console", cells: bool = True) -> Non
         table = Table(title=f"Stance per {trends.group_by} × target × {trends.period} (model {trends.model_id}; "
                             f"index with 95% Jeffreys interval; ★ shift)")
         for column in ("target", trends.group_by, trends.period, "favor", "against", "none", "net index [95%]", ""):
-            table.add_column(column, justify="right" if column in ("favor", "against", "none") else "left")
+            table.add_column(column, justify="right" if column in ("favor", "against", "none") else "left", overflow="fold")
         for cell in reported.itertuples():
             table.add_row(Text(cell.target), Text(cell.group), cell.period, str(cell.favor), str(cell.against), str(cell.none),
                           _format_index(cell.net_index, cell.index_low, cell.index_high), "★" if cell.shift else "")
@@ -351,7 +351,7 @@ def render_trends(trends: Trends, console: "Console", cells: bool = True) -> Non
         return
     shifts = Table(title="Shifts beyond the 95% intervals (statements nearest the change first)")
     for column in (trends.group_by, "target", "periods (pooled)", "net index", "statements before", "statements after"):
-        shifts.add_column(column)
+        shifts.add_column(column, overflow="fold")  # on a narrow terminal, ids and periods wrap whole, never cut to "…"
     for shift in trends.shifts:
         shifts.add_row(
             Text(shift.group), Text(shift.target),

@@ -233,6 +233,8 @@ def test_trends_command_prints_tables_and_exports_csv_and_parquet(shift_db, tmp_
     shown = runner.invoke(app, ["trends", "--db", str(shift_db), "--period", "month"], env={"COLUMNS": "240"})
     assert shown.exit_code == 0, shown.output
     assert "★" in shown.output and "krg-12-03" in shown.output and "2021-09–2021-11 → 2021-12–2021-12" in shown.output
+    narrow = runner.invoke(app, ["trends", "--db", str(shift_db), "--period", "month"], env={"COLUMNS": "80"})
+    assert "…" not in narrow.output and "krg-12-03" in narrow.output  # ids wrap whole instead of being cut
     files = {name: tmp_path / name for name in ("agg.csv", "agg.parquet", "st.csv", "st.parquet")}
     written = runner.invoke(app, ["trends", "--db", str(shift_db), "--csv", str(files["agg.csv"]), "--parquet", str(files["agg.parquet"]),
                                   "--statements-csv", str(files["st.csv"]), "--statements-parquet", str(files["st.parquet"])])
