@@ -23,6 +23,8 @@ class RunSummary:
     db: Path
     quarantine_file: Path
     stored: int = 0
+    # Of `stored`, statements the store already held: scored again (another model, new targets, --rerun).
+    rescored: int = 0
     skipped: int = 0
     # Skipped statements whose date, url or outlet the input corrected.
     metadata_updated: int = 0
@@ -97,7 +99,7 @@ def run_batch(
                 accepted, unscored = [], []
                 for statement in chunk:
                     try:
-                        store.check_conflict(statement)
+                        known = store.check_conflict(statement)
                         statement = store.with_stored_date(statement)
                     except StoreConflict as conflict:
                         file, line = read.where(statement.id) or (statement.origin.article_id if statement.origin else "<store>", 0)
@@ -128,6 +130,7 @@ def run_batch(
                         on_statement()
                         continue
                     languages[statement.id] = detected
+                    summary.rescored += known
                     accepted.append(statement if missing == targets else statement.model_copy(update={"targets": missing}))
                 if unscored:
                     store.write_unscored(unscored, run_id)

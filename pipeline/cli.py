@@ -183,7 +183,8 @@ def _print_run_summary(summary, seconds: float) -> None:
     table.add_column("what")
     table.add_column("value", justify="right")
     rows = [
-        ("statements stored", summary.stored),
+        ("statements scored and stored", summary.stored),
+        *([("  of them already stored, scored again", summary.rescored)] if summary.rescored else []),
         ("skipped: already scored", summary.skipped),
         *([("corrected date, url, outlet", summary.metadata_updated)] if summary.metadata_updated else []),
         ("stored unscored: unsupported language", sum(summary.unscored_languages.values())),

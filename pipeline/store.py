@@ -210,10 +210,12 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def check_conflict(self, statement: Statement) -> None:
+    def check_conflict(self, statement: Statement) -> bool:
+        """Raises when the id is stored with other content; True when this very statement is already stored."""
         stored = self.stored_hash(statement.id)
         if stored is not None and stored != statement.content_hash:
             raise StoreConflict(f"id {statement.id!r} is already stored with different text or speaker (hash {stored})")
+        return stored is not None
 
     def with_stored_date(self, statement: Statement) -> Statement:
         """An input without a date is scored on the date already stored for it: an office then resolves to the same

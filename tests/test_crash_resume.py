@@ -110,14 +110,14 @@ def test_reruns_skip_what_the_same_model_scored_and_score_only_what_changed(tmp_
     db = config.store.db
     records = _statements(12)
     first = run_batch([_write_jsonl(tmp_path / "a.jsonl", records)], config)
-    assert (first.stored, first.skipped) == (12, 0)
+    assert (first.stored, first.rescored, first.skipped) == (12, 0, 0)
     # Same content, same model: nothing to do.
     again = run_batch([tmp_path / "a.jsonl"], config)
     assert (again.stored, again.skipped, again.stances) == (0, 12, 0)
     # A new target on three statements: only that target is scored for them.
     changed = [dict(r, targets=[*configured_targets(config), "Sanctions on Belarusian officials"]) if i < 3 else r for i, r in enumerate(records)]
     partial = run_batch([_write_jsonl(tmp_path / "b.jsonl", changed)], config)
-    assert (partial.stored, partial.skipped, partial.stances) == (3, 9, 3)
+    assert (partial.stored, partial.rescored, partial.skipped, partial.stances) == (3, 3, 9, 3)
     assert _count(db, "SELECT COUNT(*) FROM stances") == 12 * targets + 3
     # --rerun scores everything again, in place: no duplicate rows.
     forced = run_batch([tmp_path / "a.jsonl"], config, rerun=True)
@@ -130,7 +130,7 @@ def test_reruns_skip_what_the_same_model_scored_and_score_only_what_changed(tmp_
     other.stance.model_dir = tmp_path / "tfidf-model"
     train_stance_model(tiny_gold, other.stance.model_dir, tiny_gold, {"model": "tfidf"})
     changed_model = run_batch([tmp_path / "a.jsonl"], other)
-    assert (changed_model.stored, changed_model.skipped) == (12, 0)
+    assert (changed_model.stored, changed_model.rescored, changed_model.skipped) == (12, 12, 0)
     assert _count(db, "SELECT COUNT(DISTINCT model_hash) FROM stances") == 2
 
 
