@@ -7,15 +7,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.reader import QuarantinedRecord, ReadResult, read_statements
-from corpus.schema import ActorRef, PredictionRecord, Statement
+from corpus.schema import ActorRef, PredictionRecord, QuoteSpan, Statement
 from pipeline.actors import ActorRegistry
 from pipeline.config import StancewatchConfig
 from pipeline.enrich import Enricher
 from pipeline.ingest import ArticleDefaults
 from pipeline.language import DetectedLanguage, LanguageDetector, default_detector, language_verdict
 from pipeline.store import Store, StoreConflict
+
+if TYPE_CHECKING:
+    from pipeline.quotes import ArticleStatementFinder
 
 
 @dataclass
@@ -162,6 +166,15 @@ def run_batch(
     return summary
 
 
+def _quotes_in(finder: ArticleStatementFinder, statement: Statement) -> list[QuoteSpan]:
+    """The quotes inside a press statement's text (a press record often holds several people's words), each with its
+    speaker: the actor, else the mention as the text gives it; `evaluate` scores them against gold `quotes`."""
+    return [
+        QuoteSpan(start=q.start, end=q.end, speaker=q.speaker or q.speaker_mention or "", cue=q.cue)
+        for q in finder.extractor.extract(statement.text, statement.date, statement.outlet)
+    ]
+
+
 def _speaker_actor(registry: ActorRegistry, statement: Statement) -> str | None:
     """The actor the speaker names on the statement's date (an office resolves to its holder on that day)."""
     actor = registry.resolve(statement.speaker, statement.date)
@@ -220,6 +233,7 @@ def _write_predictions(
 ) -> int:
     written = 0
     trained = enricher.trained_targets
+    quote_finder: ArticleStatementFinder | None = None  # parsed for quotes only when a press statement comes
     with partial.open("w", encoding="utf-8") as out:
         for chunk in _chunks(source, config.store.commit_every):
             if trained:  # empty: a model that did not record what it was trained on
@@ -239,6 +253,12 @@ def _write_predictions(
                 update = {"lang": lang, "unscored": reason}
                 if statement.origin is not None:
                     update |= {"origin": statement.origin, "text": statement.text, "outlet": statement.outlet, "url": statement.url}
+                elif statement.source_type == "press" and reason is None:
+                    if quote_finder is None:
+                        from pipeline.quotes import ArticleStatementFinder
+
+                        quote_finder = ArticleStatementFinder(config.nlp.spacy_models, config.actors.registry)
+                    update["quotes"] = _quotes_in(quote_finder, statement)
                 out.write(record.model_copy(update=update).model_dump_json() + "\n")
                 written += 1
                 on_statement()

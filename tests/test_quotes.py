@@ -234,7 +234,20 @@ def test_predict_articles_from_jsonl_records_carry_their_origin(tmp_path, tiny_c
     # Without --articles the same line is one statement (its fields fit both schemas): the flag is what tells them apart.
     plain = runner.invoke(app, ["predict", str(articles), "--out", str(out), "--config", str(tiny_config), "--model", str(tiny_model_dir)])
     assert plain.exit_code == 0, plain.output
-    assert [(r["id"], r["origin"], r["text"]) for r in map(json.loads, out.read_text().splitlines())] == [("rudaw-1", None, None)]
+    plain_records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["id"], r["origin"], r["text"]) for r in plain_records] == [("rudaw-1", None, None)]
+    # A press statement's record lists the quotes in its text, so `evaluate` scores them against gold quotes.
+    assert [(q["start"], q["end"], q["speaker"], q["cue"]) for q in plain_records[0]["quotes"]] == [
+        (first, first + len("smugglers were to blame"), "Masrour Barzani", "said"),
+        (second, second + len("We will stop them"), "Masrour Barzani", "told"),
+    ]
+    gold = write_jsonl(tmp_path / "gold.jsonl", [{
+        "id": "rudaw-1", "text": text, "source_type": "press", "date": "2021-11-02",
+        "gold": {"stances": [], "quotes": [{"start": first, "end": first + len("smugglers were to blame"), "speaker": "Masrour Barzani"}]},
+    }])
+    scored = runner.invoke(app, ["evaluate", str(gold), str(out), "--json", str(tmp_path / "eval.json")])
+    quotes = json.loads((tmp_path / "eval.json").read_text())["quotes"]
+    assert scored.exit_code == 0 and (quotes["gold"], quotes["predicted"], quotes["speaker_accuracy"]) == (1, 2, 1.0)
 
 
 def test_speakers_of_other_domains_are_named_from_the_text(extractor):
