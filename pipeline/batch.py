@@ -139,7 +139,6 @@ def run_batch(
                 if unscored:
                     store.write_unscored(unscored, run_id)
                     summary.speakers_resolved += sum(actor is not None for *_, actor in unscored)
-                    summary.undated += store.count_undated([statement.id for statement, *_ in unscored])
                 yield accepted
 
         for pairs in enrich_engine.enrich_chunks(admitted_chunks()):
