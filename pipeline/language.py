@@ -29,6 +29,9 @@ _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|#")
 _LETTER = re.compile(r"[^\W\d_]")
 # Below this py3langid probability it is unsure: a language named by the input stands, and so does fastText's English.
 LOW_CONFIDENCE = 0.5
+# py3langid languages written with English words (Nigerian Pidgin): it names them for short plain English
+# ("A generational win for caribou": pcm at 0.54), so fastText decides between them and English whatever the score.
+ENGLISH_LEXIFIED = frozenset({"pcm"})
 # The detector reads this many characters: enough for a confident answer, cheap on a 20,000-char text.
 DETECTION_CHARS = 400
 
@@ -66,7 +69,7 @@ class LanguageDetector:
         lang = normalise_code(lang)
         if lang == "sdh" and self._fasttext_top(cleaned)[0] == "ckb":
             lang = "ckb"
-        elif score < LOW_CONFIDENCE and lang != "en":
+        elif (score < LOW_CONFIDENCE or lang in ENGLISH_LEXIFIED) and lang != "en":
             second, second_score = self._fasttext_top(cleaned)
             if second == "en":
                 lang, score = second, second_score
