@@ -38,6 +38,11 @@ def _field_error(location: tuple[str | int, ...], message: str, value: object) -
     )
 
 
+def blank_to_none(value: object) -> object:
+    """An empty or whitespace-only string says nothing: read as absent, it never erases a stored value."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 def iso_date(value: object) -> dt.date | None:
     """A date given as YYYY-MM-DD (a timestamp's date part is taken); an empty string is no date.
 
@@ -159,6 +164,11 @@ class Statement(_Strict):
     @classmethod
     def _iso_date(cls, value: object) -> dt.date | None:
         return iso_date(value)
+
+    @field_validator("speaker", "url", "outlet", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: object) -> object:
+        return blank_to_none(value)
 
     @model_validator(mode="after")
     def _spans_inside_text(self) -> "Statement":

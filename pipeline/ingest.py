@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from corpus.reader import InputFileError, QuarantinedRecord, ReadResult
-from corpus.schema import SourceType, iso_date
+from corpus.schema import SourceType, blank_to_none, iso_date
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -76,6 +76,11 @@ class ArticleRecord(BaseModel):
     @classmethod
     def _iso_date(cls, value: object) -> dt.date | None:
         return iso_date(value)
+
+    @field_validator("title", "outlet", "url", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: object) -> object:
+        return blank_to_none(value)
 
     @model_validator(mode="after")
     def _one_body(self) -> "ArticleRecord":

@@ -57,6 +57,11 @@ def test_a_rerun_takes_corrected_dates_and_a_conflict_names_the_input_line(tmp_p
     stored = dict(sqlite3.connect(db).execute("SELECT id, date || '/' || IFNULL(outlet, '') FROM statements").fetchall())
     assert stored[records[0]["id"]] == "2022-02-02/Rudaw"
     assert stored[records[1]["id"]].startswith(records[1]["date"]), "a field the input leaves out erases nothing"
+    write_jsonl(path, [dict(records[0], date="2022-02-02", outlet="", url="   ")])  # blank says nothing either
+    blank = runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    assert "corrected date" not in blank.output, blank.output
+    row = sqlite3.connect(db).execute("SELECT outlet, url FROM statements WHERE id=?", (records[0]["id"],)).fetchone()
+    assert row == ("Rudaw", None)
 
 
 def test_a_corrected_date_moves_an_office_to_its_holder_on_that_date(tmp_path, tiny_config):
