@@ -56,8 +56,22 @@ def _require_files(paths: list[Path]) -> None:
     for path in paths:
         if path.is_dir():
             _fail(f"{path}: is a folder; give the input files themselves")
+        if path.exists() and not path.is_file():
+            _fail(f"{path}: not a regular file (a pipe, socket or device); write the input to a file first")
         if not path.is_file():
             _fail(f"{path}: no such file")
+
+
+def _require_input_types(paths: list[Path], articles: bool) -> None:
+    """Fails on an input of a type the reader does not take (a .gz, a .json) before any model loads."""
+    from corpus.reader import SUPPORTED_SUFFIXES
+    from pipeline.ingest import ARTICLE_SUFFIXES
+
+    accepted = ARTICLE_SUFFIXES if articles else SUPPORTED_SUFFIXES
+    for path in paths:
+        if path.suffix.lower() not in accepted:
+            what = "articles" if articles else "statements"
+            _fail(f"{path}: unsupported input type {path.suffix!r}; {what} are read from {', '.join(accepted)} files")
 
 
 def _require_models(cfg) -> None:
@@ -132,8 +146,9 @@ def run(
     if db is not None:
         cfg.store.db = db
     _require_files(inputs)
-    _require_models(cfg)
     defaults = _article_defaults(inputs, articles, date, outlet, url)
+    _require_input_types(inputs, defaults is not None)
+    _require_models(cfg)
     started = time.perf_counter()
     with _progress() as progress:
         task = progress.add_task("enriching", total=None if defaults else _count_lines(inputs))
@@ -235,8 +250,9 @@ def predict(
     if model is not None:
         cfg.stance.model_dir = model
     _require_files([input])
-    _require_models(cfg)
     defaults = _article_defaults([input], articles, date, outlet, url)
+    _require_input_types([input], defaults is not None)
+    _require_models(cfg)
     with _progress() as progress:
         task = progress.add_task("predicting", total=None if defaults else _count_lines([input]))
         try:

@@ -229,3 +229,22 @@ def test_a_folder_without_a_model_or_a_broken_registry_fails_before_the_pipeline
     targets.write_text("[[target]\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"targets\.toml: invalid TOML"):
         load_targets(targets)
+
+
+def test_an_unsupported_input_type_or_a_pipe_fails_before_any_model_loads_and_creates_no_store(tmp_path, tiny_config):
+    import os
+
+    gz = tmp_path / "in.jsonl.gz"
+    gz.write_bytes(b"\x1f\x8b\x08\x00")
+    db = tmp_path / "s.db"
+    result = runner.invoke(app, ["run", str(gz), "--config", str(tiny_config), "--db", str(db)])
+    assert result.exit_code == 1 and "unsupported input type '.gz'" in result.output and "enriching" not in result.output
+    assert not db.exists()
+    page = tmp_path / "a.pdf"
+    page.write_bytes(b"%PDF")
+    result = runner.invoke(app, ["predict", str(page), "--articles", "--out", str(tmp_path / "p.jsonl"), "--config", str(tiny_config)])
+    assert result.exit_code == 1 and "articles are read from .txt, .html, .htm, .jsonl files" in result.output
+    fifo = tmp_path / "in.jsonl"
+    os.mkfifo(fifo)
+    result = runner.invoke(app, ["run", str(fifo), "--config", str(tiny_config), "--db", str(db)])
+    assert result.exit_code == 1 and "not a regular file" in result.output and not db.exists()
