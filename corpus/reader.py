@@ -96,6 +96,21 @@ def _bounded_lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None, int]]:
         yield line_number, None, size
 
 
+class RepeatedKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object_without_repeated_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object as a dict, refusing one that names a key twice (json.loads would silently keep the last)."""
+    payload = dict(pairs)
+    if len(payload) != len(pairs):
+        seen: set[str] = set()
+        raise RepeatedKeyError(next(key for key, _ in pairs if key in seen or seen.add(key)))
+    return payload
+
+
 def _iter_jsonl(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord]]:
     with path.open("rb") as handle:
         for line_number, raw_bytes, size in _bounded_lines(handle):
@@ -111,9 +126,12 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord
             if not raw.strip():
                 continue
             try:
-                payload = json.loads(raw)
+                payload = json.loads(raw, object_pairs_hook=_object_without_repeated_keys)
             except json.JSONDecodeError as error:
                 yield line_number, QuarantinedRecord(str(path), line_number, "<json>", f"malformed JSON: {error.msg} (column {error.colno})", raw[:2000])
+                continue
+            except RepeatedKeyError as error:
+                yield line_number, QuarantinedRecord(str(path), line_number, error.key, "the key appears twice in the record: which value was meant?", raw[:2000])
                 continue
             yield line_number, _parse(payload, str(path), line_number, raw[:2000])
 

@@ -42,6 +42,7 @@ BAD_LINES = [
     ("unknown field", _line({**_good("f1"), "sentiment": "pos"}), "sentiment", "Extra inputs"),
     ("text over the limit", _line(_good("big", "x" * (MAX_TEXT_CHARS + 1))), "text", "limit"),
     ("a 5 MB line", _line(_good("huge", "word " * 1_000_000)), "<line>", "limit"),
+    ("a key given twice", b'{"id": "k1", "text": "first", "source_type": "tweet", "text": "second"}\n', "text", "twice"),
 ]
 
 
