@@ -130,7 +130,7 @@ def run(
     config: ConfigOption = None,
     db: Annotated[Optional[Path], typer.Option("--db", help="SQLite file (default from config).")] = None,
     rerun: Annotated[bool, typer.Option("--rerun", help="Re-score statements this model already scored.")] = False,
-    engine: Annotated[str, typer.Option("--engine", help="local | dask (`pip install '.[dask]'`).")] = "local",
+    engine: Annotated[str, typer.Option("--engine", help="local | dask (`pip install '.\\[dask]'`).")] = "local",
     scheduler: Annotated[
         Optional[str], typer.Option("--scheduler", help="Dask scheduler address (tcp://HOST:PORT); without it a LocalCluster starts.")
     ] = None,
