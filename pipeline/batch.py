@@ -159,7 +159,7 @@ def run_batch(
             on_statement()
         read.quarantined.extend(conflicts)
         summary.quarantined = len(read.quarantined)
-        store.finish_run(run_id, summary.stored + sum(summary.unscored_languages.values()), summary.quarantined)
+        store.finish_run(run_id, summary.quarantined)
     read.write_quarantine(config.store.quarantine)
     summary.quarantine_examples = [r.describe() for r in read.quarantined[:5]]
     return summary

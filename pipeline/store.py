@@ -178,11 +178,13 @@ class Store:
             )
         return int(cursor.lastrowid)
 
-    def finish_run(self, run_id: int, stored: int, quarantined: int) -> None:
+    def finish_run(self, run_id: int, quarantined: int) -> None:
+        """Marks the run done; `statements_stored` grew with each committed batch, so a killed run's row says what it kept."""
         with self.connection:
-            self.connection.execute(
-                "UPDATE runs SET finished_at=?, statements_stored=?, quarantined=? WHERE id=?", (_now(), stored, quarantined, run_id)
-            )
+            self.connection.execute("UPDATE runs SET finished_at=?, quarantined=? WHERE id=?", (_now(), quarantined, run_id))
+
+    def _count_into_run(self, run_id: int, statements: int) -> None:
+        self.connection.execute("UPDATE runs SET statements_stored=statements_stored+? WHERE id=?", (statements, run_id))
 
     def stored_hash(self, statement_id: str) -> str | None:
         row = self.connection.execute("SELECT content_hash FROM statements WHERE id=?", (statement_id,)).fetchone()
@@ -306,6 +308,7 @@ class Store:
         with self.connection:
             for statement, detected, reason, actor in items:
                 self._upsert_statement(statement, actor, run_id, detected, reason)
+            self._count_into_run(run_id, len(items))
 
     def write_batch(
         self, pairs: list[tuple[Statement, PredictionRecord]], run_id: int, languages: Mapping[str, DetectedLanguage] | None = None
@@ -316,6 +319,7 @@ class Store:
         """
         languages = languages or {}
         with self.connection:
+            self._count_into_run(run_id, len(pairs))
             for statement, record in pairs:
                 actor = record.speaker_actor.name if record.speaker_actor else None
                 self._upsert_statement(statement, actor, run_id, languages.get(statement.id), None)

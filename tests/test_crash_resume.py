@@ -101,6 +101,9 @@ def test_sigkill_mid_run_then_rerun_loses_nothing_and_duplicates_nothing(tmp_pat
     # The second run scored only what the killed one had not committed.
     assert _count(db, "SELECT COUNT(*) FROM statements WHERE run_id = 2") == CRASH_STATEMENTS - stored_at_kill
     assert _count(db, "SELECT COUNT(*) FROM runs WHERE finished_at IS NULL") == 1
+    # Each run's row counts what it committed, the killed one included: an audit trail that adds up.
+    assert _count(db, "SELECT statements_stored FROM runs WHERE id = 1") == stored_at_kill
+    assert _count(db, "SELECT statements_stored FROM runs WHERE id = 2") == CRASH_STATEMENTS - stored_at_kill
 
 
 def test_reruns_skip_what_the_same_model_scored_and_score_only_what_changed(tmp_path, tiny_config, tiny_gold):

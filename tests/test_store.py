@@ -27,7 +27,7 @@ def test_batches_are_stored_with_provenance_in_wal_mode(tmp_path):
         run = store.start_run(["x.jsonl"], "m@abc")
         store.write_batch([_pair()], run)
         store.write_batch([_pair()], run)  # idempotent re-write
-        store.finish_run(run, 1, 0)
+        store.finish_run(run, 0)
         counts = store.counts()
     assert counts["statements"] == 1 and counts["stances"] == 1 and counts["actors"] > 50
     connection = sqlite3.connect(tmp_path / "s.db")

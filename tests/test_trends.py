@@ -51,7 +51,7 @@ def write_store(path: Path, pairs, registry: ActorRegistry | None = None) -> Pat
         store.sync_actors(registry)
         run = store.start_run(["test"], "m")
         store.write_batch(resolved, run)
-        store.finish_run(run, len(pairs), 0)
+        store.finish_run(run, 0)
     return path
 
 
