@@ -35,9 +35,20 @@ def _cached_enricher(config_json: str) -> Enricher:
 
 
 def worker_enricher(config_json: str) -> Enricher:
-    """The worker process's one Enricher for this config (a lock, in case a worker runs several threads)."""
+    """The worker process's one Enricher for this config (a lock, in case a worker runs several threads).
+
+    A worker that cannot load the models says which worker it is: the path it lacks may well exist on the
+    machine that started the run, where the bare message would send the operator looking in the wrong place."""
     with _load_lock:
-        return _cached_enricher(config_json)
+        try:
+            return _cached_enricher(config_json)
+        except (OSError, ValueError) as error:
+            from distributed import get_worker
+
+            raise ValueError(
+                f"Dask worker {get_worker().address} could not load the models: {error} "
+                "(workers must see the model, target and actor files at the same absolute paths as this machine)"
+            ) from None
 
 
 def enrich_partition(config_json: str, statements: list[Statement]) -> list[PredictionRecord]:

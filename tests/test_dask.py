@@ -74,3 +74,16 @@ def test_unknown_engine_and_a_scheduler_without_dask_are_user_errors(tmp_path, t
     assert result.exit_code == 1 and "unknown engine 'spark'" in result.output
     result = CliRunner().invoke(app, ["run", str(data), "--config", str(tiny_config), "--scheduler", "tcp://127.0.0.1:1"])
     assert result.exit_code == 1 and "--scheduler needs --engine dask" in result.output
+
+
+def test_a_worker_that_cannot_load_the_model_names_itself_and_the_path(tmp_path, tiny_config):
+    from distributed import Client, LocalCluster
+
+    from pipeline.dask_engine import model_identity
+
+    config = load_config(tiny_config)
+    config.stance.model_dir = tmp_path / "only-on-the-client"  # what a worker on another machine would see
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+        future = client.submit(model_identity, config.model_dump_json(), pure=False)
+        with pytest.raises(ValueError, match=r"Dask worker .+ could not load the models: .*only-on-the-client.*same absolute paths"):
+            future.result()
