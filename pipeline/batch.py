@@ -153,7 +153,8 @@ def run_batch(
                 on_statement()
             store.write_batch(pairs, run_id, {statement.id: languages.pop(statement.id) for statement, _ in pairs})
             summary.stored += len(pairs)
-            summary.undated += store.count_undated([statement.id for statement, _ in pairs if statement.date is None])
+            # Dates already stored were filled in before scoring (`with_stored_date`): undated here is undated in the store.
+            summary.undated += sum(statement.date is None for statement, _ in pairs)
         # Records the reader rejected never reached the loop above: count them into the progress once.
         for _ in read.quarantined:
             on_statement()

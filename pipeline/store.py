@@ -227,13 +227,6 @@ class Store:
         row = self.connection.execute("SELECT date FROM statements WHERE id=?", (statement.id,)).fetchone()
         return statement.model_copy(update={"date": date.fromisoformat(row[0])}) if row and row[0] else statement
 
-    def count_undated(self, ids: list[str]) -> int:
-        """How many of these stored statements have no date (an input without one never erases a stored date)."""
-        if not ids:
-            return 0
-        marks = ",".join("?" * len(ids))
-        return self.connection.execute(f"SELECT COUNT(*) FROM statements WHERE date IS NULL AND id IN ({marks})", ids).fetchone()[0]
-
     def refresh_metadata(self, statement: Statement, actor_on_date: str | None) -> bool:
         """Takes a corrected date, url or outlet of an already stored statement (none of them changes what was scored).
 
