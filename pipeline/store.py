@@ -234,16 +234,17 @@ class Store:
         statement's date: a corrected date can move an office ("the fisheries minister") to another holder, so
         with a date the statement's and its claims' actor follow it. True when something changed.
         """
-        date = statement.date.isoformat() if statement.date else None
+        day = statement.date.isoformat() if statement.date else None
         with self.connection:
-            before = self.connection.execute("SELECT speaker_actor FROM statements WHERE id=?", (statement.id,)).fetchone()
+            # Only a date can move the actor: without one, the skip path stays one UPDATE a statement.
+            before = self.connection.execute("SELECT speaker_actor FROM statements WHERE id=?", (statement.id,)).fetchone() if day else None
             changed = self.connection.execute(
                 "UPDATE statements SET date=COALESCE(?1, date), url=COALESCE(?2, url), outlet=COALESCE(?3, outlet), "
                 "speaker_actor=CASE WHEN ?1 IS NULL THEN speaker_actor ELSE ?5 END "
                 "WHERE id=?4 AND ((?1 IS NOT NULL AND date IS NOT ?1) OR (?2 IS NOT NULL AND url IS NOT ?2) OR (?3 IS NOT NULL AND outlet IS NOT ?3))",
-                (date, statement.url, statement.outlet, statement.id, actor_on_date),
+                (day, statement.url, statement.outlet, statement.id, actor_on_date),
             ).rowcount
-            if changed and date is not None and before is not None and before[0] != actor_on_date:
+            if changed and before is not None and before[0] != actor_on_date:
                 self.connection.execute(
                     "UPDATE claims SET speaker_actor=? WHERE statement_id=? AND speaker_actor IS ?", (actor_on_date, statement.id, before[0])
                 )
