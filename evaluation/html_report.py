@@ -12,6 +12,7 @@ import html
 from collections.abc import Iterable, Sequence
 
 from evaluation.calibration import ece_interval_note
+from evaluation.report import format_score, unpredicted_note
 from evaluation.stance import SLICE_NOTE
 
 STYLE = """
@@ -50,12 +51,8 @@ def _interval(value: float, interval: Sequence[float]) -> str:
 
 
 def _unpredicted_html(section: dict[str, object]) -> list[str]:
-    missing = section["statements_without_prediction_record"]
-    return [f'<p class="note">{missing} of these statements have no prediction record: counted as finding nothing.</p>'] if missing else []
-
-
-def _number(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
+    note = unpredicted_note(section)
+    return [f'<p class="note">{_escape(note)}.</p>'] if note else []
 
 
 def _slice_table(caption: str, first_column: str, groups: dict[str, dict[str, object]]) -> str:
@@ -150,8 +147,8 @@ def _other_tasks_html(report: dict[str, object]) -> list[str]:
             [("quote spans (exact)", *(quotes["exact"][k] for k in ("precision", "recall", "f1"))),
              ("quote spans (overlap, one-to-one)", *(quotes["overlap"][k] for k in ("precision", "recall", "f1")))],
         ))
-        parts.append(f"<p>Speaker accuracy {_number(quotes['speaker_accuracy'])} of all gold quotes, "
-                     f"{_number(quotes['speaker_accuracy_on_found'])} of the quotes found.</p>")
+        parts.append(f"<p>Speaker accuracy {format_score(quotes['speaker_accuracy'])} of all gold quotes, "
+                     f"{format_score(quotes['speaker_accuracy_on_found'])} of the quotes found.</p>")
     if "comparison" in report:
         comparison = report["comparison"]
         parts.append("<h2>Comparison</h2>")

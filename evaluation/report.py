@@ -158,7 +158,7 @@ def _claim_section(gold: Sequence[Statement], predictions: Sequence[PredictionRe
     }
 
 
-def _unpredicted_note(section: dict[str, object]) -> str | None:
+def unpredicted_note(section: dict[str, object]) -> str | None:
     missing = section["statements_without_prediction_record"]
     return f"{missing} of these statements have no prediction record: counted as finding nothing" if missing else None
 
@@ -195,7 +195,7 @@ def _comparison_section(gold: Sequence[Statement], gold_path: Path, aligned: Ali
     return {"against_file": str(against_path), **comparison}
 
 
-def _number(value: float | None) -> str:
+def format_score(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
@@ -225,7 +225,7 @@ def render(report: dict[str, object], console: Console) -> None:
         for slice_key, caption in (("stance_per_target", "target"), ("stance_per_source_type", "source"), ("stance_per_text_length", "length")):
             table.add_section()
             for group, scores in report[slice_key].items():
-                table.add_row(Text(f"{caption}: {group}"), str(scores["pairs"]), *(_number(scores[key]) for key in ("accuracy", "macro_f1", "f_avg")))
+                table.add_row(Text(f"{caption}: {group}"), str(scores["pairs"]), *(format_score(scores[key]) for key in ("accuracy", "macro_f1", "f_avg")))
         console.print(table)
         _render_labels(stance, console)
         speakers = sorted(report["stance_per_speaker"].items(), key=lambda item: (-item[1]["pairs"], item[0]))
@@ -233,7 +233,7 @@ def render(report: dict[str, object], console: Console) -> None:
         for column in ("speaker", "pairs", "accuracy", "macro-F1", "F_avg"):
             table.add_column(column, justify="left" if column == "speaker" else "right")
         for speaker, scores in speakers[:15]:
-            table.add_row(Text(speaker), str(scores["pairs"]), *(_number(scores[key]) for key in ("accuracy", "macro_f1", "f_avg")))
+            table.add_row(Text(speaker), str(scores["pairs"]), *(format_score(scores[key]) for key in ("accuracy", "macro_f1", "f_avg")))
         console.print(table)
     calibration = report["calibration"]
     if calibration is not None:
@@ -272,8 +272,8 @@ def _render_labels(stance: dict[str, object], console: Console) -> None:
         table.add_column(column, justify="left" if column == "label" else "right")
     for label, row in zip(matrix["labels"], matrix["rows_gold_columns_predicted"]):
         table.add_row(
-            label, _number(stance["precision_per_label"][label]), _number(stance["recall_per_label"][label]),
-            _number(stance["f1_per_label"][label]), str(stance["support_per_label"][label]), *map(str, row),
+            label, format_score(stance["precision_per_label"][label]), format_score(stance["recall_per_label"][label]),
+            format_score(stance["f1_per_label"][label]), str(stance["support_per_label"][label]), *map(str, row),
         )
     console.print(table)
 
@@ -285,29 +285,29 @@ def _render_other_tasks(report: dict[str, object], console: Console) -> None:
 
     if "entities" in report:
         entities = report["entities"]
-        table = Table(title=f"Entities: exact span + label, {entities['documents']} statements", caption=_unpredicted_note(entities))
+        table = Table(title=f"Entities: exact span + label, {entities['documents']} statements", caption=unpredicted_note(entities))
         for column in ("label", "precision", "recall", "F1", "gold", "predicted"):
             table.add_column(column, justify="left" if column == "label" else "right")
         for label, scores in [*entities["per_label"].items(), ("micro", entities["micro"])]:
-            table.add_row(Text(label), *(_number(scores[key]) for key in ("precision", "recall", "f1")), str(scores["gold"]), str(scores["predicted"]),
+            table.add_row(Text(label), *(format_score(scores[key]) for key in ("precision", "recall", "f1")), str(scores["gold"]), str(scores["predicted"]),
                           style="bold" if label == "micro" else None)
         console.print(table)
     if "claims" in report:
         claims = report["claims"]
         checkworthy, spans = claims["checkworthy"], claims["spans"]
         console.print(
-            f"Claims on {claims['statements']} statements: check-worthy P {_number(checkworthy['precision'])} R {_number(checkworthy['recall'])} "
-            f"F1 {_with_interval(checkworthy['f1'], checkworthy['f1_interval_95'])}; span overlap P {_number(spans['precision'])} R {_number(spans['recall'])} F1 {_number(spans['f1'])}"
+            f"Claims on {claims['statements']} statements: check-worthy P {format_score(checkworthy['precision'])} R {format_score(checkworthy['recall'])} "
+            f"F1 {_with_interval(checkworthy['f1'], checkworthy['f1_interval_95'])}; span overlap P {format_score(spans['precision'])} R {format_score(spans['recall'])} F1 {format_score(spans['f1'])}"
         )
-        if _unpredicted_note(claims):
-            console.print(f"[yellow]{_unpredicted_note(claims)}[/yellow]")
+        if unpredicted_note(claims):
+            console.print(f"[yellow]{unpredicted_note(claims)}[/yellow]")
     if "quotes" in report:
         quotes = report["quotes"]
         exact, overlap = quotes["exact"], quotes["overlap"]
         console.print(
-            f"Quotes ({quotes['gold']} gold, {quotes['predicted']} predicted): span F1 exact {_number(exact['f1'])}, "
-            f"overlap {_number(overlap['f1'])}; speaker accuracy {_number(quotes['speaker_accuracy'])} "
-            f"({_number(quotes['speaker_accuracy_on_found'])} on the quotes found)"
+            f"Quotes ({quotes['gold']} gold, {quotes['predicted']} predicted): span F1 exact {format_score(exact['f1'])}, "
+            f"overlap {format_score(overlap['f1'])}; speaker accuracy {format_score(quotes['speaker_accuracy'])} "
+            f"({format_score(quotes['speaker_accuracy_on_found'])} on the quotes found)"
         )
     if "comparison" in report:
         comparison = report["comparison"]
@@ -315,6 +315,6 @@ def _render_other_tasks(report: dict[str, object], console: Console) -> None:
         for column in ("metric", "A", "B", "B - A [95% CI]", "p", "verdict"):
             table.add_column(column, justify="left" if column in ("metric", "verdict") else "right")
         for metric, result in comparison["metrics"].items():
-            table.add_row(metric, _number(result["a"]), _number(result["b"]), _with_interval(result["difference"], result["interval_95"]),
+            table.add_row(metric, format_score(result["a"]), format_score(result["b"]), _with_interval(result["difference"], result["interval_95"]),
                           f"{result['p_value']:.3f}", result["verdict"], style="bold" if result["significant"] else None)
         console.print(table)
