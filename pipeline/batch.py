@@ -103,8 +103,7 @@ def run_batch(
                 accepted, unscored = [], []
                 for statement in chunk:
                     try:
-                        known = store.check_conflict(statement)
-                        statement = store.with_stored_date(statement)
+                        statement, known = store.admit(statement)
                     except StoreConflict as conflict:
                         file, line = read.where(statement.id) or (statement.origin.article_id if statement.origin else "<store>", 0)
                         conflicts.append(QuarantinedRecord(file, line, "id", str(conflict), statement.model_dump_json()[:2000]))
@@ -153,7 +152,7 @@ def run_batch(
                 on_statement()
             store.write_batch(pairs, run_id, {statement.id: languages.pop(statement.id) for statement, _ in pairs})
             summary.stored += len(pairs)
-            # Dates already stored were filled in before scoring (`with_stored_date`): undated here is undated in the store.
+            # Dates already stored were filled in before scoring (`Store.admit`): undated here is undated in the store.
             summary.undated += sum(statement.date is None for statement, _ in pairs)
         # Records the reader rejected never reached the loop above: count them into the progress once.
         for _ in read.quarantined:

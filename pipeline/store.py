@@ -186,10 +186,6 @@ class Store:
     def _count_into_run(self, run_id: int, statements: int) -> None:
         self.connection.execute("UPDATE runs SET statements_stored=statements_stored+? WHERE id=?", (statements, run_id))
 
-    def stored_hash(self, statement_id: str) -> str | None:
-        row = self.connection.execute("SELECT content_hash FROM statements WHERE id=?", (statement_id,)).fetchone()
-        return row[0] if row else None
-
     def scored_targets(self, statement: Statement, model_hash: str) -> set[str]:
         """Targets this model already scored for this exact statement content."""
         rows = self.connection.execute(
@@ -212,20 +208,19 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def check_conflict(self, statement: Statement) -> bool:
-        """Raises when the id is stored with other content; True when this very statement is already stored."""
-        stored = self.stored_hash(statement.id)
-        if stored is not None and stored != statement.content_hash:
-            raise StoreConflict(f"id {statement.id!r} is already stored with different text or speaker (hash {stored})")
-        return stored is not None
-
-    def with_stored_date(self, statement: Statement) -> Statement:
-        """An input without a date is scored on the date already stored for it: an office then resolves to the same
-        holder, and claims' dates take the same year, as on the run that stored the date."""
-        if statement.date is not None:
-            return statement
-        row = self.connection.execute("SELECT date FROM statements WHERE id=?", (statement.id,)).fetchone()
-        return statement.model_copy(update={"date": date.fromisoformat(row[0])}) if row and row[0] else statement
+    def admit(self, statement: Statement) -> tuple[Statement, bool]:
+        """Raises when the id is stored with other content. Otherwise returns the statement, with the stored date
+        when the input has none (an office then resolves to the same holder, and claims' dates take the same year,
+        as on the run that stored the date), and whether this very statement is already stored. One lookup."""
+        row = self.connection.execute("SELECT content_hash, date FROM statements WHERE id=?", (statement.id,)).fetchone()
+        if row is None:
+            return statement, False
+        stored_hash, stored_date = row
+        if stored_hash != statement.content_hash:
+            raise StoreConflict(f"id {statement.id!r} is already stored with different text or speaker (hash {stored_hash})")
+        if statement.date is None and stored_date:
+            statement = statement.model_copy(update={"date": date.fromisoformat(stored_date)})
+        return statement, True
 
     def refresh_metadata(self, statement: Statement, actor_on_date: str | None) -> bool:
         """Takes a corrected date, url or outlet of an already stored statement (none of them changes what was scored).

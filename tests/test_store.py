@@ -42,6 +42,16 @@ def test_a_changed_text_under_a_stored_id_is_refused_not_overwritten(tmp_path):
         store.write_batch([_pair()], run)
         changed, _ = _pair(text="Something else entirely.")
         with pytest.raises(StoreConflict, match="already stored"):
-            store.check_conflict(changed)
-        store.check_conflict(_pair()[0])
+            store.admit(changed)
+        assert store.admit(_pair()[0]) == (_pair()[0], True)
         assert store.connection.execute("SELECT text FROM statements").fetchone()[0] == "Minsk engineered this."
+
+
+def test_admit_fills_a_missing_date_from_the_store_and_says_what_is_new(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        store.write_batch([_pair()], store.start_run([], None))
+        undated = _pair()[0].model_copy(update={"date": None})
+        admitted, known = store.admit(undated)
+        assert known and admitted.date.isoformat() == "2021-12-03"
+        fresh = _pair(sid="s2")[0].model_copy(update={"date": None})
+        assert store.admit(fresh) == (fresh, False)
