@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from corpus.reader import REPEATED_KEY_REASON, repeated_key
 from corpus.schema import STANCE_LABELS, Statement
 from corpus.targets import TARGETS_DIR, load_targets
 
@@ -53,11 +54,16 @@ def _read_every_record(path: Path) -> tuple[list[tuple[int, Statement]], list[st
             if not raw.strip():
                 continue
             try:
-                statements.append((line_number, Statement.model_validate_json(raw)))
+                statement = Statement.model_validate_json(raw)
             except ValidationError as error:
                 first = error.errors()[0]
                 field = ".".join(str(part) for part in first["loc"]) or "<record>"
                 problems.append(f"{path}:{line_number}: field '{field}': {first['msg']}")
+                continue
+            if (key := repeated_key(raw)) is not None:
+                problems.append(f"{path}:{line_number}: field '{key}': {REPEATED_KEY_REASON}")
+                continue
+            statements.append((line_number, statement))
     return statements, problems
 
 

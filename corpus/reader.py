@@ -111,6 +111,25 @@ def _object_without_repeated_keys(pairs: list[tuple[str, object]]) -> dict[str, 
     return payload
 
 
+def load_json_line(raw: str) -> object:
+    """json.loads that raises RepeatedKeyError for an object naming a key twice."""
+    return json.loads(raw, object_pairs_hook=_object_without_repeated_keys)
+
+
+def repeated_key(raw: str) -> str | None:
+    """The first key a JSON line names twice in one object, if any: json.loads and pydantic silently keep the last."""
+    try:
+        load_json_line(raw)
+    except RepeatedKeyError as error:
+        return error.key
+    except ValueError:
+        return None
+    return None
+
+
+REPEATED_KEY_REASON = "the key appears twice in the record: which value was meant?"
+
+
 def _iter_jsonl(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord]]:
     with path.open("rb") as handle:
         for line_number, raw_bytes, size in _bounded_lines(handle):
@@ -126,12 +145,12 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord
             if not raw.strip():
                 continue
             try:
-                payload = json.loads(raw, object_pairs_hook=_object_without_repeated_keys)
+                payload = load_json_line(raw)
             except json.JSONDecodeError as error:
                 yield line_number, QuarantinedRecord(str(path), line_number, "<json>", f"malformed JSON: {error.msg} (column {error.colno})", raw[:2000])
                 continue
             except RepeatedKeyError as error:
-                yield line_number, QuarantinedRecord(str(path), line_number, error.key, "the key appears twice in the record: which value was meant?", raw[:2000])
+                yield line_number, QuarantinedRecord(str(path), line_number, error.key, REPEATED_KEY_REASON, raw[:2000])
                 continue
             yield line_number, _parse(payload, str(path), line_number, raw[:2000])
 
@@ -256,6 +275,8 @@ def _strict_records(path: Path, model: type, kind: str) -> list:
             except ValidationError as error:
                 field, reason = _validation_issue(error)
                 raise RecordError(f"{path}:{line_number}: field '{field}': {reason}{_other_kind_hint(raw, kind)}") from None
+            if (key := repeated_key(raw)) is not None:
+                raise RecordError(f"{path}:{line_number}: field '{key}': {REPEATED_KEY_REASON}")
             if record.id in seen:
                 raise RecordError(f"{path}:{line_number}: duplicate id {record.id!r} (first on line {seen[record.id]})")
             seen[record.id] = line_number

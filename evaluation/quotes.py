@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from corpus.reader import REPEATED_KEY_REASON, repeated_key
 from evaluation.claims import overlap_matches
 
 # (start, end, speaker): the speaker is the actor's canonical name, or the mention when no actor resolved.
@@ -88,6 +89,8 @@ def read_annotated_articles(path: Path) -> list[AnnotatedArticle]:
                 first = error.errors()[0]
                 field = ".".join(str(part) for part in first["loc"]) or "<record>"
                 raise ArticleGoldError(f"{path}:{number}: field '{field}': {first['msg']}") from None
+            if (key := repeated_key(line)) is not None:
+                raise ArticleGoldError(f"{path}:{number}: field '{key}': {REPEATED_KEY_REASON}")
     return articles
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from corpus.reader import InputFileError, QuarantinedRecord, ReadResult
+from corpus.reader import REPEATED_KEY_REASON, InputFileError, QuarantinedRecord, ReadResult, RepeatedKeyError, load_json_line
 from corpus.schema import SourceType, blank_to_none, iso_date
 
 TEXT_SUFFIXES = (".txt",)
@@ -198,9 +198,12 @@ def read_article_records(path: Path, result: ReadResult, defaults: ArticleDefaul
             if not raw.strip():
                 continue
             try:
-                article = _article_from_record(json.loads(raw), Path(path), line, defaults)
+                article = _article_from_record(load_json_line(raw), Path(path), line, defaults)
             except json.JSONDecodeError as error:
                 result.quarantined.append(QuarantinedRecord(str(path), line, "<json>", f"malformed JSON: {error.msg} (column {error.colno})", raw[:2000]))
+                continue
+            except RepeatedKeyError as error:
+                result.quarantined.append(QuarantinedRecord(str(path), line, error.key, REPEATED_KEY_REASON, raw[:2000]))
                 continue
             except ValidationError as error:
                 first = error.errors()[0]

@@ -32,9 +32,12 @@ def test_check_catches_bad_offsets_leakage_and_unknown_targets(tmp_path):
     leaked = json.loads(test.read_text().splitlines()[0])
     leaked["id"] = "leaked-copy"
     records.append(leaked)
-    train.write_text("".join(json.dumps(r) + "\n" for r in records))
+    lines = [json.dumps(r) for r in records]
+    lines[4] = lines[4][:-1] + ', "speaker": "Someone else"}'  # json keeps the last speaker silently
+    train.write_text("".join(line + "\n" for line in lines))
     problems, _ = check_corpus(data)
     text = "\n".join(problems)
+    assert "train.jsonl:5: field 'speaker': the key appears twice" in text
     assert "field 'gold.entities.0'" in text and "runs past the text" in text
     assert "leaks across splits" in text
     assert "field 'gold.stances.0.target'" in text and "not among the record's targets" in text

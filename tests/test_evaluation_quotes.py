@@ -58,6 +58,9 @@ def test_annotated_articles_read_and_a_shifted_span_names_its_line_and_field(tmp
         read_annotated_articles(path)
     path.write_text(json.dumps(good) + "\n", encoding="utf-8")
     assert read_annotated_articles(path)[0].gold_tuples() == [(9, 20, "Ann Lee")]
+    path.write_text(json.dumps(good)[:-1] + ', "date": "2025-06-06"}\n', encoding="utf-8")
+    with pytest.raises(ArticleGoldError, match=r"articles.jsonl:1: field 'date': the key appears twice"):
+        read_annotated_articles(path)
 
 
 def test_the_annotated_articles_of_the_repo_read_cleanly():

@@ -141,9 +141,11 @@ def test_html_escapes_every_statement_field():
          r"pred\.jsonl:1: field 'stances\.1\.target'.*predicted twice"),
         (['{"id": "s3", "stances": []}', '{"id": "s2", "stances": [], "entities": [{"start": 40, "end": 60, "label": "GPE", "text": "x"}]}'],
          r"pred\.jsonl:2: field 'entities\.0'.*runs past the gold text of 's2'"),
+        (['{"id": "s1", "stances": [{"target": "T1", "label": "favor", "label": "against", "probs": {}}]}'],
+         r"pred\.jsonl:1: field 'label': the key appears twice"),
     ],
     ids=["duplicate-id", "unknown-label", "empty-file", "no-shared-id", "probability-out-of-range", "probabilities-incomplete",
-         "probabilities-not-summing-to-one", "target-twice", "span-past-gold-text"],
+         "probabilities-not-summing-to-one", "target-twice", "span-past-gold-text", "repeated-key"],
 )
 def test_bad_prediction_files_are_one_line_errors_naming_file_and_record(files, lines, expected):
     gold, pred = files

@@ -50,7 +50,8 @@ def test_article_records_stream_and_bad_lines_are_quarantined_with_line_and_fiel
         {"id": "a1", "text": "Another text under a used id."},
         {"html": HTML, "outlet": "Example"},
     ]
-    path.write_text("\n".join(json.dumps(line) for line in lines) + "\nnot json\n", encoding="utf-8")
+    repeated = '{"id": "a5", "text": "First text.", "text": "Second text."}'
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\nnot json\n" + repeated + "\n", encoding="utf-8")
     result = ReadResult([])
     articles = list(read_article_records(path, result, ArticleDefaults(outlet="Default outlet")))
     assert [a.id for a in articles][0] == "a1" and len(articles) == 2
@@ -58,7 +59,7 @@ def test_article_records_stream_and_bad_lines_are_quarantined_with_line_and_fiel
     from_html = articles[1]
     assert from_html.id.startswith("art-") and from_html.outlet == "Example" and from_html.date == dt.date(2021, 12, 10)
     problems = {(q.line, q.field) for q in result.quarantined}
-    assert problems == {(2, "<record>"), (3, "<record>"), (4, "date"), (5, "id"), (7, "<json>")}
+    assert problems == {(2, "<record>"), (3, "<record>"), (4, "date"), (5, "id"), (7, "<json>"), (8, "text")}
 
 
 def test_unknown_article_file_types_and_missing_files_are_user_errors(tmp_path):
