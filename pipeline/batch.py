@@ -194,7 +194,7 @@ def _article_source(
             try:
                 store.write_article(article, run_id)
             except StoreConflict as conflict:
-                conflicts.append(QuarantinedRecord(article.source or "<article>", -1, "id", str(conflict), article.text[:2000]))
+                conflicts.append(QuarantinedRecord(article.source or "<article>", article.line or 1, "id", str(conflict), article.text[:2000]))
                 continue
         yield from finder.statements(article)
 

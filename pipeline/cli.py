@@ -117,6 +117,11 @@ def _article_defaults(inputs: list[Path], articles: bool, date: str | None, outl
         return None
     if implied and any(p.suffix.lower() == ".csv" for p in inputs):
         _fail("articles are .txt, .html or JSONL article records; a CSV holds statements: run it separately")
+    if implied and not articles and any(p.suffix.lower() == ".jsonl" for p in inputs):
+        _fail(
+            "a .txt/.html article makes this an article run, where a JSONL file holds article records: add --articles if "
+            "it does, or run the statement JSONL separately"
+        )
     try:
         day = dt.date.fromisoformat(date) if date else None
     except ValueError:

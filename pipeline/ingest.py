@@ -42,8 +42,9 @@ class Article(BaseModel):
     outlet: str | None = None
     date: dt.date | None = None
     url: str | None = None
-    lang: str = "en"
+    lang: str | None = None  # as the record declared it; else each statement's language is detected
     source: str | None = None  # the file it was read from
+    line: int | None = None  # the line of its record, for an article record of a JSONL file
 
     @field_validator("text")
     @classmethod
@@ -55,6 +56,11 @@ class Article(BaseModel):
     @property
     def sha256(self) -> str:
         return text_sha256(self.text)
+
+    @property
+    def location(self) -> str | None:
+        """The file, and the line of a JSONL record, as stored and as quarantine records name it."""
+        return f"{self.source}:{self.line}" if self.source and self.line else self.source
 
 
 class ArticleRecord(BaseModel):
@@ -70,7 +76,7 @@ class ArticleRecord(BaseModel):
     outlet: str | None = None
     date: dt.date | None = None
     url: str | None = None
-    lang: str = "en"
+    lang: str | None = None
 
     @field_validator("date", mode="before")
     @classmethod
@@ -127,11 +133,19 @@ def extract_html(html: str, where: str) -> tuple[str, str | None, dt.date | None
     return text, document.title, date, document.url, document.sitename
 
 
+class ArticleFileError(ValueError):
+    """A .txt/.html article whose content cannot become an article (not UTF-8, no text): quarantined, not fatal."""
+
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field_name = field_name
+
+
 def _decode(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputFileError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise ArticleFileError("<file>", f"not UTF-8 text ({error.reason} at byte {error.start})") from None
 
 
 def read_article_file(path: Path, defaults: ArticleDefaults | None = None) -> Article:
@@ -144,7 +158,10 @@ def read_article_file(path: Path, defaults: ArticleDefaults | None = None) -> Ar
     raw = _decode(path)
     title = page_date = page_url = page_outlet = None
     if suffix in HTML_SUFFIXES:
-        text, title, page_date, page_url, page_outlet = extract_html(raw, str(path))
+        try:
+            text, title, page_date, page_url, page_outlet = extract_html(raw, str(path))
+        except ValueError as error:
+            raise ArticleFileError("html", str(error).split(": ", 1)[-1]) from None
     elif suffix in TEXT_SUFFIXES:
         text = raw
     else:
@@ -155,7 +172,8 @@ def read_article_file(path: Path, defaults: ArticleDefaults | None = None) -> Ar
             outlet=page_outlet or defaults.outlet, date=page_date or defaults.date, url=page_url or defaults.url, source=str(path),
         )
     except ValidationError as error:
-        raise InputFileError(f"{path}: {error.errors()[0]['msg']}") from None
+        first = error.errors()[0]
+        raise ArticleFileError(".".join(str(part) for part in first["loc"]) or "<file>", first["msg"].removeprefix("Value error, ")) from None
 
 
 class _RecordFieldError(ValueError):
@@ -180,7 +198,7 @@ def _article_from_record(payload: object, path: Path, line: int, defaults: Artic
         text = record.text
     return Article(
         id=record.id or article_id_for(text), text=text, source_type=record.source_type, title=title,
-        outlet=outlet or defaults.outlet, date=date or defaults.date, url=url or defaults.url, lang=record.lang, source=f"{path}:{line}",
+        outlet=outlet or defaults.outlet, date=date or defaults.date, url=url or defaults.url, lang=record.lang, source=str(path), line=line,
     )
 
 
@@ -221,12 +239,18 @@ def read_article_records(path: Path, result: ReadResult, defaults: ArticleDefaul
 
 
 def read_articles(paths: list[Path], result: ReadResult, defaults: ArticleDefaults | None = None) -> Iterator[Article]:
-    """Every article of the given files: .txt/.html are one article each, .jsonl holds one article record a line."""
+    """Every article of the given files: .txt/.html are one article each, .jsonl holds one article record a line.
+    An article file without text (empty, not UTF-8, an HTML page with no main text) is quarantined like a bad record."""
     for path in paths:
         path = Path(path)
         if not path.is_file():
             raise InputFileError(f"{path}: no such file")
         if path.suffix.lower() == ".jsonl":
             yield from read_article_records(path, result, defaults)
-        else:
-            yield read_article_file(path, defaults)
+            continue
+        try:
+            article = read_article_file(path, defaults)
+        except ArticleFileError as error:
+            result.quarantined.append(QuarantinedRecord(str(path), 1, error.field_name, str(error), ""))
+            continue
+        yield article

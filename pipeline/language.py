@@ -26,6 +26,10 @@ CODE_ALIASES = {"ku": "kmr", "kur": "kmr", "kmr": "kmr", "ckb": "ckb", "iw": "he
 UNDETERMINED = "und"
 # Handles, links and hashtag signs say nothing about the language and mislead on short texts.
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|#")
+# Whole hashtags: tags in another script ("... stranded in Belarus #العراق") are labels, not the text's language.
+_HASHTAG = re.compile(r"#\w+")
+# A text keeps its hashtags' words only when, without them, it has fewer letters than this ("#Belarus #BorderCrisis").
+MIN_BODY_LETTERS = 12
 _LETTER = re.compile(r"[^\W\d_]")
 # Below this py3langid probability it is unsure: a language named by the input stands, and so does fastText's English.
 LOW_CONFIDENCE = 0.5
@@ -62,7 +66,9 @@ class LanguageDetector:
         self._fasttext = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
 
     def detect(self, text: str) -> DetectedLanguage:
-        cleaned = " ".join(_NOISE.sub(" ", text[:DETECTION_CHARS]).split())
+        head = text[:DETECTION_CHARS]
+        body = " ".join(_NOISE.sub(" ", _HASHTAG.sub(" ", head)).split())
+        cleaned = body if len(_LETTER.findall(body)) >= MIN_BODY_LETTERS else " ".join(_NOISE.sub(" ", head).split())
         if not _LETTER.search(cleaned):
             return DetectedLanguage(UNDETERMINED, 0.0)
         lang, score = self._identifier.classify(cleaned)
@@ -84,8 +90,6 @@ class LanguageDetector:
 def default_detector() -> LanguageDetector:
     """One detector per process: py3langid's model takes ~1 s to load."""
     return LanguageDetector()
-
-
 
 
 def decide_language(declared: str | None, detected: DetectedLanguage) -> str:

@@ -1366,9 +1366,9 @@ def article_statements(article: Article, quotes: list[ExtractedQuote]) -> list[S
             source_type=article.source_type,
             speaker=quote.speaker,
             date=quote.date,
-            lang=article.lang,
             url=article.url,
             outlet=article.outlet,
+            **({"lang": article.lang} if article.lang else {}),  # undeclared: each statement's language is detected
             origin=ArticleOrigin(
                 article_id=article.id, start=quote.start, end=quote.end, cue=quote.cue, speaker_mention=quote.speaker_mention,
                 kind=quote.kind, period=quote.period, date_mention=quote.date_mention,

@@ -281,7 +281,7 @@ class Store:
                 "title=COALESCE(excluded.title, title), outlet=COALESCE(excluded.outlet, outlet), "
                 "date=COALESCE(excluded.date, date), url=COALESCE(excluded.url, url)",
                 (article.id, article.sha256, article.text, article.source_type, article.title, article.outlet,
-                 article.date.isoformat() if article.date else None, article.url, article.source, run_id),
+                 article.date.isoformat() if article.date else None, article.url, article.location, run_id),
             )
 
     def _write_origin(self, statement: Statement) -> None:

@@ -69,3 +69,15 @@ def test_unknown_article_file_types_and_missing_files_are_user_errors(tmp_path):
         read_article_file(bad)
     with pytest.raises(InputFileError, match="no such file"):
         list(read_articles([tmp_path / "missing.txt"], ReadResult([])))
+
+
+def test_article_files_without_text_are_quarantined_and_undeclared_languages_stay_undeclared(tmp_path):
+    empty, latin1, good = tmp_path / "empty.txt", tmp_path / "latin1.txt", tmp_path / "good.txt"
+    empty.write_text("\n \n", encoding="utf-8")
+    latin1.write_bytes("Caf\xe9 owners said prices rose.".encode("latin-1"))
+    good.write_text("Officials said the border is closed.", encoding="utf-8")
+    result = ReadResult([])
+    articles = list(read_articles([empty, latin1, good], result))
+    assert [a.source for a in articles] == [str(good)] and articles[0].lang is None and articles[0].location == str(good)
+    assert [(q.file, q.line, q.field) for q in result.quarantined] == [(str(empty), 1, "text"), (str(latin1), 1, "<file>")]
+    assert "not UTF-8" in result.quarantined[1].reason

@@ -44,6 +44,10 @@ def test_codes_are_normalised_and_noise_is_ignored():
     detector = default_detector()
     assert detector.detect("@EU_Commission https://t.co/xyz #12345").lang == "und"
     assert detector.detect("@EU_Commission Людей выталкивают обратно в лес #Беларусь").lang == "ru"
+    # Hashtags in another script are tags, not the text's language; hashtags alone still decide.
+    assert detector.detect("We demand the safe return of all Iraqis stranded in Belarus #العراق #بيلاروسيا").lang == "en"
+    assert detector.detect("Мы требуем вернуть людей домой #Iraq #EU").lang == "ru"
+    assert detector.detect("#Беларусь #граница").lang == "ru"
 
 
 def test_the_detector_decides_unless_it_is_unsure_and_the_input_named_a_language():

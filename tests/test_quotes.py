@@ -729,3 +729,26 @@ def test_an_html_paragraph_break_ends_a_quote_before_the_next_paragraphs_speaker
         ("Baghdad will not accept this", "Fuad Hussein"),
         ("There is nothing left to negotiate", "Fuad Hussein"),
     ]
+
+
+def test_an_empty_article_file_is_quarantined_and_a_changed_record_names_its_line(tmp_path, tiny_config):
+    text = 'KRG Prime Minister Masrour Barzani said smugglers were to blame. "We will stop them," he told Rudaw.'
+    record = {"id": "rudaw-1", "outlet": "Rudaw", "date": "2021-11-02", "text": text}
+    articles = write_jsonl(tmp_path / "articles.jsonl", [record])
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    argv = ["--config", str(tiny_config), "--db", str(db)]
+    result = runner.invoke(app, ["run", str(articles), str(empty), "--articles", *argv])
+    assert result.exit_code == 3, result.output
+    assert "empty.txt:1:field'text':articletextisemptyorwhitespace" in "".join(result.output.split())
+    connection = sqlite3.connect(db)
+    assert connection.execute("SELECT COUNT(*) FROM statements").fetchone()[0] == 2
+    assert connection.execute("SELECT source FROM articles").fetchone()[0] == f"{articles}:1"
+    # A statement JSONL beside a .txt article would be read as article records: the run says so instead.
+    statements = write_jsonl(tmp_path / "statements.jsonl", [{"id": "s1", "text": "Minsk engineered this.", "source_type": "tweet"}])
+    mixed = runner.invoke(app, ["run", str(statements), str(SEED_ARTICLE), "--date", "2021-12-20", *argv])
+    assert mixed.exit_code == 1 and "add --articles" in " ".join(mixed.output.split())
+    changed = write_jsonl(tmp_path / "changed.jsonl", [{"id": "x"} | record | {"id": "other", "text": "Nothing said."}, record | {"text": text + " More."}])
+    again = runner.invoke(app, ["run", str(changed), "--articles", *argv])
+    assert again.exit_code == 3 and f"{changed.name}:2:field'id'" in "".join(again.output.split()), again.output
