@@ -23,6 +23,7 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 td:not(:last-child) { white-space: nowrap; }
 caption { font-weight: bold; text-align: left; padding: 0.3rem 0; }
 .note { color: #555; }
+.warn { color: #a33; font-weight: bold; }
 """
 
 
@@ -166,7 +167,10 @@ def render_html(report: dict[str, object], reliability_png: bytes | None = None)
     errors = report["top_errors"]
     body = [
         "<h1>stancewatch evaluation</h1>",
-        f"<p>Gold: <code>{_escape(report['gold_file'])}</code><br>Predictions: <code>{_escape(report['prediction_file'])}</code></p>",
+        f"<p>Gold: <code>{_escape(report['gold_file'])}</code><br>Predictions: <code>{_escape(report['prediction_file'])}</code>"
+        f"<br>Model: {', '.join(f'<code>{_escape(m)}</code> ({n} records)' for m, n in (report.get('models') or {}).items())}</p>",
+        *([f'<p class="warn">The prediction file mixes {len(report["models"])} models: these scores are of no one model.</p>']
+          if len(report.get("models") or {}) > 1 else []),
         "<h2>Stance</h2>", *_stance_html(report),
         "<h2>Calibration</h2>", *_calibration_html(report["calibration"], reliability_png),
         "<h2>Most confident errors</h2>",

@@ -1,6 +1,6 @@
 """Builds the evaluation report (a plain dict with stable keys) and renders it for the terminal.
 
-Keys always present: gold_file, prediction_file, missing_ids, extra_ids, missing_pairs, other_text_ids, coverage,
+Keys always present: gold_file, prediction_file, models, missing_ids, extra_ids, missing_pairs, other_text_ids, coverage,
 stance (None when every pair abstained), stance_per_target, stance_per_source_type, stance_per_speaker,
 stance_per_text_length, calibration (None without probabilities), top_errors. Present only when there
 is something to score: entities (predictions carry entities), claims (predictions carry a claims
@@ -51,6 +51,7 @@ def evaluate_files(
     report: dict[str, object] = {
         "gold_file": str(gold_path),
         "prediction_file": str(prediction_path),
+        "models": _models(predictions),
         "missing_ids": aligned.missing_ids,
         "extra_ids": aligned.extra_ids,
         "missing_pairs": [{"id": i, "target": t} for i, t in aligned.missing_pairs],
@@ -70,6 +71,15 @@ def evaluate_files(
     if against_path is not None:
         report["comparison"] = _comparison_section(gold, gold_path, aligned, against_path)
     return report
+
+
+def _models(predictions: Sequence[PredictionRecord]) -> dict[str, int]:
+    """Records per model id (from their provenance): which model these scores are of, and a file that mixes two."""
+    counts: dict[str, int] = {}
+    for prediction in predictions:
+        model_id = prediction.provenance.model_id if prediction.provenance is not None else "(no provenance)"
+        counts[model_id] = counts.get(model_id, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _other_text_ids(gold: Sequence[Statement], predictions: Sequence[PredictionRecord]) -> list[str]:
@@ -209,6 +219,10 @@ def render(report: dict[str, object], console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    models = report.get("models") or {}
+    console.print(f"Predictions of {escape(', '.join(f'{m} ({n} records)' if len(models) > 1 else m for m, n in models.items()))}", highlight=False)
+    if len(models) > 1:
+        console.print(f"[bold yellow]The prediction file mixes {len(models)} models:[/bold yellow] the scores below are of no one model.")
     cover = report["coverage"]
     stance = report["stance"]
     if stance is None:

@@ -198,13 +198,20 @@ def _header_html(data: dict[str, object], inputs: ReportInputs, built_at: str) -
         parts.append('<p class="note" id="evaluation">No evaluation given (<code>--evaluation FILE</code> from '
                      "<code>stancewatch evaluate --json</code>): scores of this model are not shown.</p>")
         return "\n".join(parts)
+    scored = list(evaluation.get("models") or {})
+    if scored != [meta["model_id"]]:
+        # An evaluation of another model (or of a file mixing several) must not pass for this model's scores.
+        what = f"scored {', '.join(scored)}" if scored else "does not say which model it scored (written before evaluations named it)"
+        parts.append(f'<p class="warn" id="evaluation-model">The evaluation file {_escape(inputs.evaluation_file.name)} {_escape(what)}, '
+                     f"not this store's model {_escape(meta['model_id'])}: its scores below are not this model's.</p>")
+    scored_name = ", ".join(scored) or "an unnamed model"
     stance = evaluation["stance"]
     rows = []
     if stance is not None:
         interval = stance["interval_95"]
         rows.append(("all targets", stance["pairs"], *(f"{stance[k]:.3f} [{interval[k][0]:.3f}, {interval[k][1]:.3f}]" for k in ("accuracy", "macro_f1", "f_avg"))))
     rows += [(target, s["pairs"], s["accuracy"], s["macro_f1"], s["f_avg"]) for target, s in evaluation.get("stance_per_target", {}).items()]
-    parts.append(f'<div id="evaluation">{_table(f"Evaluation of this model ({inputs.evaluation_file.name}; 95% bootstrap intervals)", ("scope", "pairs", "accuracy", "macro-F1", "F_avg"), rows)}</div>')
+    parts.append(f'<div id="evaluation">{_table(f"Evaluation of {scored_name} ({inputs.evaluation_file.name}; 95% bootstrap intervals)", ("scope", "pairs", "accuracy", "macro-F1", "F_avg"), rows)}</div>')
     calibration = evaluation.get("calibration")
     if calibration:
         parts.append(f"<p>Calibration: ECE {calibration['ece']:.3f} over {calibration['pairs']} pairs.</p>")

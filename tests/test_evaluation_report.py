@@ -229,3 +229,19 @@ def test_per_speaker_scores_group_by_the_resolved_actor(tmp_path):
     ])
     per_speaker = evaluate_files(gold, pred)["stance_per_speaker"]
     assert {speaker: scores["pairs"] for speaker, scores in per_speaker.items()} == {"(no speaker)": 2, "Petros Kallis": 4, "the minister": 2}
+
+
+def test_the_report_names_the_models_it_scored_and_flags_a_file_that_mixes_two(tmp_path):
+    def provenance(model_id: str) -> dict:
+        name, version = model_id.split("@")
+        return {"model_id": model_id, "model_name": name, "model_version": version, "weights_sha256": version, "content_hash": "x",
+                "spacy_model": "s", "stancewatch_version": "0"}
+
+    mixed = [PREDICTIONS[0] | {"provenance": provenance("a@111")}, PREDICTIONS[1] | {"provenance": provenance("b@222")}, PREDICTIONS[2]]
+    gold, pred = write_jsonl(tmp_path / "gold.jsonl", GOLD), write_jsonl(tmp_path / "pred.jsonl", mixed)
+    assert evaluate_files(gold, pred)["models"] == {"(no provenance)": 1, "a@111": 1, "b@222": 1}
+    result = runner.invoke(app, ["evaluate", str(gold), str(pred)])
+    assert result.exit_code == 0 and "mixes 3 models" in result.output
+    write_jsonl(pred, [p | {"provenance": provenance("a@111")} for p in PREDICTIONS])
+    result = runner.invoke(app, ["evaluate", str(gold), str(pred)])
+    assert "Predictions of a@111" in result.output and "mixes" not in result.output

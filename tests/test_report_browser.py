@@ -55,7 +55,7 @@ def report_db(tmp_path) -> Path:
 @pytest.fixture
 def evaluation_json(tmp_path) -> Path:
     interval = {"accuracy": [0.8, 0.9], "macro_f1": [0.7, 0.8], "f_avg": [0.6, 0.7]}
-    report = {"stance": {"pairs": 924, "accuracy": 0.85, "macro_f1": 0.769, "f_avg": 0.692, "interval_95": interval},
+    report = {"models": {"m@aaaaaaaaaaaa": 132}, "stance": {"pairs": 924, "accuracy": 0.85, "macro_f1": 0.769, "f_avg": 0.692, "interval_95": interval},
               "stance_per_target": {SMUGGLERS: {"pairs": 132, "accuracy": 0.9, "macro_f1": 0.8, "f_avg": 0.75}},
               "calibration": {"ece": 0.019, "pairs": 924}}
     path = tmp_path / "evaluation.json"
@@ -73,6 +73,7 @@ def test_report_page_is_self_contained_and_escapes_every_text(report_db, evaluat
     assert page.count("<script") == 3  # plotly.js, the data (JSON), the page's own script: no other
     assert "window.__pwned" in page and "<script>window.__pwned" not in page and "<img src=x" not in page
     assert "0.692 [0.600, 0.700]" in page and "m@aaaaaaaaaaaa" in page
+    assert 'id="evaluation-model"' not in page  # the evaluation scored this store's model
     assert 'id="claims-note"' in page  # no claims stored: the section says so
     assert sorted(p.name for p in (tmp_path / "png").iterdir()) == ["smuggling-networks-are-to-blame.png", "suspending-flights-to-minsk.png"]
     assert (tmp_path / "png" / "smuggling-networks-are-to-blame.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -123,6 +124,15 @@ def test_a_store_without_claims_table_gets_a_note(report_db):
         connection.execute("DROP TABLE IF EXISTS claims")
     connection.close()
     assert read_top_claims(report_db) == ([], "This store has no claims table yet: claims appear here once the pipeline stores them.")
+
+
+def test_an_evaluation_of_another_model_is_flagged_not_passed_off_as_this_one(report_db, evaluation_json, tmp_path):
+    other = json.loads(evaluation_json.read_text()) | {"models": {"stance-tfidf@0123456789ab": 132}}
+    evaluation_json.write_text(json.dumps(other), encoding="utf-8")
+    build_report(report_db, tmp_path / "r.html", "month", "affiliation", 3, "none", evaluation_json)
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'id="evaluation-model"' in page and "scored stance-tfidf@0123456789ab, not this store's model m@aaaaaaaaaaaa" in page
+    assert "Evaluation of stance-tfidf@0123456789ab" in page
 
 
 def test_a_missing_evaluation_file_is_a_one_line_error(report_db, tmp_path):
