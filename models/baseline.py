@@ -11,7 +11,6 @@ unpickled, and predictions are plain numpy arithmetic on those arrays.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -26,7 +25,7 @@ from models._torch import build_encoder, inference_context, prepare_torch, resol
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.text import readable
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
-from models.weights import shareable
+from models.weights import read_config, shareable, write_config
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -444,7 +443,7 @@ class _LinearHeadsStance(DecisionRule):
             "weights_file": WEIGHTS_FILE,
             "weights_sha256": self.weights_sha256_,
         }
-        (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_config(directory / CONFIG_FILE, config)
         (directory / CARD_FILE).write_text(self.model_card(), encoding="utf-8")
         return directory
 
@@ -457,7 +456,7 @@ class _LinearHeadsStance(DecisionRule):
         config_path = directory / CONFIG_FILE
         if not config_path.is_file():
             raise FileNotFoundError(f"{directory}: no {CONFIG_FILE}; fit a {cls.__name__} and call .save({str(directory)!r})")
-        config = json.loads(config_path.read_text(encoding="utf-8"))
+        config = read_config(config_path)
         if config.get("kind") != cls.kind:
             raise ValueError(f"{config_path}: kind {config.get('kind')!r} is not {cls.kind!r}; load it with models.registry.load_stance_model")
         weights = directory / WEIGHTS_FILE

@@ -30,7 +30,7 @@ from models.baseline import EmbeddingStanceClassifier, _NgramFeatures
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.ensemble import WEIGHT_STEP, _combine, _simplex
 from models.stance import CARD_FILE, _git_commit, _length_bucketed_batches, _sha256
-from models.weights import shareable
+from models.weights import read_config, shareable, write_config
 
 CLAIMS_CONFIG_FILE = "claims_config.json"
 WEIGHTS_FILE = "claims.safetensors"
@@ -191,7 +191,7 @@ class _Checkworthiness:
             "training": asdict(self.training_),
             **weights,
         }
-        (directory / CLAIMS_CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_config(directory / CLAIMS_CONFIG_FILE, config)
         (directory / CARD_FILE).write_text(self.model_card(), encoding="utf-8")
         return directory
 
@@ -252,7 +252,7 @@ def read_claims_config(directory: Path) -> dict[str, Any]:
             f"{directory}: no trained claims model here ({CLAIMS_CONFIG_FILE} missing); "
             f"train one with `python -m benchmarks.checkthat --save {directory}` (needs ../shared/data)"
         )
-    return json.loads(config_path.read_text(encoding="utf-8"))
+    return read_config(config_path)
 
 
 def _checked(texts: Sequence[str], labels: Sequence[bool], what: str) -> tuple[list[str], np.ndarray]:

@@ -23,6 +23,7 @@ import numpy as np
 from corpus.schema import STANCE_LABELS
 from models.decision import DECISIONS, DecisionRule, argmax_labels, fit_decision_offsets
 from models.stance import CARD_FILE, CONFIG_FILE
+from models.weights import read_config, write_config
 
 MODEL_KIND = "weighted-ensemble"
 WEIGHT_STEP = 0.1
@@ -261,7 +262,7 @@ class WeightedEnsembleStanceClassifier(DecisionRule, MemberModels):
             "dev_scores": self.dev_scores_,
             "weights_sha256": self.weights_sha256_,
         }
-        (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        write_config(directory / CONFIG_FILE, config)
         card = [
             f"# {self.model_id}",
             "",
@@ -284,7 +285,7 @@ class WeightedEnsembleStanceClassifier(DecisionRule, MemberModels):
         from models.registry import load_stance_model
 
         directory = Path(directory)
-        config = json.loads((directory / CONFIG_FILE).read_text(encoding="utf-8"))
+        config = read_config(directory / CONFIG_FILE)
         members = [load_stance_model(directory / name) for name in config["members"]]
         model = cls(members, decision=config.get("decision", "argmax"))
         model.weights_ = np.array(config["weights"])

@@ -25,7 +25,7 @@ from models.decision import DecisionRule
 from models.baseline import _f_avg
 from models.ensemble import MemberModels
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
-from models.weights import shareable
+from models.weights import read_config, shareable, write_config
 
 MODEL_KIND = "stacked"
 META_FILE = "meta.safetensors"
@@ -248,7 +248,7 @@ class StackedStanceClassifier(DecisionRule, MemberModels):
             "training": self.training_,
             "weights_sha256": self.weights_sha256_,
         }
-        (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_config(directory / CONFIG_FILE, config)
         (directory / CARD_FILE).write_text(self.model_card(config), encoding="utf-8")
         return directory
 
@@ -260,7 +260,7 @@ class StackedStanceClassifier(DecisionRule, MemberModels):
         from models.registry import load_stance_model
 
         directory = Path(directory)
-        config = json.loads((directory / CONFIG_FILE).read_text(encoding="utf-8"))
+        config = read_config(directory / CONFIG_FILE)
         if config.get("kind") != MODEL_KIND:
             raise ValueError(f"{directory / CONFIG_FILE}: kind {config.get('kind')!r} is not {MODEL_KIND!r}")
         meta_sha256 = _sha256(directory / META_FILE)

@@ -9,7 +9,6 @@ just more text, so new targets need no new code.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import subprocess
 import time
@@ -25,7 +24,7 @@ from models.decision import DecisionRule
 from models._torch import build_encoder, inference_context, loading_device, prepare_torch, resolve_device, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.text import readable
-from models.weights import shareable
+from models.weights import read_config, shareable, write_config
 
 if TYPE_CHECKING:
     import torch
@@ -518,7 +517,7 @@ class StanceClassifier(DecisionRule):
             "training": asdict(self.training_),
             "weights_sha256": self.weights_sha256_,
         }
-        (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        write_config(directory / CONFIG_FILE, config)
         (directory / CARD_FILE).write_text(self.model_card(), encoding="utf-8")
         return directory
 
@@ -531,7 +530,7 @@ class StanceClassifier(DecisionRule):
         config_path = directory / CONFIG_FILE
         if not config_path.is_file():
             raise FileNotFoundError(f"{directory}: no {CONFIG_FILE}; train one with `stancewatch train --train FILE --out {directory}`")
-        config = json.loads(config_path.read_text(encoding="utf-8"))
+        config = read_config(config_path)
         if config.get("kind") != MODEL_KIND:
             raise ValueError(f"{config_path}: kind {config.get('kind')!r} is not {MODEL_KIND!r}")
         actual = _sha256(directory / WEIGHTS_FILE)

@@ -1,6 +1,7 @@
 """The classical baselines: same API as StanceClassifier, safe persistence, global fallback for unseen targets."""
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -99,6 +100,11 @@ def test_tampered_weights_are_refused_and_nothing_is_pickled(kind, tfidf_dir, em
     assert {p.name for p in directory.iterdir()} == {CONFIG_FILE, CARD_FILE, WEIGHTS_FILE}
     with pytest.raises(ValueError, match="does not match"):
         load_stance_model(tampered_copy(directory, tmp_path / "copy", WEIGHTS_FILE))
+    edited = tmp_path / "edited"
+    shutil.copytree(directory, edited)
+    (edited / CONFIG_FILE).write_text((edited / CONFIG_FILE).read_text().replace('"max_length": 128', '"max_length": 8').replace('"C": ', '"C": 1'))
+    with pytest.raises(ValueError, match="edited after the model was saved"):
+        load_stance_model(edited)
 
 
 def test_embedding_model_stores_only_heads(embedding_dir):

@@ -39,6 +39,7 @@ def test_changed_weights_are_refused(ensemble_dir, tmp_path):
     shutil.copytree(ensemble_dir, copy)
     config = json.loads((copy / CONFIG_FILE).read_text())
     config["weights"] = [1.0] + [0.0] * (len(config["weights"]) - 1)
+    del config["config_sha256"]  # the identity check stands even where the config digest is gone
     (copy / CONFIG_FILE).write_text(json.dumps(config))
     with pytest.raises(ValueError, match="identity"):
         WeightedEnsembleStanceClassifier.load(copy)

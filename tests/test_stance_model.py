@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -6,6 +7,7 @@ import pytest
 from corpus.schema import STANCE_LABELS
 from models.registry import load_stance_model
 from models.stance import CONFIG_FILE, WEIGHTS_FILE, StanceClassifier
+from models.weights import write_config
 from tests.conftest import TARGETS, TINY, tampered_copy, tiny_pairs
 
 
@@ -44,6 +46,20 @@ def test_tampered_weights_are_refused(tiny_model_dir, tmp_path):
         StanceClassifier.load(tampered_copy(tiny_model_dir, tmp_path / "copy", WEIGHTS_FILE))
 
 
+def test_an_edited_config_is_refused_though_the_weights_hash_still_matches(tiny_model_dir, tmp_path):
+    import shutil
+
+    copy = Path(shutil.copytree(tiny_model_dir, tmp_path / "edited"))
+    config = json.loads((copy / CONFIG_FILE).read_text())
+    config["temperature"] = 5.0  # changes every probability; the model id (weights hash) would not show it
+    (copy / CONFIG_FILE).write_text(json.dumps(config, indent=2))
+    with pytest.raises(ValueError, match="edited after the model was saved"):
+        StanceClassifier.load(copy)
+    del config["config_sha256"]  # a config saved before digests existed loads as before
+    (copy / CONFIG_FILE).write_text(json.dumps(config, indent=2))
+    assert StanceClassifier.load(copy).temperature_ == 5.0
+
+
 def test_unfitted_and_unknown_labels_are_clear_errors(tmp_path):
     with pytest.raises(RuntimeError, match="not fitted"):
         StanceClassifier().predict(["x"], ["y"])
@@ -74,7 +90,7 @@ def test_a_model_trained_on_a_gpu_loads_on_the_cpu(tiny_model_dir, tmp_path):
     shutil.copytree(tiny_model_dir, copy)
     config = json.loads((copy / CONFIG_FILE).read_text())
     config["hyperparameters"]["device"] = "cuda"
-    (copy / CONFIG_FILE).write_text(json.dumps(config))
+    write_config(copy / CONFIG_FILE, config)  # as a save on a GPU machine writes it
     model = StanceClassifier.load(copy)
     assert model.device_.type == ("cuda" if torch.cuda.is_available() else "cpu")
     if not torch.cuda.is_available():
@@ -140,6 +156,7 @@ def test_weights_saved_before_heads_were_a_list_still_load(tiny_model_dir, tmp_p
     save_file(legacy, str(copy / WEIGHTS_FILE))
     config = json.loads((copy / CONFIG_FILE).read_text())
     config["weights_sha256"] = hashlib.sha256((copy / WEIGHTS_FILE).read_bytes()).hexdigest()
+    del config["config_sha256"]  # saved before configs carried a digest
     (copy / CONFIG_FILE).write_text(json.dumps(config))
     texts, targets, _ = tiny_pairs()
     expected = StanceClassifier.load(tiny_model_dir).predict_proba(texts, targets)
