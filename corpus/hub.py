@@ -9,6 +9,7 @@ dataset, the row and the field, never a silent "none".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from corpus.schema import STANCE_LABELS
 
@@ -37,14 +38,32 @@ class HubStanceSource:
         return f"{self.dataset}" + (f" ({self.config})" if self.config else "") + f", split {self.split}"
 
 
+# `datasets` opens a folder or a hub id by itself; a single data file needs its format named.
+FILE_BUILDERS = {".csv": ("csv", {}), ".tsv": ("csv", {"delimiter": "\t"}), ".jsonl": ("json", {}), ".json": ("json", {}), ".parquet": ("parquet", {})}
+
+
+def _load(source: HubStanceSource):
+    from datasets import load_dataset
+
+    path = Path(source.dataset)
+    if not path.is_file():
+        return load_dataset(source.dataset, source.config, split=source.split)
+    if path.suffix.lower() not in FILE_BUILDERS:
+        raise ValueError(f"a data file must be one of {', '.join(FILE_BUILDERS)}")
+    if source.split != "train":
+        raise ValueError(f"a single file holds one split, read as 'train'; split {source.split!r} needs a folder or a hub dataset")
+    builder, options = FILE_BUILDERS[path.suffix.lower()]
+    return load_dataset(builder, data_files=str(path), split="train", **options)
+
+
 def hub_stance_rows(source: HubStanceSource) -> list[dict[str, str]]:
     """Rows {id, text, target, label} in our label set, read through `datasets`."""
-    from datasets import ClassLabel, load_dataset
+    from datasets import ClassLabel
 
     if source.target is None and source.target_column is None:
         raise ValueError(f"{source.describe()}: name a target column or give one target for the whole corpus")
     try:
-        dataset = load_dataset(source.dataset, source.config, split=source.split)
+        dataset = _load(source)
     except (FileNotFoundError, ValueError, ConnectionError) as error:
         raise ValueError(f"{source.describe()}: cannot be loaded ({error}); without internet, give a local folder or file") from error
     wanted = [source.text_column, source.label_column] + ([source.target_column] if source.target is None else [])
@@ -55,7 +74,7 @@ def hub_stance_rows(source: HubStanceSource) -> list[dict[str, str]]:
     names = feature.names if isinstance(feature, ClassLabel) else None
     rows = []
     for index, record in enumerate(dataset):
-        where = f"{source.describe()}: row {index}"
+        where = f"{source.describe()}: record {index + 1} (counting from 1, a CSV header not counted)"
         raw = record[source.label_column]
         spelled = names[raw] if names is not None and isinstance(raw, int) else str(raw)
         label = LABEL_SPELLINGS.get(spelled.strip().lower())

@@ -41,9 +41,20 @@ def test_columns_and_label_spellings_map_onto_our_schema(dataset_dir):
     assert {r["target"] for r in single} == {"Flights"}
 
 
+def test_a_single_local_data_file_is_read_in_its_format(dataset_dir, tmp_path):
+    texts, targets, labels = tiny_pairs()
+    jsonl = tmp_path / "pairs.jsonl"
+    jsonl.write_text("".join(json.dumps({"Tweet": t, "Target": g, "Stance": label}) + "\n" for t, g, label in zip(texts, targets, labels)))
+    for path in (dataset_dir / "train.csv", jsonl):
+        rows = hub_stance_rows(HubStanceSource(str(path), text_column="Tweet", label_column="Stance", target_column="Target"))
+        assert [(r["text"], r["target"], r["label"]) for r in rows] == list(zip(texts, targets, labels))
+    with pytest.raises(ValueError, match="a single file holds one split"):
+        hub_stance_rows(HubStanceSource(str(jsonl), "validation", text_column="Tweet", label_column="Stance", target_column="Target"))
+
+
 def test_bad_labels_and_columns_name_the_dataset_row_and_field(dataset_dir):
     write_split(dataset_dir / "train.csv", [{"Tweet": "ok", "Target": "T", "Stance": "FAVOR"}, {"Tweet": "x", "Target": "T", "Stance": "MAYBE"}])
-    with pytest.raises(ValueError, match=r"row 1: field 'Stance': label 'MAYBE' is none of"):
+    with pytest.raises(ValueError, match=r"record 2 \(counting from 1, a CSV header not counted\): field 'Stance': label 'MAYBE' is none of"):
         hub_stance_rows(HubStanceSource(str(dataset_dir), text_column="Tweet", label_column="Stance", target_column="Target"))
     with pytest.raises(ValueError, match=r"no column\(s\) \['text'\]; it has \['Tweet', 'Target', 'Stance'\]"):
         hub_stance_rows(HubStanceSource(str(dataset_dir), label_column="Stance", target_column="Target"))
