@@ -30,9 +30,25 @@ _FUTURE_CUES = re.compile(
 NEARER_FUTURE = 6
 
 
-def speaks_of_the_future(sentence: str) -> bool:
-    """True when the sentence's tense or wording points forward, so a month or weekday without a year is ahead."""
-    return bool(_FUTURE_CUES.search(sentence))
+# A cue that opens a coordinated clause ("deported 300 in October and will send more by January") looks forward
+# from there on only: what came before it keeps its own tense.
+_CLAUSE_OPENER = re.compile(r"(?:\band|\bbut|;)\s+$", re.IGNORECASE)
+# "by December" is a deadline: ahead, unless the clause says it is already past ("had left by December").
+_DEADLINE = re.compile(r"\bby\s+$", re.IGNORECASE)
+_PAST_CUES = re.compile(r"\b(?:had|was|were|did|ago|last)\b", re.IGNORECASE)
+
+
+def speaks_of_the_future(sentence: str, at: int | None = None) -> bool:
+    """True when the sentence's tense or wording points forward, so a month or weekday without a year is ahead.
+
+    With `at` (a mention's offset in `sentence`), a cue opening a coordinated clause after the mention does not
+    count, and `by` right before the mention makes a deadline."""
+    if at is None:
+        return bool(_FUTURE_CUES.search(sentence))
+    for cue in _FUTURE_CUES.finditer(sentence):
+        if cue.start() < at or not _CLAUSE_OPENER.search(sentence[: cue.start()]):
+            return True
+    return bool(_DEADLINE.search(sentence[:at])) and not _PAST_CUES.search(sentence)
 
 
 @lru_cache(maxsize=8192)

@@ -254,20 +254,27 @@ def _plain(number: float) -> float | int:
     return int(number) if float(number).is_integer() else round(float(number), 6)
 
 
+# A DATE entity that is only a number is a year only within these years (as the input schema's dates).
+_BARE_NUMBER = re.compile(r"(?:(?:another|some|about|around|over|nearly|almost|more than|up to)\s+)?\d[\d,]*\+?", re.IGNORECASE)
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
 def normalize_dates(span: Span, reference: dt.date | None, counted: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     """DATE entities in `span` as ISO where the text pins them: {start, end, text, iso, precision, exact}.
 
     A date without a year ("October 9") takes its year from the statement's date: the nearest such day on
-    or before it, or on or after it when the sentence speaks of the future ("will open in April"); with
+    or before it, or on or after it when its clause speaks of the future ("will open in April", "by December"); with
     neither a year nor a statement date, `iso` is None. `exact` is True only for a whole day.
     """
-    future = speaks_of_the_future(span.text)
     found = []
     for entity in span.ents:
         if entity.label_ != "DATE":
             continue
         if any(q["start"] < entity.end_char and entity.start_char < q["end"] and q["unit"] for q in counted):
             continue  # "over 2000 people": spaCy's small model calls the count a year
+        if _BARE_NUMBER.fullmatch(entity.text) and not MIN_YEAR <= int(re.sub(r"\D", "", entity.text)) <= MAX_YEAR:
+            continue  # "another 1000+ by January": a count the small model took for a year
+        future = speaks_of_the_future(span.text, entity.start_char - span.start_char)
         resolved = resolve_date(entity.text, reference, future)
         iso, precision = (resolved[0].strftime(ISO_FORMATS[resolved[1]]), resolved[1]) if resolved else (None, None)
         found.append({"start": entity.start_char, "end": entity.end_char, "text": entity.text, "iso": iso, "precision": precision, "exact": precision == "day"})

@@ -147,6 +147,12 @@ def test_a_date_without_a_year_is_the_nearest_one_in_the_direction_the_sentence_
     # No cue either way: the date just gone, unless the next one is far nearer (a fortnight ahead against a year back).
     assert iso("Talks were held on 1 December.", dt.date(2021, 11, 18)) == {"1 December": "2021-12-01"}
     assert iso("Talks were held in March.", dt.date(2021, 11, 18)) == {"March": "2021-03"}
+    # The future cue of a later clause is not this clause's; a deadline is ahead unless the clause says it is past.
+    deported = iso("We deported 300 people in October and will send another 1000+ by January.", dt.date(2021, 11, 16))
+    assert deported == {"October": "2021-10", "January": "2022-01"}  # and no year 1000
+    assert iso("We need 5 million euros by December.", dt.date(2021, 11, 22)) == {"December": "2021-12"}
+    assert iso("Most had left by December.", dt.date(2022, 2, 1)) == {"December": "2021-12"}
+    assert iso("In March, the plant will open.", dt.date(2021, 11, 18)) == {"March": "2022-03"}
 
 
 def test_said_on_the_article_s_own_weekday_is_that_day():
