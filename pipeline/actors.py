@@ -158,7 +158,8 @@ class ActorRegistry:
         return len(self.actors)
 
     def resolve(self, mention: str | None, on: dt.date | None = None) -> Actor | None:
-        """Exact alias first; otherwise the longest alias that ends the mention or one of its comma parts.
+        """Exact alias first; otherwise the longest alias that ends the mention or one of its comma parts (but an
+        organisation before a country, 'IOM Iraq', is that organisation's office there).
 
         English names a speaker last ('KRG Prime Minister Masrour Barzani', 'Fuad Hussein, Iraq's
         Foreign Minister'), so an alias at the start ('KRG Department of ...', 'Warsaw Institute')
@@ -208,7 +209,14 @@ class ActorRegistry:
         ]
         if not found:
             return None
-        return self._alias_index[max(found, key=len)]
+        name = self._alias_index[max(found, key=len)]
+        if self.actors[name].kind == "country" and len(parts) == 1:
+            # 'IOM Iraq', 'UNHCR Poland': an organisation's office in that country speaks for the organisation.
+            before = key[: -len(max(found, key=len))].strip()
+            organisation = self._alias_index.get(before)
+            if organisation is not None and self.actors[organisation].kind not in ("country", "person"):
+                return organisation
+        return name
 
     def __hash__(self) -> int:
         return id(self)

@@ -471,7 +471,9 @@ class QuoteExtractor:
                 block_start = start
             match = FROM_HEADER.match(paragraph)
             if match:
-                header = match.group("who")
+                # 'From Minister for Emergency Services Jacob Rowe:': the person the header names, where it names one.
+                people = [e for e in doc.ents if e.label_ == "PERSON" and start + match.start("who") <= e.start_char and e.end_char <= start + match.end("who")]
+                header = people[-1].text if people and not self.registry.resolve(match.group("who")) else match.group("who")
                 continue
             if RELEASE_BOILERPLATE.match(paragraph):  # 'Notes to editors:', 'About Marlowe's', 'ENDS': the statement is over
                 header = None

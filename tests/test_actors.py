@@ -29,6 +29,11 @@ def test_speaker_with_title_resolves_to_the_person(registry):
     assert registry.resolve("") is None
 
 
+def test_an_organisation_s_country_office_speaks_for_the_organisation_not_the_country(registry):
+    assert registry.resolve("IOM Iraq").name == "IOM" and registry.resolve("UNHCR Poland").name == "UNHCR"
+    assert registry.resolve("Iraq").name == "Iraq" and registry.resolve("Fuad Hussein, Iraq's Foreign Minister").name == "Fuad Hussein"
+
+
 def test_an_alias_cannot_name_two_actors():
     registry = ActorRegistry()
     registry.add(Actor("Kurdistan Regional Government", "government", "KRG", ("KRG",)))

@@ -485,6 +485,14 @@ def test_release_with_a_title_case_dateline_a_spaced_signature_and_an_acronym(ex
     ]
 
 
+def test_a_from_header_with_a_long_title_names_the_person(extractor):
+    text = ("The service confirmed the fire is contained.\n\n"
+            "From Minister for Emergency Services Jacob Rowe:\n"
+            "\"The state will provide $4 billion in recovery funding to the communities affected.\"\n\nENDS")
+    quotes = extractor.extract(text, dt.date(2024, 8, 2))
+    assert [(q.speaker or q.speaker_mention) for q in quotes if "recovery funding" in text[q.start : q.end]] == ["Jacob Rowe"]
+
+
 def test_typeset_apostrophes_and_a_reply_when_asked(extractor):
     """A curly apostrophe names the same registry actor as a straight one ('Iraq’s Foreign Ministry', so 'the
     ministry' is it and not the news agency named since), and 'X, asked whether ..., replied that ...' is X's."""
