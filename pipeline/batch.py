@@ -30,11 +30,13 @@ class RunSummary:
     # Of `stored`, statements the store already held: scored again (another model, new targets, --rerun).
     rescored: int = 0
     skipped: int = 0
+    # Skipped: stored unscored before (a language the models do not read), nothing new to do.
+    skipped_unscored: int = 0
     # Skipped statements whose date, url or outlet the input corrected.
     metadata_updated: int = 0
     # Targets scored that the stance model never saw a labelled example of (zero-shot).
     unseen_targets: set[str] = field(default_factory=set)
-    # Statements left without a date in the store (an input without one keeps a stored date): trends cannot place them.
+    # Statements left without a date or a month in the store (an input without one keeps a stored date): trends cannot place them.
     undated: int = 0
     quarantined: int = 0
     # Of the statements stored this run, scored or left unscored: who said it does not depend on the language.
@@ -123,7 +125,7 @@ def run_batch(
                         continue
                     lang, detected, reason = language_verdict(statement, detector, config.language.supported)
                     if reason is not None and not rerun and store.stored_unscored(statement):
-                        summary.skipped += 1  # stored unscored before, and the models still do not read its language
+                        summary.skipped_unscored += 1  # stored unscored before, and the models still do not read its language
                         summary.metadata_updated += store.refresh_metadata(statement, _speaker_actor(enrich_engine.registry, statement))
                         on_statement()
                         continue
@@ -153,7 +155,7 @@ def run_batch(
             store.write_batch(pairs, run_id, {statement.id: languages.pop(statement.id) for statement, _ in pairs})
             summary.stored += len(pairs)
             # Dates already stored were filled in before scoring (`Store.admit`): undated here is undated in the store.
-            summary.undated += sum(statement.date is None for statement, _ in pairs)
+            summary.undated += sum(statement.date is None and not (statement.origin and statement.origin.period) for statement, _ in pairs)
         # Records the reader rejected never reached the loop above: count them into the progress once.
         for _ in read.quarantined:
             on_statement()

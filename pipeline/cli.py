@@ -169,7 +169,7 @@ def run(
     _print_unseen_targets(summary.unseen_targets)
     if summary.undated:
         where = "give articles --date (or a dated record)" if defaults else "give each record a `date` (YYYY-MM-DD)"
-        console.print(f"[yellow]{summary.undated} statement(s) stored without a date[/yellow]: trends cannot place them; {where}", highlight=False)
+        console.print(f"[yellow]{summary.undated} statement(s) stored without a date or month[/yellow]: trends cannot place them; {where}", highlight=False)
     if summary.quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
 
@@ -206,6 +206,7 @@ def _print_run_summary(summary, seconds: float) -> None:
         ("statements scored and stored", summary.stored),
         *([("  of them already stored, scored again", summary.rescored)] if summary.rescored else []),
         ("skipped: already scored", summary.skipped),
+        *([("skipped: stored unscored before", summary.skipped_unscored)] if summary.skipped_unscored else []),
         *([("corrected date, url, outlet", summary.metadata_updated)] if summary.metadata_updated else []),
         ("stored unscored: unsupported language", sum(summary.unscored_languages.values())),
         ("quarantined", summary.quarantined),
@@ -237,6 +238,8 @@ def _print_run_summary(summary, seconds: float) -> None:
         )
         for line in summary.quarantine_examples:
             console.print(f"  {line}", highlight=False)
+        if summary.quarantined > len(summary.quarantine_examples):
+            console.print(f"  … and {summary.quarantined - len(summary.quarantine_examples)} more in {summary.quarantine_file}", highlight=False)
 
 
 @app.command()
@@ -275,6 +278,8 @@ def predict(
         console.print(f"[yellow]{len(quarantined)} record(s) quarantined[/yellow] -> {cfg.store.quarantine}")
         for record in quarantined[:5]:
             console.print(f"  {record.describe()}", highlight=False)
+        if len(quarantined) > 5:
+            console.print(f"  … and {len(quarantined) - 5} more in {cfg.store.quarantine}", highlight=False)
         raise typer.Exit(EXIT_QUARANTINED)
 
 

@@ -217,7 +217,7 @@ class Store:
             return statement, False
         stored_hash, stored_date = row
         if stored_hash != statement.content_hash:
-            raise StoreConflict(f"id {statement.id!r} is already stored with different text or speaker (hash {stored_hash})")
+            raise StoreConflict(f"id {statement.id!r} is already stored with a different text, speaker or source_type (hash {stored_hash})")
         if statement.date is None and stored_date:
             statement = statement.model_copy(update={"date": date.fromisoformat(stored_date)})
         return statement, True

@@ -20,11 +20,12 @@ def test_targets_flag_takes_several_values():
 def test_run_stores_statements_and_quarantines_bad_ones(tmp_path, tiny_config):
     records = tiny_records()[:4]
     path = tmp_path / "in.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in records) + '{"id": "bad", "source_type": "tweet"}\n', encoding="utf-8")
+    bad = "".join(f'{{"id": "bad{i}", "source_type": "tweet"}}\n' for i in range(6))
+    path.write_text("".join(json.dumps(r) + "\n" for r in records) + bad, encoding="utf-8")
     db = tmp_path / "run.db"
     result = runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
     assert result.exit_code == 3, result.output
-    assert "quarantined" in result.output and "in.jsonl:5" in result.output
+    assert "quarantined" in result.output and "in.jsonl:5" in result.output and "… and 1 more in" in result.output
     connection = sqlite3.connect(db)
     assert connection.execute("SELECT COUNT(*) FROM statements").fetchone()[0] == 4
     assert connection.execute("SELECT COUNT(DISTINCT statement_id) FROM stances").fetchone()[0] == 4

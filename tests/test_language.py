@@ -91,7 +91,8 @@ def test_run_stores_unsupported_languages_unscored_with_the_reason_and_counts_th
     assert {rows[row["id"]][1] for row in foreign} >= {"ar", "ckb", "kmr", "ru", "pl", "lt"}
     # Run again: what was stored unscored is skipped, not stored and counted a second time.
     again = CliRunner().invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
-    assert re.search(rf"skipped: already scored\s*│\s*{len(records)}", again.output), again.output
+    assert re.search(r"skipped: already scored\s*│\s*2", again.output), again.output
+    assert re.search(rf"skipped: stored unscored before\s*│\s*{len(records) - 2}", again.output), again.output
     assert "unscored, language not supported" not in again.output
 
 
