@@ -267,8 +267,13 @@ class QuoteExtractor:
         )
 
     def extract(self, text: str, article_date: dt.date | None = None, outlet: str | None = None) -> list[ExtractedQuote]:
-        doc = self.nlp(text)
-        return self.extract_doc(doc, article_date, outlet)
+        if "\r" not in text:
+            return self.extract_doc(self.nlp(text), article_date, outlet)
+        # Windows or old Mac line ends: the rules read a blank line as '\n\n', so the text is parsed with '\n' line
+        # ends and the offsets mapped back onto the text as given (which the statements keep byte for byte).
+        kept = [i for i, char in enumerate(text) if not (char == "\r" and text[i + 1 : i + 2] == "\n")]
+        unix = text.replace("\r\n", "\n").replace("\r", "\n")
+        return [replace(q, start=kept[q.start], end=kept[q.end - 1] + 1) for q in self.extract_doc(self.nlp(unix), article_date, outlet)]
 
     def extract_doc(self, doc: Doc, article_date: dt.date | None = None, outlet: str | None = None) -> list[ExtractedQuote]:
         """`outlet` ('Notes from Poland') is the last clue to the country an unqualified 'The Border Guard' belongs to."""

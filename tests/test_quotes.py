@@ -486,6 +486,16 @@ def test_release_with_a_title_case_dateline_a_spaced_signature_and_an_acronym(ex
     ]
 
 
+def test_windows_line_ends_find_the_same_statements_at_offsets_into_the_text_as_given(extractor):
+    text = ('"We stand with Northhaven," said union leader Joao Silva.\n\n"Our members vote on Friday."\n\n'
+            "The company, BlueQuay, said it had offered a 4% rise.")
+    windows = text.replace("\n", "\r\n")
+    unix = [(text[q.start : q.end], q.speaker or q.speaker_mention) for q in extractor.extract(text, dt.date(2024, 3, 14))]
+    found = extractor.extract(windows, dt.date(2024, 3, 14))
+    assert [(windows[q.start : q.end], q.speaker or q.speaker_mention) for q in found] == unix
+    assert ("Our members vote on Friday", "Joao Silva") in unix
+
+
 def test_a_from_header_with_a_long_title_names_the_person(extractor):
     text = ("The service confirmed the fire is contained.\n\n"
             "From Minister for Emergency Services Jacob Rowe:\n"
