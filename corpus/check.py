@@ -102,7 +102,7 @@ def check_corpus(data_dir: Path = DATA_DIR, targets_file: Path | None = None, ac
         registry = ActorRegistry.from_files([domain_actors]) if domain_actors is not None else ActorRegistry()
         domain_stats: dict[str, object] = {
             "splits": {}, "source_types": Counter(), "labels": {t: Counter() for t in targets}, "speakers": set(),
-            "dates": [], "entities": 0, "claims": 0, "quotes": 0,
+            "dates": [], "entities": 0, "claims": 0, "quotes": 0, "hard_cases": Counter(),
         }
         for split in SPLITS:
             path = domain_dir / f"{split}.jsonl"
@@ -144,10 +144,13 @@ def check_corpus(data_dir: Path = DATA_DIR, targets_file: Path | None = None, ac
                 domain_stats["entities"] += len(statement.gold.entities)
                 domain_stats["claims"] += len(statement.gold.claims)
                 domain_stats["quotes"] += len(statement.gold.quotes)
+                if statement.gold.hard_case:
+                    domain_stats["hard_cases"][statement.gold.hard_case] += 1
                 texts_by_split[(domain, split)].append((where, _shingles(statement.text)))
         domain_stats["speakers"] = len(domain_stats["speakers"])
         dates = sorted(domain_stats.pop("dates"))
         domain_stats["date_range"] = [dates[0], dates[-1]] if dates else []
+        domain_stats["per_month"] = dict(sorted(Counter(day[:7] for day in dates).items()))
         stats["domains"][domain] = domain_stats
     problems.extend(_leakage(texts_by_split))
     return problems, stats
@@ -180,6 +183,7 @@ def render_check(problems: list[str], stats: dict[str, object], console) -> None
             f"{s['entities']} entity spans, {s['claims']} claim spans, {s['quotes']} quote spans",
             highlight=False,
         )
+        console.print(f"  per month {s['per_month']}; hard cases {dict(s['hard_cases'].most_common())}", highlight=False)
     if problems:
         console.print(f"[bold red]{len(problems)} problem(s)[/bold red]")
         for problem in problems[:200]:

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Who said what, about what, and how positions move.")
-corpus_app = typer.Typer(no_args_is_help=True, help="Check and describe the gold corpus.")
+corpus_app = typer.Typer(no_args_is_help=True, help="Check the gold corpus (and print its counts); measure annotator agreement.")
 app.add_typer(corpus_app, name="corpus")
 console = Console(stderr=True)
 EXIT_QUARANTINED = 3

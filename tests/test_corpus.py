@@ -11,6 +11,9 @@ def test_shipped_corpus_passes_its_own_check():
     problems, stats = check_corpus(DATA_DIR)
     assert problems == []
     assert set(stats["domains"]) >= {"border_crisis", "energy_transition"}
+    border = stats["domains"]["border_crisis"]  # the figures corpus/README.md gives
+    assert border["per_month"]["2021-11"] == 196 and sum(border["per_month"].values()) == sum(border["splits"].values())
+    assert border["hard_cases"]["multi_target"] == 97
 
 
 def test_loaders_return_datasets():
