@@ -485,16 +485,21 @@ def _slug(name: str) -> str:
 
 
 def trend_pngs(trends: Trends) -> dict[str, bytes]:
-    """One PNG per target (file name → bytes): index lines, interval bands and shift stars, for pasting into a brief."""
+    """One PNG per target (file name → bytes): index lines, interval bands and shift stars, for pasting into a brief; a
+    target without a reported point gets a chart that says so."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     pngs: dict[str, bytes] = {}
     reported = trends.aggregates[trends.aggregates["reported"]]
-    for target, cells in reported.groupby("target", sort=True):
+    for target in sorted(trends.aggregates["target"].unique()):
+        cells = reported[reported["target"] == target]
         figure = Figure(figsize=(9, 4.5), dpi=110)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
+        if cells.empty:  # still a chart: a brief built from the folder shows the target, and why it has no line
+            axes.text(0.5, 0.5, "No period has enough stance-taking (favor or against) statements for a point",
+                      transform=axes.transAxes, ha="center", va="center", color="gray")
         for group, series in cells.groupby("group", sort=True):
             series = series.sort_values("period_start")
             x = pd.to_datetime(series["period_start"])
@@ -506,8 +511,9 @@ def trend_pngs(trends: Trends) -> dict[str, bytes]:
             axes.plot(pd.to_datetime([s.after_start for s in shifts]), [s.after_index for s in shifts], "*", markersize=16, color="black")
         axes.axhline(0, color="gray", linewidth=0.8)
         axes.set(ylim=(-1.08, 1.08), ylabel="net stance index", title=f"{target}: per {trends.period}, 95% Jeffreys bands, ★ shift")
-        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-        figure.autofmt_xdate()
+        if not cells.empty:
+            axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+            figure.autofmt_xdate()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", bbox_inches="tight")
         pngs[f"{_slug(target)}.png"] = buffer.getvalue()

@@ -79,6 +79,14 @@ def test_report_page_is_self_contained_and_escapes_every_text(report_db, evaluat
     assert (tmp_path / "png" / "smuggling-networks-are-to-blame.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_a_target_without_a_reported_point_still_gets_its_chart(tmp_path):
+    pairs, registry = report_corpus()
+    pairs += [stored_statement(f"visa-{i}", f"2021-11-1{i}", "Masrour Barzani", {"Visa rules": "none"}) for i in range(3)]
+    db = write_store(tmp_path / "visa.db", pairs, registry)
+    build_report(db, tmp_path / "r.html", "month", "affiliation", 3, "none", png_dir=tmp_path / "png")
+    assert "visa-rules.png" in {p.name for p in (tmp_path / "png").iterdir()}
+
+
 def test_json_in_a_script_element_cannot_close_it():
     encoded = json_for_script({"text": "</script><!-- & -->"})
     assert "<" not in encoded and ">" not in encoded and "&" not in encoded
