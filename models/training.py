@@ -66,11 +66,19 @@ def build_stance_model(settings: dict[str, object]):
 
 
 def train_stance_model(train_path: Path, out_dir: Path, dev_path: Path | None, hyperparameters: dict[str, object], progress=None):
-    train_rows = pair_rows(read_gold(train_path))
+    train_statements = read_gold(train_path)
+    train_rows = pair_rows(train_statements)
     if not train_rows:
         raise ValueError(f"{train_path}: no gold stances to train on (each record needs gold.stances)")
     dev = (pair_rows(read_gold(dev_path)), f"dev: {dev_path}") if dev_path is not None else None
-    return _fit_and_save(train_rows, str(train_path), dev, out_dir, hyperparameters, progress)
+    return _fit_and_save(train_rows, _described(train_path, train_statements), dev, out_dir, hyperparameters, progress)
+
+
+def _described(path: Path, statements) -> str:
+    """The training file as the card names it, with the records it could not use: a statement annotated for entities
+    only is no error, but the card must not hide that it taught nothing."""
+    unlabelled = sum(1 for s in statements if s.gold is None or not s.gold.stances)
+    return f"{path}" + (f" ({unlabelled} of its {len(statements)} records have no gold.stances and were left out)" if unlabelled else "")
 
 
 def train_stance_model_from_dataset(source: HubStanceSource, dev_split: str | None, out_dir: Path, hyperparameters: dict[str, object], progress=None):

@@ -101,6 +101,10 @@ def test_training_into_a_folder_that_holds_a_model_keeps_that_model_aside(tmp_pa
     (shared / "notes.txt").write_text("mine")
     assert runner.invoke(app, ["train", "--train", str(tiny_gold), "--out", str(shared), "--config", str(config)]).exit_code == 0
     assert (shared / "notes.txt").read_text() == "mine" and (shared / "stance_config.json").is_file()
+    partly = write_jsonl(tmp_path / "partly.jsonl", [*tiny_records(), {"id": "ents-only", "text": "Minsk again.", "source_type": "tweet", "gold": {"entities": []}}])
+    assert runner.invoke(app, ["train", "--train", str(partly), "--out", str(tmp_path / "partly"), "--config", str(config)]).exit_code == 0
+    card = (tmp_path / "partly" / "MODEL_CARD.md").read_text()
+    assert f"(1 of its {len(tiny_records()) + 1} records have no gold.stances and were left out)" in card, card
     a_file = tmp_path / "afile.txt"
     a_file.write_text("hi")
     refused = runner.invoke(app, ["train", "--train", str(tiny_gold), "--out", str(a_file), "--config", str(config)])
