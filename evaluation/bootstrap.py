@@ -27,6 +27,25 @@ def resample_indices(size: int, count: int = DEFAULT_RESAMPLES, seed: int = DEFA
         yield rng.integers(0, size, size)
 
 
+def cluster_resample_indices(
+    clusters: Sequence[str] | None, size: int, count: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
+) -> Iterator[np.ndarray]:
+    """Like `resample_indices`, but drawing whole clusters (the pairs of one statement, scored on 7 targets, are not 7
+    independent draws: resampling them one by one gives intervals too narrow). Without clusters, or with one pair per
+    cluster in order, it draws exactly what `resample_indices` draws."""
+    if clusters is None:
+        yield from resample_indices(size, count, seed)
+        return
+    if len(clusters) != size:
+        raise ValueError(f"need one cluster per pair; got {len(clusters)} clusters for {size} pairs")
+    members: dict[str, list[int]] = {}
+    for index, cluster in enumerate(clusters):
+        members.setdefault(cluster, []).append(index)
+    groups = [np.array(indices) for indices in members.values()]
+    for drawn in resample_indices(len(groups), count, seed):
+        yield np.concatenate([groups[g] for g in drawn])
+
+
 def percentile_interval(scores: Sequence[float] | np.ndarray, confidence: float = 0.95) -> tuple[float, float]:
     """The central `confidence` share of bootstrap scores."""
     tail = (1 - confidence) / 2

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from evaluation.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, percentile_interval, resample_indices
+from evaluation.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, cluster_resample_indices, percentile_interval
 
 CALIBRATION_BINS = 10
 
@@ -81,10 +81,14 @@ def calibration_report(
     bins: int = CALIBRATION_BINS,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
+    clusters: Sequence[str] | None = None,
 ) -> dict[str, object]:
-    """ECE with a seeded 95% bootstrap interval, and the reliability bins."""
+    """ECE with a seeded 95% bootstrap interval (resampling whole `clusters` where given), and the reliability bins."""
     confidence_array, correct_array = _checked(confidences, correct)
-    draws = [_ece(confidence_array[index], correct_array[index], bins) for index in resample_indices(len(confidence_array), resamples, seed)]
+    draws = [
+        _ece(confidence_array[index], correct_array[index], bins)
+        for index in cluster_resample_indices(clusters, len(confidence_array), resamples, seed)
+    ]
     return {
         "pairs": len(confidence_array),
         "bins": bins,

@@ -110,10 +110,12 @@ def _stance_sections(
     calibration = None
     if with_probabilities:
         calibration = calibration_report(
-            [confidence(aligned.probs[i], aligned.predicted[i]) for i in with_probabilities], [aligned.gold[i] == aligned.predicted[i] for i in with_probabilities]
+            [confidence(aligned.probs[i], aligned.predicted[i]) for i in with_probabilities], [aligned.gold[i] == aligned.predicted[i] for i in with_probabilities],
+            clusters=[aligned.ids[i] for i in with_probabilities],
         )
     return {
-        "stance": stance_scores(aligned.gold, aligned.predicted, intervals=True),
+        # A statement's pairs are resampled together: its 7 targets share its wording, speaker and annotator.
+        "stance": stance_scores(aligned.gold, aligned.predicted, intervals=True, clusters=aligned.ids),
         "stance_per_target": per_group(aligned, aligned.targets),
         "stance_per_source_type": per_group(aligned, [s.source_type for s in scored]),
         "stance_per_speaker": per_group(aligned, [resolved_speakers.get(s.id) or s.speaker or NO_SPEAKER for s in scored]),
@@ -200,7 +202,8 @@ def _comparison_section(gold: Sequence[Statement], gold_path: Path, aligned: Ali
     if not shared:
         raise ValueError(f"{against_path}: predicts none of the (statement, target) pairs the first prediction file predicts; nothing to compare")
     comparison = paired_comparison(
-        [aligned.gold[k] for k in shared], [aligned.predicted[k] for k in shared], [label_b[aligned.ids[k], aligned.targets[k]] for k in shared]
+        [aligned.gold[k] for k in shared], [aligned.predicted[k] for k in shared], [label_b[aligned.ids[k], aligned.targets[k]] for k in shared],
+        clusters=[aligned.ids[k] for k in shared],
     )
     return {"against_file": str(against_path), **comparison}
 

@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from corpus.schema import STANCE_LABELS, PredictionRecord, Statement
-from evaluation.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, paired_bootstrap_test, percentile_interval, resample_indices
+from evaluation.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, cluster_resample_indices, paired_bootstrap_test, percentile_interval
 
 HEADLINE_METRICS = ("accuracy", "macro_f1", "f_avg")
 SLICE_NOTE = (
@@ -92,9 +92,11 @@ def f_avg(gold: Sequence[str], predicted: Sequence[str]) -> float:
 
 
 def stance_scores(
-    gold: Sequence[str], predicted: Sequence[str], intervals: bool = False, resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
+    gold: Sequence[str], predicted: Sequence[str], intervals: bool = False, resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED,
+    clusters: Sequence[str] | None = None,
 ) -> dict[str, object]:
-    """Headline stance figures; with `intervals`, seeded 95% bootstrap intervals on each of them."""
+    """Headline stance figures; with `intervals`, seeded 95% bootstrap intervals on each of them, resampling whole
+    `clusters` (each pair's statement id) where given."""
     if not gold:
         raise ValueError("no (statement, target) pairs to score: gold and predictions share no stance labels")
     labels = list(STANCE_LABELS)
@@ -114,7 +116,7 @@ def stance_scores(
         },
     }
     if intervals:
-        scores["interval_95"] = _headline_intervals(gold, predicted, resamples, seed)
+        scores["interval_95"] = _headline_intervals(gold, predicted, resamples, seed, clusters)
     return scores
 
 
@@ -141,10 +143,12 @@ def _headline_from_confusion(matrix: np.ndarray) -> dict[str, float]:
     }
 
 
-def _headline_intervals(gold: Sequence[str], predicted: Sequence[str], resamples: int, seed: int) -> dict[str, tuple[float, float]]:
+def _headline_intervals(
+    gold: Sequence[str], predicted: Sequence[str], resamples: int, seed: int, clusters: Sequence[str] | None = None
+) -> dict[str, tuple[float, float]]:
     codes = _pair_codes(gold, predicted)
     draws: dict[str, list[float]] = {metric: [] for metric in HEADLINE_METRICS}
-    for index in resample_indices(len(codes), resamples, seed):
+    for index in cluster_resample_indices(clusters, len(codes), resamples, seed):
         for metric, value in _headline_from_confusion(_confusion(codes[index])).items():
             draws[metric].append(value)
     return {metric: percentile_interval(values) for metric, values in draws.items()}
@@ -156,8 +160,10 @@ def paired_comparison(
     predicted_b: Sequence[str],
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
+    clusters: Sequence[str] | None = None,
 ) -> dict[str, object]:
-    """Paired bootstrap test of system B against system A on the same gold pairs, per headline metric.
+    """Paired bootstrap test of system B against system A on the same gold pairs, per headline metric (resampling
+    whole `clusters`, each pair's statement id, where given).
 
     Each resample draws one index array and scores both systems on it, so the spread of B - A reflects
     how the systems differ on the same statements rather than which statements happened to be drawn.
@@ -168,7 +174,7 @@ def paired_comparison(
     observed_a = _headline_from_confusion(_confusion(codes_a))
     observed_b = _headline_from_confusion(_confusion(codes_b))
     differences: dict[str, list[float]] = {metric: [] for metric in HEADLINE_METRICS}
-    for index in resample_indices(len(gold), resamples, seed):
+    for index in cluster_resample_indices(clusters, len(gold), resamples, seed):
         scores_a = _headline_from_confusion(_confusion(codes_a[index]))
         scores_b = _headline_from_confusion(_confusion(codes_b[index]))
         for metric in HEADLINE_METRICS:

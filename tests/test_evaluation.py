@@ -153,3 +153,20 @@ def test_most_confident_errors_come_first():
         ("s1", "T1", "favor", "against", 0.6),
     ]
     assert errors[0]["text"] == "two" and len(most_confident_errors(aligned, {"s1": "one", "s2": "two"}, count=1)) == 1
+
+
+def test_pairs_of_one_statement_are_resampled_together():
+    from evaluation.bootstrap import cluster_resample_indices, resample_indices
+
+    # One pair per statement, in order: exactly the pairwise draws, so single-target benchmarks keep their intervals.
+    singles = list(cluster_resample_indices([f"s{i}" for i in range(20)], 20, count=5, seed=3))
+    assert all(np.array_equal(a, b) for a, b in zip(singles, resample_indices(20, 5, 3)))
+    clusters = [f"s{i // 7}" for i in range(70)]  # ten statements, seven targets each
+    for draw in cluster_resample_indices(clusters, 70, count=20, seed=1):
+        assert len(draw) == 70 and all(np.array_equal(np.sort(draw[k : k + 7]), np.arange(draw[k], draw[k] + 7)) for k in range(0, 70, 7))
+    # A statement read wrongly on all its targets: pairwise resampling treats 7 errors as independent, too narrow.
+    gold = ["favor"] * 70
+    predicted = ["favor" if i // 7 % 2 else "against" for i in range(70)]
+    pairwise = stance_scores(gold, predicted, intervals=True)["interval_95"]["accuracy"]
+    clustered = stance_scores(gold, predicted, intervals=True, clusters=clusters)["interval_95"]["accuracy"]
+    assert clustered[1] - clustered[0] > 1.5 * (pairwise[1] - pairwise[0])
