@@ -12,6 +12,7 @@ unpickled, and predictions are plain numpy arithmetic on those arrays.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -344,14 +345,14 @@ class _LinearHeadsStance(DecisionRule):
             dev_f_avg = round(_f_avg([dev_gold[i] for i in new_dev], self.predict_proba(new_dev_texts, new_dev_targets)), 4)
         record.added_targets.append({
             "targets": new_targets, "train_pairs": len(texts), "refitted": sorted(set(new_targets) & set(record.target_heads)),
-            "dev_pairs": int(len(new_dev)), "dev_f_avg": dev_f_avg,
+            "dev_pairs": int(len(new_dev)), "dev_f_avg": dev_f_avg, "base_model": self.model_id, "git_commit": _git_commit(),
+            "label_counts": {t: dict(Counter(label_array[train_targets == t])) for t in new_targets},
         })
         record.targets = sorted(set(record.targets) | set(new_targets))
         record.target_heads = sorted(set(record.target_heads) | set(new_targets))
         record.data_sources = [*record.data_sources, *(f"added targets {new_targets}: {source}" for source in data_sources or ["(unnamed)"])]
         record.training_seconds = round(record.training_seconds + time.perf_counter() - started, 1)
-        record.git_commit = _git_commit()
-        self.weights_sha256_ = None
+        self.weights_sha256_ = None  # record.git_commit stays the base training's; the added entry has its own
         return self
 
     def _fit_path(self, features: Any, labels: np.ndarray, grid: list[Choice]) -> Iterator[tuple[Choice, LinearHead]]:
@@ -485,7 +486,7 @@ class _LinearHeadsStance(DecisionRule):
             "## Training data",
             *(f"- {source}" for source in tr.data_sources or ["(not recorded)"]),
             f"- {tr.train_examples} training pairs ({', '.join(f'{k} {v}' for k, v in tr.label_counts.items())}), "
-            f"{tr.dev_examples} dev pairs, {len(tr.targets)} targets",
+            f"{tr.dev_examples} dev pairs, {len(tr.targets) - sum(len(a['targets']) for a in tr.added_targets)} targets in the first fit",
             f"- own heads ({len(tr.target_heads)}): {', '.join(tr.target_heads) or '-'}; every other target uses the global head",
             "",
             "## Hyperparameters",
@@ -498,9 +499,11 @@ class _LinearHeadsStance(DecisionRule):
             "## Results",
             f"- dev F_avg {tr.dev_f_avg}; dev macro-F1 {tr.dev_macro_f1}",
             *(
-                f"- targets added later ({', '.join(a['targets'])}; {a['train_pairs']} training pairs"
+                f"- targets added later to {a.get('base_model', 'the model')} ({', '.join(a['targets'])}; {a['train_pairs']} training pairs"
+                + (f": {_label_counts_text(a['label_counts'])}" if a.get("label_counts") else "")
                 + (f", refitting {', '.join(a['refitted'])}" if a["refitted"] else "")
-                + f"): dev F_avg {a['dev_f_avg'] if a['dev_f_avg'] is not None else '- (no dev pairs of them)'} on {a['dev_pairs']} dev pairs"
+                + f"; git commit {a.get('git_commit')}): dev F_avg "
+                + f"{a['dev_f_avg'] if a['dev_f_avg'] is not None else '- (no dev pairs of them)'} on {a['dev_pairs']} dev pairs"
                 for a in tr.added_targets
             ),
             f"- training time {tr.training_seconds} s",
@@ -513,6 +516,10 @@ class _LinearHeadsStance(DecisionRule):
             "",
         ]
         return "\n".join(lines)
+
+
+def _label_counts_text(counts: dict[str, dict[str, int]]) -> str:
+    return "; ".join(f"{target} " + ", ".join(f"{label} {counts[target].get(label, 0)}" for label in STANCE_LABELS) for target in counts)
 
 
 class TfidfStanceClassifier(_LinearHeadsStance):

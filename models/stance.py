@@ -177,12 +177,15 @@ def _current_keys(state: dict) -> dict:
 
 
 def _git_commit() -> str | None:
+    """The commit the code was at, '+dirty' when tracked files had uncommitted changes (the card must not claim a
+    commit reproduces a model that code outside it trained)."""
+    where = Path(__file__).parent
     try:
-        return subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, cwd=Path(__file__).parent
-        ).stdout.strip()
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, cwd=where).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, check=True, cwd=where).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
+    return commit + ("+dirty" if changed.strip() else "")
 
 
 def _group_pairs(texts: Sequence[str], targets: Sequence[str]) -> tuple[list[str], list[list[tuple[int, str]]]]:

@@ -122,7 +122,8 @@ def add_targets_to_model(init_dir: Path, train_path: Path, out_dir: Path, dev_pa
     model = load_stance_model(init_dir)
     if not hasattr(model, "add_targets"):
         raise ValueError(f"{init_dir}: a {model.kind} model cannot add targets; retrain it, or start from a tfidf, embedding or ensemble model")
-    model.add_targets(*_columns(train_rows), dev=_columns(dev_rows) if dev_rows else None, data_sources=[str(train_path)], progress=progress)
+    sources = [str(train_path), *([f"dev: {dev_path}"] if dev_path is not None else [])]
+    model.add_targets(*_columns(train_rows), dev=_columns(dev_rows) if dev_rows else None, data_sources=sources, progress=progress)
     model.save(out_dir)
     pairs = Counter(row["target"] for row in train_rows)
     return model, {target: n for target, n in sorted(pairs.items()) if n < LinearHeadHyperparameters().min_target_pairs}

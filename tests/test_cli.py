@@ -214,7 +214,10 @@ def test_a_new_target_is_added_without_retraining(tmp_path, tiny_gold):
     assert "few labelled pairs" in " ".join(result.output.split()), "a handful of pairs fits a head, and the command says so"
     card = (extended / "MODEL_CARD.md").read_text()
     assert "added targets" in card
-    assert f"targets added later ({TARGETS[1]}; {len(new_records)} training pairs): dev F_avg" in card and f"on {len(new_records)} dev pairs" in card
+    assert f"targets added later to {before.model_id} ({TARGETS[1]}; {len(new_records)} training pairs: {TARGETS[1]} favor" in card
+    assert f"on {len(new_records)} dev pairs" in card and f"dev: {new_file}" in card
+    # The first fit's commit stays in the card; the extension's own is on its line.
+    assert f"- git commit: {before.training_.git_commit}" in card and "targets in the first fit" in card
 
 
 def test_a_folder_without_a_model_or_a_broken_registry_fails_before_the_pipeline_starts(tmp_path, tiny_config):
