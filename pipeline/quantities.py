@@ -60,6 +60,15 @@ _SHARED_SCALE_RANGE = re.compile(
     rf"(?P<currency>{_CURRENCY_BEFORE})?{_NUMBER}(?P<connector>\s*(?:-|–|—|to|and)\s*){_CURRENCY_BEFORE}?{_NUMBER}(?P<gap>\s?)(?P<scale>{_SCALE})(?![A-Za-z])"
 )
 CURRENCY_CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+# A comma before one or two digits and a scale word is a decimal comma ("1,5 million", "2,5 mln"): never thousands.
+_DECIMAL_COMMA = re.compile(rf"(?<=\d),(?=\d{{1,2}}\s?(?:{_SCALE})(?![A-Za-z]))")
+# Dots every three digits are thousands ("the 4.000 migrants"): read so only when the number counts something.
+_THOUSANDS_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+# Currencies quantulum does not know, by the words and codes the press uses for them.
+OTHER_CURRENCIES = {"złoty": "Polish złoty", "zloty": "Polish złoty", "złotys": "Polish złoty", "zlotys": "Polish złoty",
+                    "zł": "Polish złoty", "pln": "Polish złoty"}
+_OTHER_CURRENCY_AFTER = re.compile(r"\s*(?P<word>" + "|".join(sorted(map(re.escape, OTHER_CURRENCIES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_OTHER_CURRENCY_BEFORE = re.compile(r"\b(?P<word>PLN|zł)\s?$", re.IGNORECASE)
 _CODE_BEFORE_NUMBER = re.compile(r"\b(?P<code>USD|EUR|GBP|JPY) ?(?=\d)")
 _PER_CENT = re.compile(r"(?<=\d) ?per ?cent\b", re.IGNORECASE)
 # Number words that are articles or pronouns far more often than counts ("a turn", "one of the world's").
@@ -176,6 +185,8 @@ class _SpelledOut:
             edits.append((match.start(), match.end(), CURRENCY_CODES[match.group("code")]))
         for match in _PER_CENT.finditer(text):
             edits.append((match.start(), match.end(), " percent"))
+        for match in _DECIMAL_COMMA.finditer(text):
+            edits.append((match.start(), match.end(), "."))
         edits.sort()
         self.pieces: list[tuple[int, int, int, int, bool]] = []  # (new start, new end, old start, old end, edited)
         parts, new_at, old_at = [], 0, 0
@@ -236,12 +247,24 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
             dimension = "count" if unit else None
         if unit is None and any(d.start_char <= start and end <= d.end_char for d in dates):
             continue  # a year or a day of the month, reported as a date
+        value = quantity.value
+        if unit == "dozen":  # "a dozen were children": twelve, counting what follows if anything
+            value, unit = value * 12, _counted_noun(span, end)
+            dimension = "count" if unit else None
+        if dimension == "count" and _THOUSANDS_DOTS.fullmatch(surface):
+            value = int(surface.replace(".", ""))  # "the 4.000 migrants" are four thousand, not four
+        currency = _OTHER_CURRENCY_AFTER.match(doc.text, end) or _OTHER_CURRENCY_BEFORE.search(doc.text, max(0, start - 5), start)
+        if currency and dimension in (None, "count"):  # "PLN 1.6 billion", "300 zlotys"
+            unit, dimension = OTHER_CURRENCIES[currency.group("word").lower()], "currency"
+            if currency.start() >= end:
+                end = currency.end()
+                surface = doc.text[start:end]
         uncertainty = quantity.uncertainty
         is_range = bool(uncertainty) and bool(_RANGE_CONNECTOR.search(surface))
         found.append(
             {
                 "start": start, "end": end, "text": surface,
-                "value": None if is_range else _plain(quantity.value),
+                "value": None if is_range else _plain(value),
                 "low": _plain(quantity.value - uncertainty) if is_range else None,
                 "high": _plain(quantity.value + uncertainty) if is_range else None,
                 "qualifier": _qualifier(doc.text, start, is_range), "unit": unit, "dimension": dimension,

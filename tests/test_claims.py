@@ -102,6 +102,12 @@ def _quantities(nlp, text: str) -> list[dict]:
         ("The fund holds EUR 12m.", "EUR 12m", {"value": 12_000_000, "unit": "euro"}),
         ("Turnout rose 3.5 per cent on Sunday.", "3.5 per cent", {"value": 3.5, "unit": "percentage"}),
         ("The flow fell to 150 cubic metres per second.", "150 cubic metres per second", {"value": 150, "unit": "cubic metre per second"}),
+        # European number formats, currencies quantulum does not know, and a dozen
+        ("The fund holds 1,5 million złoty.", "1,5 million złoty", {"value": 1_500_000, "unit": "Polish złoty", "dimension": "currency"}),
+        ("We counted the 4.000 migrants at the camp.", "4.000", {"value": 4000, "unit": "migrants"}),
+        ("The budget is PLN 1.6 billion.", "1.6 billion", {"value": 1_600_000_000, "unit": "Polish złoty", "dimension": "currency"}),
+        ("They paid 300 zlotys each.", "300 zlotys", {"value": 300, "unit": "Polish złoty"}),
+        ("A dozen were children.", "A dozen", {"value": 12}),
     ],
 )
 def test_quantities_are_normalized(nlp, text, surface, expected):
