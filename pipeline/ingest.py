@@ -148,6 +148,31 @@ def _decode(path: Path) -> str:
         raise ArticleFileError("<file>", f"not UTF-8 text ({error.reason} at byte {error.start})") from None
 
 
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+# A whole date, day first or month first, with its year: a dateline or release line gives one, a bare "March 14" no year.
+_FULL_DATE = re.compile(rf"\b(?:(?P<d1>\d{{1,2}}) (?P<m1>{_MONTH}),? (?P<y1>(?:19|20)\d\d)|(?P<m2>{_MONTH}) (?P<d2>\d{{1,2}}),? (?P<y2>(?:19|20)\d\d))\b")
+# Only the top of a plain-text article, and only its short lines (headline, dateline, release line, byline), say when it
+# was published; a date in the running text is what the story is about.
+DATELINE_LINES, DATELINE_LINE_CHARS = 6, 100
+
+
+def dateline_date(text: str) -> dt.date | None:
+    """The publication date a plain-text article prints at its top ('For immediate release - 2 August 2024',
+    'WARSAW, June 10, 2024 (Wire) -'), or None."""
+    lines = [line for line in text.splitlines() if line.strip()][:DATELINE_LINES]
+    for line in lines:
+        head = line if len(line) <= DATELINE_LINE_CHARS else line[: line.find(" - ") + 1 if " - " in line[:DATELINE_LINE_CHARS] else 0]
+        match = _FULL_DATE.search(head)
+        if match:
+            day, month, year = (match.group("d1"), match.group("m1"), match.group("y1")) if match.group("d1") else (
+                match.group("d2"), match.group("m2"), match.group("y2"))
+            try:
+                return dt.datetime.strptime(f"{int(day)} {month.rstrip('.')[:3]} {year}", "%d %b %Y").date()
+            except ValueError:
+                return None
+    return None
+
+
 def read_article_file(path: Path, defaults: ArticleDefaults | None = None) -> Article:
     """A .txt or .html file as one article; the command line's date/outlet/url fill in what the page does not say."""
     defaults = defaults or ArticleDefaults()
@@ -164,6 +189,7 @@ def read_article_file(path: Path, defaults: ArticleDefaults | None = None) -> Ar
             raise ArticleFileError("html", str(error).split(": ", 1)[-1]) from None
     elif suffix in TEXT_SUFFIXES:
         text = raw
+        page_date = dateline_date(text)
     else:
         raise InputFileError(f"{path}: unsupported article type {path.suffix!r}; expected one of {ARTICLE_SUFFIXES}")
     try:

@@ -112,24 +112,43 @@ class _Draft:
     speaker_text: str | None = None
 
 
-# A transcript's turns: 'Q: When did you find out?' / 'A: On the morning after the awards.'
-TRANSCRIPT_TURN = re.compile(r"^(?P<turn>Q|A)[:.]\s+(?P<body>\S.*)$", re.M)
+# A transcript's turns: 'Q: When did you find out?' / 'A: On the morning after the awards.', or answers under the
+# interviewee's name in capitals ('LINDQVIST: No. Every valid ballot was counted.').
+TRANSCRIPT_TURN = re.compile(r"^(?:(?P<turn>Q|A)[:.]|(?P<label>[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]{2,})?):)\s+(?P<body>\S.*)$", re.M)
 
 
 def _transcript_answers(doc: Doc) -> list[_Draft]:
     """The answers of a Q&A transcript (at least two questions and two answers) are the interviewee's: the last
-    person the introduction names before the first question ('We spoke to Marchetti on Friday.')."""
+    person the introduction names before the first question ('We spoke to Marchetti on Friday.'), or under a name
+    label, the person of the introduction the label names."""
     text = doc.text
     turns = list(TRANSCRIPT_TURN.finditer(text))
-    if sum(t.group("turn") == "Q" for t in turns) < 2 or sum(t.group("turn") == "A" for t in turns) < 2:
+    answers = [t for t in turns if t.group("turn") == "A" or t.group("label")]
+    if sum(t.group("turn") == "Q" for t in turns) < 2 or len(answers) < 2:
         return []
     first_question = next(t.start() for t in turns if t.group("turn") == "Q")
     people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= first_question]
-    if not people:
-        return []
-    interviewee = people[-1]
-    return [_Draft(*trim(text, t.start("body"), t.end("body")), "direct", None, None, interviewee.start, [], speaker_text=interviewee.text)
-            for t in turns if t.group("turn") == "A"]
+    drafts = []
+    for turn in answers:
+        label = turn.group("label")
+        named = [p for p in people if label and label.lower() in p.text.lower().split()] if label else people
+        if not named and not label:
+            continue
+        who, anchor = (named[-1].text, named[-1].start) if named else (label.title(), 0)
+        drafts.append(_Draft(*trim(text, turn.start("body"), turn.end("body")), "direct", None, None, anchor, [], speaker_text=who))
+    return drafts
+
+
+# 'She told him the government would respect any ruling, according to two people familiar with the meeting': the
+# sourcing after the content is the reporter's, not the speaker's words.
+_TRAILING_SOURCING = re.compile(r",\s+(?:according to|sources said|people familiar with)\b", re.IGNORECASE)
+
+
+def _without_sourcing(text: str, draft: _Draft) -> _Draft:
+    if draft.kind != "indirect":
+        return draft
+    sourcing = _TRAILING_SOURCING.search(text, draft.start, draft.end)
+    return replace(draft, end=trim(text, draft.start, sourcing.start())[1]) if sourcing else draft
 
 
 def _headline_end(text: str) -> int:
@@ -282,7 +301,7 @@ class QuoteExtractor:
         drafts += self._unattributed_quotes(doc, marks, drafts)
         drafts += self._press_release_drafts(doc)
         drafts += _transcript_answers(doc)
-        drafts = _without_overlaps(drafts)
+        drafts = [_without_sourcing(doc.text, d) for d in _without_overlaps(drafts)]
         return self._resolve(doc, drafts, article_date, outlet)
 
     # --- finding content -------------------------------------------------------------------------------------

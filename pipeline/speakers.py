@@ -492,6 +492,10 @@ class SpeakerResolver:
         )
         if not compatible:
             return None
+        # 'Nowak met Kowal. She told him ...': 'him' takes the centre of attention, so 'she' is the other person.
+        crossed = pronoun.dep_ == "nsubj" and form is not None and any(
+            c.dep_ in ("dobj", "dative", "iobj") and PRONOUN_FORMS.get(c.lower_, form) != form for c in pronoun.head.children
+        )
         sentences: dict[int, list[ActorMention]] = defaultdict(list)
         for m in compatible:
             sentences[doc[m.position].sent.start].append(m)
@@ -500,7 +504,8 @@ class SpeakerResolver:
             # analyst at Lindqvist Securities, pressed management on ...').
             salient = [m for m in sentences[start] if m.spoke] or [m for m in sentences[start] if m.subject or m.position == start]
             if salient:
-                return salient[-1].actor
+                others = [m for m in sentences[start] if m.actor != salient[-1].actor] if crossed else []
+                return (others or salient)[-1].actor
         return compatible[-1].actor
 
     def _nominal(self, mention: Span, head: Token, history: list[ActorMention]) -> Actor | None:

@@ -81,3 +81,13 @@ def test_article_files_without_text_are_quarantined_and_undeclared_languages_sta
     assert [a.source for a in articles] == [str(good)] and articles[0].lang is None and articles[0].location == str(good)
     assert [(q.file, q.line, q.field) for q in result.quarantined] == [(str(empty), 1, "text"), (str(latin1), 1, "<file>")]
     assert "not UTF-8" in result.quarantined[1].reason
+
+
+def test_a_plain_text_article_takes_the_date_its_dateline_prints(tmp_path):
+    release = tmp_path / "release.txt"
+    release.write_text("PRESS RELEASE\nFor immediate release - 2 August 2024\n\nThe service confirmed the fire is contained.\n", encoding="utf-8")
+    assert read_article_file(release, ArticleDefaults(date=dt.date(2024, 8, 9))).date == dt.date(2024, 8, 2)  # the text's own date wins
+    wire = tmp_path / "wire.txt"
+    story = "The floods of 12 March 2019 were recalled by residents who lost their homes, and the council promised a new barrier."
+    wire.write_text(f"NORTHHAVEN, March 14 (Wire) - Dockers walked out.\n\n{story}\n", encoding="utf-8")
+    assert read_article_file(wire).date is None  # no year in the dateline; a date in the story is not the publication's

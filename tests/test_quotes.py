@@ -496,6 +496,25 @@ def test_windows_line_ends_find_the_same_statements_at_offsets_into_the_text_as_
     assert ("Our members vote on Friday", "Joao Silva") in unix
 
 
+def test_she_told_him_is_the_other_person_and_sourcing_is_not_the_statement(extractor):
+    text = ("Opposition leader Marek Nowak said on Monday that the vote had been stolen.\n\n"
+            "Nowak met Prime Minister Anna Kowal on Sunday. She told him the government would respect any court ruling, "
+            "according to two people familiar with the meeting.")
+    found = [(text[q.start : q.end], q.speaker) for q in extractor.extract(text, dt.date(2024, 6, 10))]
+    assert ("the government would respect any court ruling", "Anna Kowal") in found
+
+
+def test_answers_under_the_interviewee_s_name_label_are_theirs(extractor):
+    text = ("Transcript: Interview with Election Commission chair Sofia Lindqvist\n\n"
+            "Q: Ms Lindqvist, were ballots left uncounted?\n\n"
+            "LINDQVIST: No. Every valid ballot was counted.\n\n"
+            "Q: Will there be a recount?\n\n"
+            "LINDQVIST: If the court orders one, we will carry it out within ten days.")
+    answers = [(text[q.start : q.end], q.speaker) for q in extractor.extract(text, dt.date(2024, 6, 10)) if q.speaker == "Sofia Lindqvist"]
+    assert answers == [("No. Every valid ballot was counted", "Sofia Lindqvist"),
+                       ("If the court orders one, we will carry it out within ten days", "Sofia Lindqvist")]
+
+
 def test_a_from_header_with_a_long_title_names_the_person(extractor):
     text = ("The service confirmed the fire is contained.\n\n"
             "From Minister for Emergency Services Jacob Rowe:\n"
