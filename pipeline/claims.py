@@ -24,6 +24,8 @@ from pipeline.quantities import claim_entities, normalize_dates, normalize_quant
 SPANS_KEY = "claims"
 # Shorter "sentences" are headings, list markers or fragments: never a claim on their own.
 MIN_CLAIM_CHARS = 12
+# Words a claim needs besides hashtags, handles, links and emoji: '😡 #Belarus #BorderCrisis' states nothing.
+MIN_CLAIM_WORDS = 2
 
 for _name, _default in (("claims", None), ("reference_date", None)):
     if not Doc.has_extension(_name):
@@ -69,7 +71,7 @@ class ClaimsComponent:
                 if token is not None and not (token.is_space and "\n" in token.text):
                     tokens += [] if token.is_space else [token]
                     continue
-                if tokens and tokens[-1].idx + len(tokens[-1]) - tokens[0].idx >= MIN_CLAIM_CHARS:
+                if tokens and tokens[-1].idx + len(tokens[-1]) - tokens[0].idx >= MIN_CLAIM_CHARS and _words(tokens) >= MIN_CLAIM_WORDS:
                     spans.append(doc[tokens[0].i : tokens[-1].i + 1])
                 tokens = []
         return spans
@@ -110,6 +112,12 @@ class ClaimsComponent:
             self.set_annotations(batch, self.predict(batch))
             yield from batch
 
+
+
+def _words(tokens: list) -> int:
+    """Words of a candidate that are not hashtags or handles (spaCy splits '#' off, so the word after it is the tag)."""
+    text = tokens[0].doc.text
+    return sum(1 for t in tokens if t.is_alpha and not (t.idx > 0 and text[t.idx - 1] in "#@"))
 
 
 def claims_unavailable_reason(config: StancewatchConfig) -> str | None:

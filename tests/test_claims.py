@@ -206,11 +206,12 @@ def test_component_scores_sentences_and_attaches_normalized_quantities(nlp, tiny
 
     claims_nlp = load_spacy(StancewatchConfig().nlp.spacy_models)
     claims_nlp.add_pipe("stancewatch_claims", config={"model_dir": str(tiny_claims_model_dir)})
-    text = "Thank you all for coming tonight.\n\nPolice arrested ten smugglers on Tuesday. I hope the talks will succeed."
+    text = "Thank you all for coming tonight.\n\nPolice arrested ten smugglers on Tuesday. I hope the talks will succeed.\n😡 #Belarus #BorderCrisis"
     doc = claims_nlp.make_doc(text)
     doc._.reference_date = dt.date(2021, 12, 3)
     doc = claims_nlp(doc)
     claims = doc._.claims
+    # Hashtags alone state nothing: not even a candidate.
     assert [c["text"] for c in claims] == ["Thank you all for coming tonight.", "Police arrested ten smugglers on Tuesday.", "I hope the talks will succeed."]
     assert [c["checkworthy"] for c in claims] == [False, True, False]
     assert [span.text for span in doc.spans["claims"]] == ["Police arrested ten smugglers on Tuesday."]
