@@ -50,7 +50,7 @@ def test_dask_local_cluster_gives_the_single_process_results(tmp_path, tiny_conf
     _same_stances(local_tables["stances"], dask_tables["stances"])
     # Idempotent: the same input again on Dask skips everything, the statement stored unscored included.
     again = run_batch([data], distributed, engine="dask")
-    assert (again.skipped, again.stored, again.unscored_languages) == (41, 0, {})
+    assert (again.skipped, again.skipped_unscored, again.stored, again.unscored_languages) == (40, 1, 0, {})
 
 
 def test_dask_scheduler_address_one_model_load_per_worker(tmp_path, tiny_config):
