@@ -150,7 +150,7 @@ def _decode(path: Path) -> str:
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 # A whole date, day first or month first, with its year: a dateline or release line gives one, a bare "March 14" no year.
-_FULL_DATE = re.compile(rf"\b(?:(?P<d1>\d{{1,2}}) (?P<m1>{_MONTH}),? (?P<y1>(?:19|20)\d\d)|(?P<m2>{_MONTH}) (?P<d2>\d{{1,2}}),? (?P<y2>(?:19|20)\d\d))\b")
+_FULL_DATE = re.compile(rf"\b(?:\d{{1,2}} {_MONTH},? (?:19|20)\d\d|{_MONTH} \d{{1,2}},? (?:19|20)\d\d)\b")
 # Only the top of a plain-text article, and only its short lines (headline, dateline, release line, byline), say when it
 # was published; a date in the running text is what the story is about.
 DATELINE_LINES, DATELINE_LINE_CHARS = 6, 100
@@ -159,17 +159,16 @@ DATELINE_LINES, DATELINE_LINE_CHARS = 6, 100
 def dateline_date(text: str) -> dt.date | None:
     """The publication date a plain-text article prints at its top ('For immediate release - 2 August 2024',
     'WARSAW, June 10, 2024 (Wire) -'), or None."""
-    lines = [line for line in text.splitlines() if line.strip()][:DATELINE_LINES]
-    for line in lines:
-        head = line if len(line) <= DATELINE_LINE_CHARS else line[: line.find(" - ") + 1 if " - " in line[:DATELINE_LINE_CHARS] else 0]
+    from pipeline.dates import resolve
+
+    for line in [line for line in text.splitlines() if line.strip()][:DATELINE_LINES]:
+        # A long line is running text, though a wire dateline opens one ('WARSAW, June 10, 2024 (Wire) - Opposition ...').
+        dash = line.find(" - ", 0, DATELINE_LINE_CHARS)
+        head = line if len(line) <= DATELINE_LINE_CHARS else line[:dash] if dash > 0 else ""
         match = _FULL_DATE.search(head)
-        if match:
-            day, month, year = (match.group("d1"), match.group("m1"), match.group("y1")) if match.group("d1") else (
-                match.group("d2"), match.group("m2"), match.group("y2"))
-            try:
-                return dt.datetime.strptime(f"{int(day)} {month.rstrip('.')[:3]} {year}", "%d %b %Y").date()
-            except ValueError:
-                return None
+        resolved = resolve(match.group(), None) if match else None
+        if resolved is not None and resolved[1] == "day":
+            return resolved[0]
     return None
 
 
