@@ -131,7 +131,7 @@ def _transcript_answers(doc: Doc) -> list[_Draft]:
     drafts = []
     for turn in answers:
         label = turn.group("label")
-        named = [p for p in people if label and label.lower() in p.text.lower().split()] if label else people
+        named = [p for p in people if label.lower() in p.text.lower().split()] if label else people
         if not named and not label:
             continue
         who, anchor = (named[-1].text, named[-1].start) if named else (label.title(), 0)
