@@ -67,7 +67,7 @@ _THOUSANDS_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 # Currencies quantulum does not know, by the words and codes the press uses for them.
 OTHER_CURRENCIES = {"złoty": "Polish złoty", "zloty": "Polish złoty", "złotys": "Polish złoty", "zlotys": "Polish złoty",
                     "zł": "Polish złoty", "pln": "Polish złoty"}
-_OTHER_CURRENCY_AFTER = re.compile(r"\s*(?P<word>" + "|".join(sorted(map(re.escape, OTHER_CURRENCIES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_OTHER_CURRENCY_AFTER = re.compile(rf"\s*(?:(?:{_SCALE})\s*)?(?P<word>" + "|".join(sorted(map(re.escape, OTHER_CURRENCIES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _OTHER_CURRENCY_BEFORE = re.compile(r"\b(?P<word>PLN|zł)\s?$", re.IGNORECASE)
 _CODE_BEFORE_NUMBER = re.compile(r"\b(?P<code>USD|EUR|GBP|JPY) ?(?=\d)")
 _PER_CENT = re.compile(r"(?<=\d) ?per ?cent\b", re.IGNORECASE)

@@ -107,6 +107,7 @@ def _quantities(nlp, text: str) -> list[dict]:
         ("We counted the 4.000 migrants at the camp.", "4.000", {"value": 4000, "unit": "migrants"}),
         ("The budget is PLN 1.6 billion.", "1.6 billion", {"value": 1_600_000_000, "unit": "Polish złoty", "dimension": "currency"}),
         ("They paid 300 zlotys each.", "300 zlotys", {"value": 300, "unit": "Polish złoty"}),
+        ("It costs 2,5 mln PLN.", "2,5 mln PLN", {"value": 2_500_000, "unit": "Polish złoty"}),
         ("A dozen were children.", "A dozen", {"value": 12}),
     ],
 )
