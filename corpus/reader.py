@@ -51,14 +51,16 @@ class ReadResult:
         location = self.first_seen.get(statement_id)
         return None if location is None else (self.files[location >> 40], location & ((1 << 40) - 1))
 
-    def write_quarantine(self, path: Path) -> None:
+    def write_quarantine(self, path: Path) -> bool:
         """Appends this read's rejects; each carries the time of the run (`at`), so that one night's rejects can be
-        told from the last night's in a file that keeps them all."""
+        told from the last night's in a file that keeps them all. True when the file held earlier records."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        earlier = path.is_file() and path.stat().st_size > 0
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with path.open("a", encoding="utf-8") as out:
             for record in self.quarantined:
                 out.write(json.dumps({**asdict(record), "at": at}, ensure_ascii=False) + "\n")
+        return earlier
 
 
 class InputFileError(ValueError):

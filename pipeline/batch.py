@@ -50,6 +50,8 @@ class RunSummary:
     unscored_languages: Counter = field(default_factory=Counter)
     label_counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     quarantine_examples: list[str] = field(default_factory=list)
+    # The quarantine file held earlier runs' records before this run appended its own.
+    quarantine_appended: bool = False
 
 
 @dataclass
@@ -162,7 +164,7 @@ def run_batch(
         read.quarantined.extend(conflicts)
         summary.quarantined = len(read.quarantined)
         store.finish_run(run_id, summary.quarantined)
-    read.write_quarantine(config.store.quarantine)
+    summary.quarantine_appended = read.write_quarantine(config.store.quarantine)
     summary.quarantine_examples = [r.describe() for r in read.quarantined[:5]]
     return summary
 

@@ -233,8 +233,9 @@ def _print_run_summary(summary, seconds: float) -> None:
         console.print(f"[yellow]unscored, language not supported:[/yellow] {languages}", highlight=False, soft_wrap=True)
     if summary.quarantined:
         console.print(
-            f"[yellow]{summary.quarantined} record(s) quarantined[/yellow] -> {summary.quarantine_file} "
-            f"(appended to earlier runs' records: this run's are the last {summary.quarantined})", soft_wrap=True,
+            f"[yellow]{summary.quarantined} record(s) quarantined[/yellow] -> {summary.quarantine_file}"
+            + (f" (appended to earlier runs' records: this run's are the last {summary.quarantined})" if summary.quarantine_appended else ""),
+            soft_wrap=True,
         )
         for line in summary.quarantine_examples:
             console.print(f"  {line}", highlight=False)

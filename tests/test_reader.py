@@ -62,8 +62,9 @@ def test_bad_records_are_quarantined_with_file_line_field_and_the_rest_kept(tmp_
     assert by_line[8].field.startswith("gold.entities")
     assert "UTF-8" in by_line[10].reason
     assert all(q.file == str(path) for q in result.quarantined)
-    result.write_quarantine(tmp_path / "q.jsonl")
+    assert result.write_quarantine(tmp_path / "q.jsonl") is False  # a new file: nothing was there before
     assert len((tmp_path / "q.jsonl").read_text().splitlines()) == 8
+    assert result.write_quarantine(tmp_path / "q.jsonl") is True  # the next run appends to these
 
 
 def test_byte_order_mark_is_accepted(tmp_path):
