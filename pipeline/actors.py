@@ -209,10 +209,11 @@ class ActorRegistry:
         ]
         if not found:
             return None
-        name = self._alias_index[max(found, key=len)]
+        longest = max(found, key=len)
+        name = self._alias_index[longest]
         if self.actors[name].kind == "country" and len(parts) == 1:
             # 'IOM Iraq', 'UNHCR Poland': an organisation's office in that country speaks for the organisation.
-            before = key[: -len(max(found, key=len))].strip()
+            before = key[: -len(longest)].strip()
             organisation = self._alias_index.get(before)
             if organisation is not None and self.actors[organisation].kind not in ("country", "person"):
                 return organisation

@@ -113,7 +113,6 @@ class ClaimsComponent:
             yield from batch
 
 
-
 def _words(tokens: list) -> int:
     """Words of a candidate that are not hashtags or handles (spaCy splits '#' off, so the word after it is the tag)."""
     text = tokens[0].doc.text

@@ -38,13 +38,10 @@ _DEADLINE = re.compile(r"\bby\s+$", re.IGNORECASE)
 _PAST_CUES = re.compile(r"\b(?:had|was|were|did|ago|last)\b", re.IGNORECASE)
 
 
-def speaks_of_the_future(sentence: str, at: int | None = None) -> bool:
-    """True when the sentence's tense or wording points forward, so a month or weekday without a year is ahead.
-
-    With `at` (a mention's offset in `sentence`), a cue opening a coordinated clause after the mention does not
-    count, and `by` right before the mention makes a deadline."""
-    if at is None:
-        return bool(_FUTURE_CUES.search(sentence))
+def speaks_of_the_future(sentence: str, at: int) -> bool:
+    """True when the sentence's tense or wording points forward at the mention `at` (its offset in `sentence`), so a
+    month or weekday without a year is ahead: a cue opening a coordinated clause after the mention does not count,
+    and `by` right before the mention makes a deadline."""
     for cue in _FUTURE_CUES.finditer(sentence):
         if cue.start() < at or not _CLAUSE_OPENER.search(sentence[: cue.start()]):
             return True
