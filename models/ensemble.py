@@ -308,10 +308,11 @@ class WeightedEnsembleStanceClassifier(DecisionRule, MemberModels):
 
 def _provenance_lines(members: Sequence[object]) -> list[str]:
     """Training data, seed and git commit as the members recorded them (one line each where they agree)."""
-    records = [getattr(member, "training_", None) for member in members]
+    # Training records are dataclasses, except the stacked model's, a dict.
+    records = [vars(r) if hasattr(r, "__dict__") else (r or {}) for r in (getattr(member, "training_", None) for member in members)]
     fields = {
-        "training data": [tuple(getattr(r, "data_sources", None) or (r.get("data_sources", ()) if isinstance(r, dict) else ())) for r in records],
-        "git commit": [getattr(r, "git_commit", None) or (r.get("git_commit") if isinstance(r, dict) else None) for r in records],
+        "training data": [tuple(r.get("data_sources") or ()) for r in records],
+        "git commit": [r.get("git_commit") for r in records],
         "seed": [getattr(getattr(member, "hyperparameters", None), "seed", None) or getattr(member, "seed", None) for member in members],
     }
     lines = []
