@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks._common import append_row, commit, machine, today
-from corpus.external import semeval2016_rows, vast_rows
+from corpus.external import auxiliary_labels, semeval2016_rows, vast_rows
 from evaluation.bootstrap import bootstrap_interval
 from evaluation.stance import f_avg
 from models._torch import resolve_precision
@@ -41,7 +41,7 @@ def build_members(name: str, args: argparse.Namespace) -> list:
     seed = args.seed
     minilm = {"epochs": args.epochs, "seed": seed, "learning_rate": args.learning_rate, "soup": args.soup,
               "frozen_layers": args.frozen_layers, "head_learning_rate": args.head_learning_rate, "heads": args.heads,
-              "layer_mix": args.layer_mix, "readable_text": not args.raw_text}
+              "layer_mix": args.layer_mix, "readable_text": not args.raw_text, "auxiliary_weight": args.auxiliary_weight}
     factories = {
         "minilm": lambda: StanceClassifier(**minilm),
         "tfidf": lambda: TfidfStanceClassifier(seed=seed, readable_text=not args.raw_text),
@@ -68,8 +68,11 @@ def write_schema_files(rows: list[dict[str, str]], predicted: list[str], probabi
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", choices=MODELS, default="ensemble")
-    parser.add_argument("--epochs", type=int, default=8, help="fine-tuning epochs of the MiniLM model (the best on dev is kept)")
-    parser.add_argument("--learning-rate", type=float, default=6e-5, help="encoder learning rate of the MiniLM model (chosen on dev by benchmarks.dev_sweep)")
+    parser.add_argument("--epochs", type=int, default=4, help="fine-tuning epochs of the MiniLM model (the best on dev is kept; "
+                        "4 with --learning-rate 4e-5 and auxiliary tasks won 5-fold out-of-fold on train, benchmarks.semeval_oof)")
+    parser.add_argument("--learning-rate", type=float, default=4e-5, help="encoder learning rate of the MiniLM model")
+    parser.add_argument("--auxiliary-weight", type=float, default=0.5,
+                        help="MiniLM: weight of the auxiliary losses (SemEval's opinion-towards and sentiment labels, training only); 0 turns them off")
     parser.add_argument("--soup", action="store_true", help="MiniLM: average the best dev epochs' weights (greedy soup) instead of keeping one")
     parser.add_argument("--head-learning-rate", type=float, default=1e-3, help="learning rate of the MiniLM model's attention head")
     parser.add_argument("--heads", type=int, default=1, help="MiniLM: attention heads trained side by side and averaged")
@@ -130,13 +133,16 @@ def main() -> None:
     else:
         from models.ensemble import WeightedEnsembleStanceClassifier
         from models.registry import load_stance_model
+        from models.stance import StanceClassifier
 
         reused = {m.kind: m for m in (load_stance_model(Path(d)) for d in args.reuse)}
         members = [reused.get(member.kind, member) for member in build_members(args.model, args)]
         for member in members:
             if member not in reused.values():
-                member.fit(*columns(train + extra_training_rows(member)), dev=columns(dev),
-                           data_sources=["SemEval-2016 Task 6 train (trial + training), 85%", "dev: 15% of it", *extra_sources(member)])
+                rows = train + extra_training_rows(member)
+                member.fit(*columns(rows), dev=columns(dev),
+                           data_sources=["SemEval-2016 Task 6 train (trial + training), 85%", "dev: 15% of it", *extra_sources(member)],
+                           **({"auxiliary": auxiliary_labels(rows)} if isinstance(member, StanceClassifier) else {}))
         model = WeightedEnsembleStanceClassifier(members, decision=args.decision).fit_weights(columns(dev)) if args.model in ENSEMBLES else members[0]
         if args.refit_all:
             # Selection is over (weights, temperature, the MiniLM epoch); the stack then learns from every training pair.
@@ -170,7 +176,7 @@ def main() -> None:
     print(f"  report: stancewatch evaluate {gold_path} {prediction_path} --html {OUTPUT_DIR / 'report.html'}")
     if not args.no_write:
         append_row([
-            today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') + (f', {args.frozen_layers} layers frozen, head lr {args.head_learning_rate:g}' if args.frozen_layers else '') + (f', {args.heads} heads' if args.heads > 1 else '') + (', layer mix' if args.layer_mix else '') if args.model in ('minilm', *ENSEMBLES) or args.stack_attention else ''}"
+            today(), f"{model.kind} (seed {args.seed}{f', MiniLM epochs {args.epochs}, lr {args.learning_rate:g}' + (', soup' if args.soup else '') + (f', {args.frozen_layers} layers frozen, head lr {args.head_learning_rate:g}' if args.frozen_layers else '') + (f', {args.heads} heads' if args.heads > 1 else '') + (', layer mix' if args.layer_mix else '') + (f', auxiliary tasks {args.auxiliary_weight:g}' if args.auxiliary_weight else '') if args.model in ('minilm', *ENSEMBLES) or args.stack_attention else ''}"
             + (f", members {args.members}" if args.model == "ensemble" and args.members else "")
             + (", MiniLM in the stack" if args.stack_attention else "") + (", raw text" if args.raw_text else "")
             + (", MiniLM also trained on VAST dev" if args.extra_train == "vast" else "")
@@ -179,7 +185,7 @@ def main() -> None:
             f"{train_minutes:.1f}", f"{rate:.0f}", machine(), commit(),
             f"`python -m benchmarks.semeval2016 --model {args.model} --epochs {args.epochs} --learning-rate {args.learning_rate:g} --seed {args.seed}"
             + (" --soup" if args.soup else "") + (" --raw-text" if args.raw_text else "") + (f" --extra-train {args.extra_train}" if args.extra_train else "") + (f" --frozen-layers {args.frozen_layers} --head-learning-rate {args.head_learning_rate:g}" if args.frozen_layers else "")
-            + (f" --heads {args.heads}" if args.heads > 1 else "") + (" --layer-mix" if args.layer_mix else "") + (" --stack-attention" if args.stack_attention else "")
+            + (f" --heads {args.heads}" if args.heads > 1 else "") + (f" --auxiliary-weight {args.auxiliary_weight:g}" if args.auxiliary_weight != 0.5 else "") + (" --layer-mix" if args.layer_mix else "") + (" --stack-attention" if args.stack_attention else "")
             + (f" --members {args.members}" if args.model == "ensemble" and args.members else "")
             + (f" --members-from {args.members_from}" if args.members_from else "")
             + "".join(f" --reuse {d}" for d in args.reuse) + (" --refit-all" if args.refit_all else "")

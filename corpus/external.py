@@ -36,8 +36,14 @@ def require_dataset(name: str) -> Path:
     return folder
 
 
+# The annotators' other two labels of each tweet (Mohammad et al. 2017): whom the opinion is about (target / other /
+# no one) and the tweet's sentiment (positive / negative / neither). Stance models may learn them as auxiliary tasks.
+SEMEVAL_AUXILIARY = {"opinion_towards": "Opinion towards", "sentiment": "Sentiment"}
+
+
 def semeval2016_rows(split: str) -> list[dict[str, str]]:
-    """SemEval-2016 Task 6 Task A as rows {id, text, target, label}; train = trial + training (official)."""
+    """SemEval-2016 Task 6 Task A as rows {id, text, target, label, opinion_towards, sentiment}; train = trial +
+    training (official)."""
     if split not in SEMEVAL_FILES:
         raise ValueError(f"SemEval-2016 split must be one of {sorted(SEMEVAL_FILES)}, got {split!r}")
     folder = require_dataset("semeval2016_task6_stance")
@@ -50,9 +56,15 @@ def semeval2016_rows(split: str) -> list[dict[str, str]]:
                 if label not in STANCE_LABELS:
                     raise ValueError(f"{folder / name}: row {record['ID']}: unknown stance {record['Stance']!r}")
                 rows.append(
-                    {"id": f"semeval-{record['ID'].strip()}", "text": record["Tweet"].strip(), "target": record["Target"].strip(), "label": label}
+                    {"id": f"semeval-{record['ID'].strip()}", "text": record["Tweet"].strip(), "target": record["Target"].strip(), "label": label,
+                     **{name: record[column].strip().lower() for name, column in SEMEVAL_AUXILIARY.items()}}
                 )
     return rows
+
+
+def auxiliary_labels(rows: list[dict[str, str]]) -> dict[str, list[str | None]]:
+    """Each SemEval auxiliary task's label per row, None for rows from elsewhere (VAST): `StanceClassifier.fit`'s `auxiliary`."""
+    return {task: [row.get(task) for row in rows] for task in SEMEVAL_AUXILIARY}
 
 
 def semeval2016(split: str):

@@ -207,3 +207,41 @@ def test_a_chosen_torch_thread_count_survives_loading_a_model(tiny_model_dir):
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert completed.stdout.split()[-1] == "1"
+
+
+def test_auxiliary_tasks_train_alongside_stance_and_leave_an_ordinary_model(tmp_path):
+    torch = pytest.importorskip("torch")
+    texts, targets, labels = tiny_pairs()
+    # Whom the opinion is about, as SemEval-2016 annotates it; one pair unlabelled; a one-label task teaches nothing.
+    opinion = ["target" if label != "none" else "other" for label in labels]
+    opinion[0] = None
+    auxiliary = {"opinion_towards": opinion, "constant": ["x"] * len(texts)}
+    settings = {"frozen_layers": 6, "head_learning_rate": 3e-3, "epochs": 2, "seed": 13}
+
+    def shared_weights(weight: float) -> np.ndarray:
+        model = StanceClassifier(**settings, auxiliary_weight=weight).fit(texts, targets, labels, auxiliary=auxiliary)
+        return model.network_.heads[0].query.weight.detach().numpy().copy()
+
+    # Same tasks, so the same initialisation: only the auxiliary loss's weight differs.
+    assert not np.allclose(shared_weights(1.0), shared_weights(1e-9), atol=1e-4), "the auxiliary loss never reached the shared weights"
+
+    model = StanceClassifier(**settings).fit(texts, targets, labels, auxiliary=auxiliary)
+    others, on_target = opinion.count("other"), opinion.count("target")
+    assert model.training_.auxiliary_tasks == {"opinion_towards": {"other": others, "target": on_target}}
+    assert model.network_.heads[0].head[-1].out_features == len(STANCE_LABELS), "auxiliary outputs are training-only"
+    saved = model.save(tmp_path / "model")
+    assert f"opinion_towards (other {others}, target {on_target})" in (saved / "MODEL_CARD.md").read_text()
+    np.testing.assert_allclose(StanceClassifier.load(saved).predict_proba(texts, targets), model.predict_proba(texts, targets), atol=1e-6)
+
+    plain = StanceClassifier(**settings, auxiliary_weight=0).fit(texts, targets, labels, auxiliary=auxiliary)
+    unlabelled = StanceClassifier(**settings).fit(texts, targets, labels)
+    assert plain.training_.auxiliary_tasks == {} and unlabelled.training_.auxiliary_tasks == {}
+    np.testing.assert_allclose(plain.predict_proba(texts, targets), unlabelled.predict_proba(texts, targets), atol=1e-6)
+
+
+def test_auxiliary_labels_must_cover_every_training_pair():
+    texts, targets, labels = tiny_pairs()
+    with pytest.raises(ValueError, match="auxiliary task 'sentiment': 3 labels for 30 training pairs"):
+        StanceClassifier(epochs=1).fit(texts, targets, labels, auxiliary={"sentiment": ["positive", "negative", None]})
+    with pytest.raises(ValueError, match="auxiliary_weight must be >= 0"):
+        StanceClassifier(auxiliary_weight=-1)
