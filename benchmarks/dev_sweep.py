@@ -76,6 +76,7 @@ def sweep_stance_oof(grid: list[dict[str, object]], device: str, out: Path, seed
     """Out-of-fold probabilities over SemEval-2016 train for each setting, the stacked member's once (cached in `out`)."""
     from sklearn.model_selection import StratifiedKFold
 
+    from models.ensemble import _combine
     from models.stacking import default_stack
     from models.stance import StanceClassifier
 
@@ -100,7 +101,7 @@ def sweep_stance_oof(grid: list[dict[str, object]], device: str, out: Path, seed
     for index, setting in enumerate(grid):
         started, setting = time.perf_counter(), {"seed": seed} | setting
         minilm = out_of_fold(lambda: StanceClassifier(**setting, encoder=encoder, device=device), with_auxiliary=True)
-        ensemble = _geometric_mean(minilm, stacked, ENSEMBLE_WEIGHT)
+        ensemble = _combine([minilm, stacked], np.array([ENSEMBLE_WEIGHT, 1 - ENSEMBLE_WEIGHT]), temperature=1.0)
         record = {
             "name": f"stance-oof-{index}", "setting": setting, "folds": OOF_FOLDS, "fold_seed": seed, "tweets": len(rows),
             "minilm_f_avg": round(f_avg(gold, _labels(minilm)), 4), "stacked_f_avg": round(f_avg(gold, _labels(stacked)), 4),
@@ -118,12 +119,6 @@ def _labels(probabilities: np.ndarray) -> list[str]:
     from corpus.schema import STANCE_LABELS
 
     return [STANCE_LABELS[i] for i in probabilities.argmax(1)]
-
-
-def _geometric_mean(first: np.ndarray, second: np.ndarray, weight: float) -> np.ndarray:
-    logits = weight * np.log(np.clip(first, 1e-9, 1.0)) + (1 - weight) * np.log(np.clip(second, 1e-9, 1.0))
-    exp = np.exp(logits - logits.max(1, keepdims=True))
-    return exp / exp.sum(1, keepdims=True)
 
 
 def _record_stance(model, setting, dev, out: Path, name: str, carve_seed: int, seconds: float) -> None:

@@ -635,7 +635,7 @@ class StanceClassifier(DecisionRule):
             f"- {tr.train_examples} training pairs ({', '.join(f'{k} {v}' for k, v in tr.label_counts.items())}), "
             f"{tr.dev_examples} dev pairs, {len(tr.targets)} targets",
             *(
-                [f"- auxiliary tasks learned alongside stance while training (their outputs are not kept): "
+                ["- auxiliary tasks learned alongside stance while training (their outputs are not kept): "
                  + "; ".join(f"{task} ({', '.join(f'{k} {v}' for k, v in counts.items())})" for task, counts in tr.auxiliary_tasks.items())]
                 if tr.auxiliary_tasks else []
             ),

@@ -80,3 +80,34 @@ def test_semeval_benchmark_without_test_chooses_on_dev_and_never_reads_the_test_
     assert splits_read == ["train"]
     assert "train min; dev:" in out and "test F_avg" not in out
     assert (tmp_path / "model").is_dir()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shared_data_dir() / "semeval2016_task6_stance").is_dir(), reason="../shared/data/semeval2016_task6_stance is absent")
+def test_out_of_fold_sweep_scores_every_training_tweet_once_and_combines_as_the_shipped_ensemble(tmp_path, monkeypatch):
+    import json
+
+    import numpy as np
+
+    from benchmarks import dev_sweep
+    from corpus.external import semeval2016_rows
+    from evaluation.stance import f_avg
+    from models.ensemble import _combine
+
+    # Every fifth training tweet: enough per target and label for five folds, minutes instead of hours.
+    rows = semeval2016_rows("train")[::5]
+    monkeypatch.setattr(dev_sweep, "semeval2016_rows", lambda split: rows if split == "train" else pytest.fail(f"read {split}"))
+    setting = '{"epochs": 1, "frozen_layers": 6, "head_learning_rate": 0.003}'
+    monkeypatch.setattr("sys.argv", ["dev_sweep", "stance-oof", "--setting", setting, "--seeds", "13", "--device", "cpu", "--out", str(tmp_path)])
+    dev_sweep.main()
+    record = json.loads((tmp_path / "stance-oof.jsonl").read_text())
+    minilm = np.load(tmp_path / "stance-oof-0.npz")["probabilities"]
+    stacked = np.load(tmp_path / "stance-oof-stacked-seed13.npz")["probabilities"]
+    assert minilm.shape == stacked.shape == (len(rows), 3) and record["tweets"] == len(rows)
+    np.testing.assert_allclose(minilm.sum(1), 1.0, atol=1e-6)  # no tweet left unscored
+    np.testing.assert_allclose(stacked.sum(1), 1.0, atol=1e-6)
+    gold = [r["label"] for r in rows]
+    ensemble = _combine([minilm, stacked], np.array([0.4, 0.6]), 1.0)
+    labels = ("favor", "against", "none")
+    assert record["ensemble_f_avg_at_0.4"] == round(f_avg(gold, [labels[i] for i in ensemble.argmax(1)]), 4)
+    assert record["stacked_f_avg"] > 0.4, "the stacked member's out-of-fold predictions are no better than chance"

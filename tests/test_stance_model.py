@@ -210,7 +210,7 @@ def test_a_chosen_torch_thread_count_survives_loading_a_model(tiny_model_dir):
 
 
 def test_auxiliary_tasks_train_alongside_stance_and_leave_an_ordinary_model(tmp_path):
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     texts, targets, labels = tiny_pairs()
     # Whom the opinion is about, as SemEval-2016 annotates it; one pair unlabelled; a one-label task teaches nothing.
     opinion = ["target" if label != "none" else "other" for label in labels]
