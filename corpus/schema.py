@@ -26,6 +26,10 @@ class _Strict(BaseModel):
 # Years a statement can plausibly carry: a typo such as "0202-11-03" is an error, not a date in the second century.
 PLAUSIBLE_YEARS = range(1900, 2101)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ].*)?$")
+# An ISO 639 language code with optional subtags ("en", "ckb", "pt-BR"): what the detector writes and filters read.
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# A JSON "\udc00" escape decodes to half a surrogate pair: a str Python holds but cannot encode, store or hash.
+_UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
 # Written probabilities are rounded (predict keeps 4 decimals), so three of them sum to 1 only this closely.
 PROBABILITY_SUM_TOLERANCE = 0.01
 
@@ -36,6 +40,19 @@ def _field_error(location: tuple[str | int, ...], message: str, value: object) -
     return ValidationError.from_exception_data(
         "Statement", [InitErrorDetails(type=PydanticCustomError("value_error", message), loc=location, input=value)]
     )
+
+
+def _unpaired_surrogate(value: object, location: tuple[str | int, ...] = ()) -> tuple[tuple[str | int, ...], str] | None:
+    """(where, the character) of the first unpaired surrogate in a decoded JSON value, or None."""
+    if isinstance(value, str):
+        match = _UNPAIRED_SURROGATE.search(value)
+        return (location, match.group()) if match else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _unpaired_surrogate(item, (*location, key))
+        if found is not None:
+            return found
+    return None
 
 
 def blank_to_none(value: object) -> object:
@@ -58,7 +75,8 @@ def iso_date(value: object) -> dt.date | None:
         if not _ISO_DATE.match(text):
             raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
         try:
-            day = dt.date.fromisoformat(text[:10])
+            # A timestamp's time must be a time too: "2021-11-10T25:00:00" is a typo, not the 10th.
+            day = dt.datetime.fromisoformat(text).date() if len(text) > 10 else dt.date.fromisoformat(text)
         except ValueError as error:
             raise ValueError(f"{value!r} is not a calendar date ({error})") from None
     else:
@@ -153,12 +171,42 @@ class Statement(_Strict):
     gold: Gold | None = None
     origin: ArticleOrigin | None = None  # set on statements the pipeline found in an article
 
+    @model_validator(mode="before")
+    @classmethod
+    def _valid_unicode(cls, record: object) -> object:
+        found = _unpaired_surrogate(record)
+        if found is not None:
+            location, character = found
+            raise _field_error(location, f"holds an unpaired surrogate {character!r}, which is not Unicode text (a broken \\u escape?)", character)
+        return record
+
     @field_validator("text")
     @classmethod
     def _not_blank(cls, text: str) -> str:
         if not text.strip():
             raise ValueError("text is empty or whitespace")
         return text
+
+    @field_validator("targets")
+    @classmethod
+    def _each_target_named_once(cls, targets: list[str] | None) -> list[str] | None:
+        if targets is None:
+            return None
+        if not targets:
+            raise ValueError("an empty list names no target: leave 'targets' out to score every configured target")
+        for index, target in enumerate(targets):
+            if not target.strip():
+                raise ValueError(f"target #{index + 1} is empty or whitespace")
+            if target in targets[:index]:
+                raise ValueError(f"target {target!r} is listed twice")
+        return targets
+
+    @field_validator("lang")
+    @classmethod
+    def _language_code(cls, lang: str) -> str:
+        if not _LANGUAGE_CODE.match(lang):
+            raise ValueError(f"{lang!r} is not a language code such as 'en', 'ckb' or 'pt-BR'")
+        return lang
 
     @field_validator("date", mode="before")
     @classmethod

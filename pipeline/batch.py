@@ -16,7 +16,7 @@ from pipeline.config import StancewatchConfig
 from pipeline.enrich import Enricher
 from pipeline.ingest import ArticleDefaults
 from pipeline.language import DetectedLanguage, LanguageDetector, default_detector, language_verdict
-from pipeline.store import Store, StoreConflict
+from pipeline.store import Store, StoreConflict, exclusive_run
 
 if TYPE_CHECKING:
     from pipeline.quotes import ArticleStatementFinder
@@ -93,7 +93,7 @@ def run_batch(
     read = ReadResult([])
     conflicts: list[QuarantinedRecord] = []
     detector = default_detector()
-    with open_engine(config, engine, scheduler) as enrich_engine, Store(config.store.db) as store:
+    with exclusive_run(config.store.db), open_engine(config, engine, scheduler) as enrich_engine, Store(config.store.db) as store:
         summary = RunSummary(db=config.store.db, quarantine_file=config.store.quarantine, model_id=enrich_engine.model_id)
         store.sync_actors(enrich_engine.registry)
         run_id = store.start_run([str(p) for p in inputs], enrich_engine.model_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -72,6 +73,16 @@ def _require_input_types(paths: list[Path], articles: bool) -> None:
         if path.suffix.lower() not in accepted:
             what = "articles" if articles else "statements"
             _fail(f"{path}: unsupported input type {path.suffix!r}; {what} are read from {', '.join(accepted)} files")
+
+
+def _require_store(db: Path) -> None:
+    """A store path that cannot work fails here, in one line, before any model loads."""
+    from pipeline.store import StoreUnusable, check_store_path
+
+    try:
+        check_store_path(db)
+    except StoreUnusable as error:
+        _fail(str(error))
 
 
 def _require_models(cfg) -> None:
@@ -146,6 +157,7 @@ def run(
 ) -> None:
     """Ingest -> enrich -> store, with a progress bar and a closing summary."""
     from pipeline.batch import run_batch
+    from pipeline.store import StoreBusy
 
     cfg = _load_config(config)
     if db is not None:
@@ -153,6 +165,7 @@ def run(
     _require_files(inputs)
     defaults = _article_defaults(inputs, articles, date, outlet, url)
     _require_input_types(inputs, defaults is not None)
+    _require_store(cfg.store.db)
     _require_models(cfg)
     started = time.perf_counter()
     with _progress() as progress:
@@ -162,7 +175,7 @@ def run(
                 inputs, cfg, on_statement=lambda: progress.advance(task), rerun=rerun, engine=engine, scheduler=scheduler,
                 articles=defaults,
             )
-        except (FileNotFoundError, ValueError, OSError) as error:
+        except (FileNotFoundError, ValueError, OSError, StoreBusy, sqlite3.Error) as error:
             _fail(str(error))
     _print_run_summary(summary, time.perf_counter() - started)
     _print_claims_note(cfg)

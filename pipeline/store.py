@@ -7,8 +7,10 @@ the batch in flight, never what was committed.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -124,6 +126,63 @@ ADDED_COLUMNS = {
 
 class StoreConflict(ValueError):
     """A statement id already stored with different content: refusing keeps the stored record intact."""
+
+
+class StoreUnusable(ValueError):
+    """The store path cannot hold a store: a folder, another kind of file, or a path through a file."""
+
+
+class StoreBusy(RuntimeError):
+    """Another run is writing to the same store."""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_store_path(path: Path) -> None:
+    """Says what is wrong with a store path before any model loads, rather than as sqlite3's traceback at the end."""
+    path = Path(path)
+    if path.is_dir():
+        raise StoreUnusable(f"{path}: is a folder; the store is one SQLite file (give a file path such as {path / 'stancewatch.db'})")
+    blocking = next((parent for parent in path.parents if parent.exists() and not parent.is_dir()), None)
+    if blocking is not None:
+        raise StoreUnusable(f"{path}: {blocking} is a file, so no store can be made under it")
+    if path.is_file() and path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+        if header != SQLITE_HEADER:
+            raise StoreUnusable(f"{path}: is not a SQLite database (it starts {header[:12]!r}); give a new or existing store file")
+
+
+@contextmanager
+def exclusive_run(path: Path) -> Iterator[None]:
+    """One writing run per store at a time: a second would redo the first's work and take credit for it.
+
+    The lock is an flock on `DB.run-lock` beside the store (never on the database file: SQLite's own POSIX locks
+    are dropped when any other descriptor of that file closes). The kernel releases it when the process dies, so a
+    killed run never leaves the store locked."""
+    import fcntl
+
+    path = Path(path)
+    lock_path = path.with_name(path.name + ".run-lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path.touch(exist_ok=True)
+    with lock_path.open("r+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = handle.read().strip() or "another process"
+            raise StoreBusy(f"{path}: another stancewatch run ({holder}) is writing to this store; wait for it to end or give another --db") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {_now()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
 
 
 def _now() -> str:

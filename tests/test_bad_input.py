@@ -43,6 +43,13 @@ BAD_LINES = [
     ("text over the limit", _line(_good("big", "x" * (MAX_TEXT_CHARS + 1))), "text", "limit"),
     ("a 5 MB line", _line(_good("huge", "word " * 1_000_000)), "<line>", "limit"),
     ("a key given twice", b'{"id": "k1", "text": "first", "source_type": "tweet", "text": "second"}\n', "text", "twice"),
+    # Valid JSON that decodes to half a surrogate pair: once stopped the whole batch when the text was stored.
+    ("an unpaired surrogate escape", b'{"id": "p1", "text": "Minsk flights \\udc00 resumed", "source_type": "tweet"}\n', "text", "surrogate"),
+    ("a target listed twice", _line({**_good("t1"), "targets": ["Voluntary repatriation", "Sanctions", "Voluntary repatriation"]}), "targets", "twice"),
+    ("an empty target list", _line({**_good("t2"), "targets": []}), "targets", "empty list"),
+    ("an empty target name", _line({**_good("t3"), "targets": [""]}), "targets", "empty"),
+    ("a lang that is no language code", _line({**_good("l1"), "lang": "english-ish"}), "lang", "language code"),
+    ("a timestamp at hour 25", _line({**_good("d1"), "date": "2021-11-10T25:00:00"}), "date", "calendar date"),
 ]
 
 
@@ -155,3 +162,33 @@ def test_run_stores_every_valid_record_and_exits_3_with_a_quarantine_naming_file
     clean.write_bytes(b"".join(_line(r) for r in good))
     result = runner.invoke(app, ["run", str(clean), "--config", str(config), "--db", str(db)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("case", ["a folder", "a JSONL file", "a path through a file"])
+def test_a_store_path_that_cannot_hold_a_store_fails_in_one_line_before_models_load(tmp_path, case):
+    good = tmp_path / "in.jsonl"
+    good.write_bytes(_line(_good("a")))
+    config = tmp_path / "c.toml"
+    # A stance model folder that holds nothing: had the store check come after the model check, that would fail first.
+    config.write_text(f'[stance]\nmodel_dir = "{tmp_path / "no-model"}"\n', encoding="utf-8")
+    db = {"a folder": tmp_path, "a JSONL file": good, "a path through a file": good / "x.db"}[case]
+    result = runner.invoke(app, ["run", str(good), "--config", str(config), "--db", str(db)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    expected = {"a folder": "is a folder", "a JSONL file": "is not a SQLite database", "a path through a file": f"{good} is a file"}[case]
+    assert expected in " ".join(result.output.split()), result.output
+    assert good.read_bytes() == _line(_good("a")), "the input file was left as it was"
+
+
+def test_a_second_run_on_a_store_in_use_stops_before_writing(tmp_path, tiny_config):
+    from pipeline.store import exclusive_run
+
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"".join(_line(r) for r in tiny_records()[:2]))
+    db = tmp_path / "s.db"
+    with exclusive_run(db):  # the first run, still writing
+        result = runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    assert "another stancewatch run (pid" in " ".join(result.output.split()) and "Traceback" not in result.output
+    assert not db.exists() or not sqlite3.connect(db).execute("SELECT name FROM sqlite_master WHERE name = 'statements'").fetchall()
+    result = runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
+    assert result.exit_code == 0, result.output  # the lock went with the first run
