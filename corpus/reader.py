@@ -142,7 +142,7 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord
                 # utf-8-sig on every line: files joined with `cat` carry a byte-order mark mid-file.
                 raw = raw_bytes.decode("utf-8-sig")
             except UnicodeDecodeError as error:
-                yield line_number, QuarantinedRecord(str(path), line_number, "<line>", f"invalid UTF-8: {error.reason}", repr(raw_bytes[:200]))
+                yield line_number, QuarantinedRecord(str(path), line_number, "<line>", f"invalid UTF-8: {error.reason}", raw_bytes[:200].decode("utf-8", errors="backslashreplace"))
                 continue
             if not raw.strip():
                 continue
@@ -176,7 +176,7 @@ def _iter_csv(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord]]
                     yield raw.decode("utf-8-sig")
                 except UnicodeDecodeError as error:
                     undecodable[line_number] = error.reason
-                    yield raw.decode("utf-8", errors="replace")
+                    yield raw.decode("utf-8", errors="backslashreplace")  # quarantined: its raw shows the bytes
 
         def skipped_lines() -> Iterator[tuple[int, QuarantinedRecord]]:
             for number in sorted(n for n in oversized if n <= lines_read):
@@ -209,19 +209,30 @@ def _iter_csv(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord]]
             line_number = lines_read
             bad = [undecodable.pop(n) for n in range(first_line, line_number + 1) if n in undecodable]
             if bad:
-                yield line_number, QuarantinedRecord(str(path), line_number, "<line>", f"invalid UTF-8: {bad[0]}", str(row)[:2000])
+                yield line_number, QuarantinedRecord(str(path), line_number, "<line>", f"invalid UTF-8: {bad[0]}", _row_as_json(row))
                 continue
             if None in row:
-                yield line_number, QuarantinedRecord(str(path), line_number, "<row>", "more cells than header columns", str(row)[:2000])
+                yield line_number, QuarantinedRecord(str(path), line_number, "<row>", "more cells than header columns", _row_as_json(row))
                 continue
             if None in row.values():
-                yield line_number, QuarantinedRecord(str(path), line_number, "<row>", "fewer cells than header columns (a cut row?)", str(row)[:2000])
+                yield line_number, QuarantinedRecord(str(path), line_number, "<row>", "fewer cells than header columns (a cut row?)", _row_as_json(row))
                 continue
             payload = {key: value for key, value in row.items() if value not in ("", None)}
             for key in CSV_LIST_FIELDS:
                 if key in payload:
                     payload[key] = [part.strip() for part in payload[key].split("|") if part.strip()]
-            yield line_number, _parse(payload, str(path), line_number, str(row)[:2000])
+            yield line_number, _parse(payload, str(path), line_number, _row_as_json(row))
+
+
+def as_given(statement: Statement) -> str:
+    """A read record as JSON with only the fields its input gave: a quarantined record can be fixed and sent again,
+    and no `"entities": []` (annotated: none) appears where the input said nothing."""
+    return statement.model_dump_json(exclude_unset=True)[:2000]
+
+
+def _row_as_json(row: dict) -> str:
+    """A CSV row as a JSON object (cells beyond the header under null), for the quarantine's `raw`."""
+    return json.dumps(row, ensure_ascii=False)[:2000]
 
 
 def read_statements(paths: Iterable[Path], result: ReadResult | None = None) -> Iterator[Statement]:
@@ -252,7 +263,7 @@ def read_statements(paths: Iterable[Path], result: ReadResult | None = None) -> 
             first = result.where(record.id)
             if first is not None:
                 result.quarantined.append(
-                    QuarantinedRecord(str(path), line_number, "id", f"duplicate id {record.id!r} (first seen in {first[0]}:{first[1]})", record.model_dump_json()[:2000])
+                    QuarantinedRecord(str(path), line_number, "id", f"duplicate id {record.id!r} (first seen in {first[0]}:{first[1]})", as_given(record))
                 )
                 continue
             result.first_seen[record.id] = ((len(result.files) - 1) << 40) + line_number

@@ -9,7 +9,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpus.reader import QuarantinedRecord, ReadResult, read_statements
+from corpus.reader import QuarantinedRecord, ReadResult, as_given, read_statements
 from corpus.schema import ActorRef, PredictionRecord, QuoteSpan, Statement
 from pipeline.actors import ActorRegistry
 from pipeline.config import StancewatchConfig
@@ -110,7 +110,7 @@ def run_batch(
                         statement, known = store.admit(statement)
                     except StoreConflict as conflict:
                         file, line = read.where(statement.id) or (statement.origin.article_id if statement.origin else "<store>", 0)
-                        conflicts.append(QuarantinedRecord(file, line, "id", str(conflict), statement.model_dump_json()[:2000]))
+                        conflicts.append(QuarantinedRecord(file, line, "id", str(conflict), as_given(statement)))
                         on_statement()
                         continue
                     targets = enrich_engine.targets_for(statement)

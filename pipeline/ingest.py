@@ -236,7 +236,7 @@ def read_article_records(path: Path, result: ReadResult, defaults: ArticleDefaul
             try:
                 raw = raw_bytes.decode("utf-8-sig" if line == 1 else "utf-8")
             except UnicodeDecodeError as error:
-                result.quarantined.append(QuarantinedRecord(str(path), line, "<line>", f"invalid UTF-8: {error.reason}", repr(raw_bytes[:200])))
+                result.quarantined.append(QuarantinedRecord(str(path), line, "<line>", f"invalid UTF-8: {error.reason}", raw_bytes[:200].decode("utf-8", errors="backslashreplace")))
                 continue
             if not raw.strip():
                 continue

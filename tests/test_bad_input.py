@@ -116,6 +116,8 @@ def test_duplicate_ids_with_different_text_keep_the_first(tmp_path):
     assert [(s.id, s.text) for s in kept] == [("d1", "First text."), ("d2", "Minsk flew the migrants in on purpose.")]
     assert result.quarantined[0].line == 2 and "duplicate id 'd1'" in result.quarantined[0].reason
     assert f"{path}:1" in result.quarantined[0].reason
+    # `raw` is the record as given, fit to fix and send again: no fields the input never had (`"gold": null`).
+    assert json.loads(result.quarantined[0].raw) == _good("d1", "A different text.")
 
 
 def test_csv_missing_column_cells_wrong_types_and_bad_bytes(tmp_path):
@@ -137,6 +139,9 @@ def test_csv_missing_column_cells_wrong_types_and_bad_bytes(tmp_path):
     kept, quarantined = _read(rows)
     assert kept == ["r1", "r7"]
     assert {line: q.field for line, q in quarantined.items()} == {3: "<row>", 4: "date", 5: "<line>", 6: "<row>", 7: "<row>"}
+    assert json.loads(quarantined[4].raw) == {"id": "r3", "text": "Bad date.", "source_type": "press", "date": "last tuesday"}
+    assert json.loads(quarantined[6].raw)["null"] == ["here"]  # the cell beyond the header
+    assert json.loads(quarantined[5].raw)["text"] == "caf\\xe9 in Minsk"  # the bad byte shown, not replaced
 
 
 def test_run_stores_every_valid_record_and_exits_3_with_a_quarantine_naming_file_and_line(tmp_path, tiny_config):
