@@ -131,8 +131,11 @@ def check_corpus(data_dir: Path = DATA_DIR, targets_file: Path | None = None, ac
                 # On the statement's date, as `run` resolves it: an office names its holder on that day.
                 if statement.speaker is None or registry.resolve(statement.speaker, statement.date) is None:
                     problems.append(f"{where}: speaker {statement.speaker!r} does not resolve to an actor in {registry_name}")
-                if statement.source_type == "press" and not statement.gold.quotes:
-                    problems.append(f"{where}: press record without gold.quotes")
+                # A press record is a paragraph that quotes someone (GUIDELINES §1, §7): ours annotate at least one quote.
+                if statement.source_type == "press" and "quotes" not in statement.gold.model_fields_set:
+                    problems.append(f"{where}: press record without gold.quotes: annotate its quotes (at least one)")
+                elif statement.source_type == "press" and not statement.gold.quotes:
+                    problems.append(f"{where}: press record with an empty gold.quotes list: a press record of the gold corpus quotes someone, so it needs at least one quote")
                 problems.extend(_span_problems(statement, where))
                 for stance in statement.gold.stances:
                     if stance.target in domain_stats["labels"]:

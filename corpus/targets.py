@@ -31,12 +31,15 @@ def load_targets(path: Path) -> list[Target]:
     targets = []
     for index, entry in enumerate(entries, start=1):
         unknown = set(entry) - {"name", "favor", "against"}
-        if "name" not in entry or unknown:
-            raise ValueError(f"{path}: [[target]] #{index}: needs 'name'; unknown keys {sorted(unknown)}")
+        if "name" not in entry:
+            raise ValueError(f"{path}: [[target]] #{index}: needs 'name'" + (f"; unknown keys {sorted(unknown)}" if unknown else ""))
+        if unknown:
+            raise ValueError(f"{path}: [[target]] #{index} ({entry['name']!r}): unknown keys {sorted(unknown)}; a target takes 'name', 'favor' and 'against'")
         targets.append(Target(entry["name"], entry.get("favor", ""), entry.get("against", ""), domain))
     names = [t.name for t in targets]
-    if len(set(names)) != len(names):
-        raise ValueError(f"{path}: duplicate target names")
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"{path}: target names defined twice: {duplicates}")
     return targets
 
 

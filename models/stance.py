@@ -310,6 +310,9 @@ class StanceClassifier(DecisionRule):
         auxiliary_tasks, auxiliary_ids = _auxiliary_label_ids(auxiliary or {}, len(texts)) if hp.auxiliary_weight > 0 else ({}, None)
         auxiliary_outputs = sum(len(labels) for labels in auxiliary_tasks.values())
         self.network_ = _build_network(source, heads=hp.heads, layer_mix=hp.layer_mix, auxiliary_outputs=auxiliary_outputs).to(self.device_)
+        layers = self.network_.encoder.config.num_hidden_layers
+        if hp.frozen_layers > layers:  # else the model card would record layers that were never there
+            raise ValueError(f"frozen_layers = {hp.frozen_layers}: the encoder {hp.encoder!r} has {layers} layers; freeze at most {layers} (all of them)")
         self._target_cache.clear()
         started = time.perf_counter()
 

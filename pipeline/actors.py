@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 ACTOR_LABELS = {"person": "PERSON", "government": "ORG", "organisation": "ORG", "institution": "ORG", "media": "ORG", "company": "ORG", "ngo": "ORG", "country": "GPE", "group": "NORP"}
+# Other spellings a registry may write for a kind, read as the kind stored (trends and speakers compare kinds).
+KIND_SPELLINGS = {"organization": "organisation"}
 
 
 @dataclass(frozen=True)
@@ -85,16 +87,18 @@ class ActorRegistry:
             unknown = set(entry) - {"name", "kind", "affiliation", "aliases", "label", "pronoun"}
             if unknown or "name" not in entry or "kind" not in entry:
                 raise ValueError(f"{where}: needs 'name' and 'kind'; unknown keys {sorted(unknown)}")
-            if entry["kind"] not in ACTOR_LABELS:
+            kind = str(entry["kind"])  # a TOML list or table is refused below as any unknown kind, not a TypeError
+            kind = KIND_SPELLINGS.get(kind, kind)
+            if kind not in ACTOR_LABELS:
                 raise ValueError(f"{where}: kind {entry['kind']!r} is not one of {sorted(ACTOR_LABELS)}")
-            if entry.get("pronoun") is not None and (entry["kind"] != "person" or entry["pronoun"] not in PERSON_PRONOUNS):
+            if entry.get("pronoun") is not None and (kind != "person" or entry["pronoun"] not in PERSON_PRONOUNS):
                 raise ValueError(f"{where}: pronoun {entry['pronoun']!r} needs kind 'person' and one of {sorted(PERSON_PRONOUNS)}")
             actor = Actor(
                 name=entry["name"],
-                kind=entry["kind"],
+                kind=kind,
                 affiliation=entry.get("affiliation", entry["name"]),
                 aliases=tuple(entry.get("aliases", [])),
-                label=entry.get("label", ACTOR_LABELS[entry["kind"]]),
+                label=entry.get("label", ACTOR_LABELS[kind]),
                 pronoun=entry.get("pronoun"),
             )
             self.add(actor, where)

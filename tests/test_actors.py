@@ -1,8 +1,9 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from pipeline.actors import Actor, ActorRegistry
+from pipeline.actors import ACTOR_LABELS, KIND_SPELLINGS, Actor, ActorRegistry
 from pipeline.config import DEFAULT_ACTORS_FILE, StancewatchConfig
 from pipeline.nlp import build_nlp
 
@@ -46,6 +47,18 @@ def test_registry_file_errors_name_the_entry(tmp_path):
     path.write_text('[[actor]]\nname = "X"\nkind = "planet"\n')
     with pytest.raises(ValueError, match=r"actors.toml: \[\[actor\]\] #1: kind 'planet'"):
         ActorRegistry.from_files([path])
+    path.write_text('[[actor]]\nname = "X"\nkind = ["person"]\n')
+    with pytest.raises(ValueError, match=r"#1: kind \['person'\] is not one of"):
+        ActorRegistry.from_files([path])
+
+
+def test_the_us_spelling_organization_is_read_as_organisation_and_readme_lists_every_kind(tmp_path):
+    path = tmp_path / "actors.toml"
+    path.write_text('[[actor]]\nname = "Urban Mobility Forum"\nkind = "organization"\naliases = ["UMF"]\n')
+    actor = ActorRegistry.from_files([path]).resolve("UMF")
+    assert (actor.kind, actor.label) == ("organisation", "ORG")
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{kind}`" in readme for kind in (*ACTOR_LABELS, *KIND_SPELLINGS))
 
 
 def test_text_mentions_link_to_actors_and_keep_ner_labels(nlp):

