@@ -45,6 +45,9 @@ class ReadResult:
     # id -> file index * 2**40 + line of each statement read: one small int per id keeps a 1M-id read near 100 MB.
     first_seen: dict[str, int] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    # Records read but worth a look: a CSV row whose quoted cell runs over several lines (an unclosed quote swallows
+    # the rows after it into one cell, and nothing else would say so).
+    notes: list[str] = field(default_factory=list)
 
     def where(self, statement_id: str) -> tuple[str, int] | None:
         """(file, line) the statement with this id was read from, if this read saw it."""
@@ -157,7 +160,7 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord
             yield line_number, _parse(payload, str(path), line_number, raw[:2000])
 
 
-def _iter_csv(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord]]:
+def _iter_csv(path: Path, notes: list[str]) -> Iterator[tuple[int, Statement | QuarantinedRecord]]:
     with path.open("rb") as handle:
         lines_read = 0
         undecodable: dict[int, str] = {}
@@ -217,11 +220,20 @@ def _iter_csv(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord]]
             if None in row.values():
                 yield line_number, QuarantinedRecord(str(path), line_number, "<row>", "fewer cells than header columns (a cut row?)", _row_as_json(row))
                 continue
+            if line_number > first_line:
+                notes.append(f"{path}:{first_line}-{line_number}: one row over {line_number - first_line + 1} lines (a quoted cell with line breaks, or a quote left open that took in the rows after it)")
             payload = {key: value for key, value in row.items() if value not in ("", None)}
             for key in CSV_LIST_FIELDS:
                 if key in payload:
                     payload[key] = [part.strip() for part in payload[key].split("|") if part.strip()]
             yield line_number, _parse(payload, str(path), line_number, _row_as_json(row))
+
+
+def _wide_encoding(path: Path) -> str | None:
+    """"UTF-16" when the file starts with a UTF-16 byte-order mark (what some spreadsheet exports write), else None."""
+    with path.open("rb") as handle:
+        start = handle.read(2)
+    return "UTF-16" if start in (b"\xff\xfe", b"\xfe\xff") else None
 
 
 def as_given(statement: Statement) -> str:
@@ -249,8 +261,13 @@ def read_statements(paths: Iterable[Path], result: ReadResult | None = None) -> 
             raise InputFileError(f"{path}: no such file")
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise InputFileError(f"{path}: unsupported input type {path.suffix!r}; expected one of {SUPPORTED_SUFFIXES}")
-        records = _iter_csv(path) if path.suffix.lower() == ".csv" else _iter_jsonl(path)
         result.files.append(str(path))
+        wide = _wide_encoding(path)
+        if wide is not None:
+            # Every line would fail as invalid UTF-8: one record for the file says what to do about it.
+            result.quarantined.append(QuarantinedRecord(str(path), 1, "<file>", f"the file is {wide} text (it starts with that byte-order mark); save it as UTF-8", ""))
+            continue
+        records = _iter_csv(path, result.notes) if path.suffix.lower() == ".csv" else _iter_jsonl(path)
         for line_number, record in records:
             if isinstance(record, QuarantinedRecord):
                 result.quarantined.append(record)

@@ -50,6 +50,10 @@ class RunSummary:
     unscored_languages: Counter = field(default_factory=Counter)
     label_counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     quarantine_examples: list[str] = field(default_factory=list)
+    # The reader's notes on records it kept (corpus.reader.ReadResult.notes).
+    read_notes: list[str] = field(default_factory=list)
+    # Statement records the inputs held, kept or quarantined: 0 says the inputs were empty (None: articles).
+    records_read: int | None = None
     # The quarantine file held earlier runs' records before this run appended its own.
     quarantine_appended: bool = False
 
@@ -166,6 +170,9 @@ def run_batch(
         store.finish_run(run_id, summary.quarantined)
     summary.quarantine_appended = read.write_quarantine(config.store.quarantine)
     summary.quarantine_examples = [r.describe() for r in read.quarantined[:5]]
+    summary.read_notes = read.notes
+    if articles is None:  # articles' statements are found, not read, so no count of records read applies
+        summary.records_read = len(read.first_seen) + len(read.quarantined) - len(conflicts)
     return summary
 
 

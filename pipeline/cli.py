@@ -254,6 +254,14 @@ def _print_run_summary(summary, seconds: float) -> None:
             console.print(f"  {line}", highlight=False)
         if summary.quarantined > len(summary.quarantine_examples):
             console.print(f"  … and {summary.quarantined - len(summary.quarantine_examples)} more in {summary.quarantine_file}", highlight=False)
+    if summary.read_notes:
+        console.print(f"[yellow]{len(summary.read_notes)} CSV row(s) read over several lines[/yellow]: check that each is one record", highlight=False)
+        for note in summary.read_notes[:5]:
+            console.print(f"  {note}", highlight=False, soft_wrap=True)
+        if len(summary.read_notes) > 5:
+            console.print(f"  … and {len(summary.read_notes) - 5} more", highlight=False)
+    if summary.records_read == 0:
+        console.print("[yellow]the input held no records[/yellow]: nothing was read (empty or blank files?)", highlight=False)
 
 
 @app.command()

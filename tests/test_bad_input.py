@@ -197,3 +197,41 @@ def test_a_second_run_on_a_store_in_use_stops_before_writing(tmp_path, tiny_conf
     assert not db.exists() or not sqlite3.connect(db).execute("SELECT name FROM sqlite_master WHERE name = 'statements'").fetchall()
     result = runner.invoke(app, ["run", str(path), "--config", str(tiny_config), "--db", str(db)])
     assert result.exit_code == 0, result.output  # the lock went with the first run
+
+
+def test_a_csv_row_over_several_lines_is_kept_and_noted(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text(
+        'id,text,source_type\nc1,fine,tweet\nc6,"unterminated quote,tweet\nc7,ok seven about Poland pushbacks",press\nc8,"two\nlines",tweet\n',
+        encoding="utf-8",
+    )
+    result = ReadResult([])
+    kept = [s.id for s in read_statements([path], result)]
+    assert kept == ["c1", "c6", "c8"]
+    assert result.notes == [
+        f"{path}:3-4: one row over 2 lines (a quoted cell with line breaks, or a quote left open that took in the rows after it)",
+        f"{path}:5-6: one row over 2 lines (a quoted cell with line breaks, or a quote left open that took in the rows after it)",
+    ]
+
+
+def test_a_utf16_file_is_one_quarantined_record_and_the_other_inputs_go_on(tmp_path):
+    wide = tmp_path / "wide.jsonl"
+    wide.write_bytes(_line(_good("w1")).decode("utf-8").encode("utf-16"))
+    good = tmp_path / "good.jsonl"
+    good.write_bytes(_line(_good("g1")))
+    result = ReadResult([])
+    assert [s.id for s in read_statements([wide, good], result)] == ["g1"]
+    assert [(q.file, q.line, q.field) for q in result.quarantined] == [(str(wide), 1, "<file>")]
+    assert "UTF-16" in result.quarantined[0].reason and "save it as UTF-8" in result.quarantined[0].reason
+
+
+def test_an_empty_input_says_so(tmp_path, tiny_config):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(empty), "--config", str(tiny_config), "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 0, result.output
+    assert "the input held no records" in result.output
+    full = tmp_path / "full.jsonl"
+    full.write_bytes(_line(tiny_records()[0]))
+    result = runner.invoke(app, ["run", str(full), "--config", str(tiny_config), "--db", str(tmp_path / "s.db")])
+    assert "held no records" not in result.output
