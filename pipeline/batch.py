@@ -50,6 +50,8 @@ class RunSummary:
     unscored_languages: Counter = field(default_factory=Counter)
     label_counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     quarantine_examples: list[str] = field(default_factory=list)
+    # Earlier runs on this store that were killed before they finished: (id, started_at, statements they kept).
+    unfinished_runs: list[tuple[int, str, int]] = field(default_factory=list)
     # The reader's notes on records it kept (corpus.reader.ReadResult.notes).
     read_notes: list[str] = field(default_factory=list)
     # Statement records the inputs held, kept or quarantined: 0 says the inputs were empty (None: articles).
@@ -101,6 +103,7 @@ def run_batch(
         summary = RunSummary(db=config.store.db, quarantine_file=config.store.quarantine, model_id=enrich_engine.model_id)
         store.sync_actors(enrich_engine.registry)
         run_id = store.start_run([str(p) for p in inputs], enrich_engine.model_id)
+        summary.unfinished_runs = store.unfinished_before(run_id)
         languages: dict[str, DetectedLanguage] = {}
         claims_hash = enrich_engine.claims_hash
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import sqlite3
 import sys
 import time
@@ -23,6 +24,8 @@ corpus_app = typer.Typer(no_args_is_help=True, help="Check the gold corpus (and 
 app.add_typer(corpus_app, name="corpus")
 console = Console(stderr=True)
 EXIT_QUARANTINED = 3
+# Stopped by Ctrl-C or SIGTERM, as shells report a SIGINT-ended command: 128 + 2.
+EXIT_INTERRUPTED = 130
 
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML config (demo.toml is a complete example).")]
 
@@ -44,12 +47,55 @@ def _load_config(path: Path | None):
 
 
 def _progress():
+    """A live bar on a terminal; elsewhere (cron, a log file), where rich draws nothing until the end, a line every
+    LOG_PROGRESS_SECONDS, so a long unattended run can be watched and a stalled one seen."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+    if not console.is_terminal:
+        return _LoggedProgress()
     return Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
         console=console, transient=False,
     )
+
+
+LOG_PROGRESS_SECONDS = 30.0
+
+
+class _LoggedProgress:
+    """The part of rich's Progress the commands use, written as timestamped lines."""
+
+    def __init__(self) -> None:
+        self.done, self.total, self.description = 0, None, ""
+        self.started = self.logged = time.monotonic()
+
+    def __enter__(self) -> "_LoggedProgress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.done:
+            self._log()
+
+    def add_task(self, description: str, total: int | None = None) -> int:
+        self.description, self.total = description, total
+        return 0
+
+    def advance(self, task: int, advance: int = 1) -> None:
+        self.update(task, advance=advance)
+
+    def update(self, task: int, total: int | None = None, advance: int = 0, description: str | None = None) -> None:
+        self.done += advance
+        self.total = total if total is not None else self.total
+        self.description = description or self.description
+        if time.monotonic() - self.logged >= LOG_PROGRESS_SECONDS:
+            self._log()
+
+    def _log(self) -> None:
+        self.logged = time.monotonic()
+        elapsed = self.logged - self.started
+        of_total = f"/{self.total}" if self.total else ""
+        stamp = time.strftime("%H:%M:%S")
+        console.print(f"{stamp} {self.description} {self.done}{of_total} ({self.done / max(elapsed, 1e-9):.1f}/s)", highlight=False, soft_wrap=True)
 
 
 def _require_files(paths: list[Path]) -> None:
@@ -73,6 +119,10 @@ def _require_input_types(paths: list[Path], articles: bool) -> None:
         if path.suffix.lower() not in accepted:
             what = "articles" if articles else "statements"
             _fail(f"{path}: unsupported input type {path.suffix!r}; {what} are read from {', '.join(accepted)} files")
+
+
+def _interrupt(signum: int, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _require_store(db: Path) -> None:
@@ -168,15 +218,30 @@ def run(
     _require_store(cfg.store.db)
     _require_models(cfg)
     started = time.perf_counter()
-    with _progress() as progress:
-        task = progress.add_task("enriching", total=None if defaults else _count_lines(inputs))
-        try:
+    # `kill` and `timeout` send SIGTERM: stop as on Ctrl-C, so the batch in flight rolls back and the run says so.
+    previous_handler = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with _progress() as progress:
+            task = progress.add_task("enriching", total=None if defaults else _count_lines(inputs))
             summary = run_batch(
                 inputs, cfg, on_statement=lambda: progress.advance(task), rerun=rerun, engine=engine, scheduler=scheduler,
                 articles=defaults,
             )
-        except (FileNotFoundError, ValueError, OSError, StoreBusy, sqlite3.Error) as error:
-            _fail(str(error))
+    except (FileNotFoundError, ValueError, OSError, StoreBusy, sqlite3.Error) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        console.print(
+            f"[bold red]interrupted[/bold red]: what was committed to {cfg.store.db} is kept (the batch in flight was rolled back); "
+            "run the same command again to go on from there", highlight=False, soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+    for run_id, run_started, kept in summary.unfinished_runs:
+        console.print(
+            f"[yellow]run #{run_id}[/yellow] (started {run_started}) stopped before it finished; the {kept} statement(s) it committed "
+            "were kept, and this run did what it had left", highlight=False, soft_wrap=True,
+        )
     _print_run_summary(summary, time.perf_counter() - started)
     _print_claims_note(cfg)
     _print_unseen_targets(summary.unseen_targets)

@@ -237,6 +237,16 @@ class Store:
             )
         return int(cursor.lastrowid)
 
+    def unfinished_before(self, run_id: int) -> list[tuple[int, str, int]]:
+        """(id, started_at, statements kept) of the runs that stopped without finishing since the last one that did:
+        with one writing run at a time (`exclusive_run`), an unfinished run before this one was killed."""
+        rows = self.connection.execute(
+            "SELECT id, started_at, statements_stored FROM runs WHERE finished_at IS NULL AND id < ? AND id > "
+            "COALESCE((SELECT MAX(id) FROM runs WHERE finished_at IS NOT NULL AND id < ?), 0) ORDER BY id",
+            (run_id, run_id),
+        )
+        return [(int(i), str(started), int(kept or 0)) for i, started, kept in rows]
+
     def finish_run(self, run_id: int, quarantined: int) -> None:
         """Marks the run done; `statements_stored` grew with each committed batch, so a killed run's row says what it kept."""
         with self.connection:

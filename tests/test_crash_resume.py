@@ -66,7 +66,8 @@ def _run_cli(*args: str) -> subprocess.Popen:
     return subprocess.Popen([str(STANCEWATCH), "run", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
 
 
-def test_sigkill_mid_run_then_rerun_loses_nothing_and_duplicates_nothing(tmp_path, tiny_config):
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_a_run_stopped_mid_way_then_rerun_loses_nothing_and_duplicates_nothing(tmp_path, tiny_config, stop):
     records = _statements(CRASH_STATEMENTS)
     data = _write_jsonl(tmp_path / "in.jsonl", records)
     config = _config(tmp_path, tiny_config, commit_every=16)
@@ -83,8 +84,10 @@ def test_sigkill_mid_run_then_rerun_loses_nothing_and_duplicates_nothing(tmp_pat
             break
         time.sleep(0.2)
     assert process.poll() is None, "the run finished before it could be killed: raise CRASH_STATEMENTS"
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    process.send_signal(stop)
+    stopped_output = process.communicate(timeout=60)[0].decode()
+    if stop == signal.SIGTERM:  # as Ctrl-C: the batch in flight rolls back, the run says so
+        assert process.returncode == 130 and "interrupted" in stopped_output and "Traceback" not in stopped_output, stopped_output
     assert readings == sorted(readings), "a reader saw the store shrink"
     stored_at_kill = _count(db, "SELECT COUNT(*) FROM statements")
     assert 0 < stored_at_kill < CRASH_STATEMENTS
@@ -94,6 +97,7 @@ def test_sigkill_mid_run_then_rerun_loses_nothing_and_duplicates_nothing(tmp_pat
     again = _run_cli(str(data), "--config", str(config))
     output = again.communicate(timeout=600)[0].decode()
     assert again.returncode == 0, output
+    assert "run #1 (started" in output and f"the {stored_at_kill} statement(s) it committed were kept" in " ".join(output.split()), output
     ids = [row[0] for row in sqlite3.connect(db).execute("SELECT id FROM statements ORDER BY id")]
     assert ids == [r["id"] for r in records]
     assert _count(db, "SELECT COUNT(*) FROM stances") == CRASH_STATEMENTS * targets
