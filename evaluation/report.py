@@ -51,7 +51,7 @@ def evaluate_files(
     report: dict[str, object] = {
         "gold_file": str(gold_path),
         "prediction_file": str(prediction_path),
-        "models": _models(predictions),
+        "models": _models(predictions, set(aligned.ids) or {s.id for s in gold}),
         "missing_ids": aligned.missing_ids,
         "extra_ids": aligned.extra_ids,
         "missing_pairs": [{"id": i, "target": t} for i, t in aligned.missing_pairs],
@@ -73,10 +73,14 @@ def evaluate_files(
     return report
 
 
-def _models(predictions: Sequence[PredictionRecord]) -> dict[str, int]:
-    """Records per model id (from their provenance): which model these scores are of, and a file that mixes two."""
+def _models(predictions: Sequence[PredictionRecord], scored_ids: set[str]) -> dict[str, int]:
+    """Records per model id (from their provenance): which model these scores are of, and a file that mixes two.
+
+    Only the records scored count (`scored_ids`: those with a scored stance pair, or matched to gold where no pair
+    is scored): a stray record the gold does not hold changes no score, so it must not read as a second model.
+    """
     counts: dict[str, int] = {}
-    for prediction in predictions:
+    for prediction in (p for p in predictions if p.id in scored_ids):
         model_id = prediction.provenance.model_id if prediction.provenance is not None else "(no provenance)"
         counts[model_id] = counts.get(model_id, 0) + 1
     return dict(sorted(counts.items()))
@@ -227,6 +231,14 @@ def render(report: dict[str, object], console: Console) -> None:
     if len(models) > 1:
         console.print(f"[bold yellow]The prediction file mixes {len(models)} models:[/bold yellow] the scores below are of no one model.")
     cover = report["coverage"]
+    missing = report["missing_ids"]
+    if missing:
+        # Said before the scores: they are of the other statements only, which a coverage figure alone hides.
+        console.print(
+            f"[yellow]no prediction record for {len(missing)} gold statement{'s' if len(missing) > 1 else ''}[/yellow] "
+            f"(their pairs are not scored): {escape(_first_few(missing))}",
+            highlight=False,
+        )
     stance = report["stance"]
     if stance is None:
         console.print(f"[bold yellow]No stance scores:[/bold yellow] none of the {cover['gold_pairs']} gold pairs was predicted (coverage 0).")
@@ -271,13 +283,17 @@ def render(report: dict[str, object], console: Console) -> None:
         console.print(table)
     _render_other_tasks(report, console)
     for key, label in (
-        ("missing_ids", "gold ids with no prediction"), ("extra_ids", "predicted ids not in gold"),
+        ("extra_ids", "predicted ids not in gold"),
         ("missing_pairs", "gold (id, target) pairs not predicted (abstained)"),
         ("other_text_ids", "predictions made on other text, speaker or source type than the gold statement's (content hash differs)"),
     ):
         if report.get(key):
             items = report[key]
             console.print(f"[yellow]{len(items)} {label}[/yellow]: {escape(str(items[:10]))}{' …' if len(items) > 10 else ''}")
+
+
+def _first_few(ids: Sequence[str], shown: int = 5) -> str:
+    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
 def _render_labels(stance: dict[str, object], console: Console) -> None:

@@ -108,6 +108,8 @@ class BaselineTrainingRecord:
     dev_examples: int = 0
     label_counts: dict[str, int] = field(default_factory=dict)
     targets: list[str] = field(default_factory=list)
+    # Training pairs per target in the fit its head came from: a refit from fewer pairs is then named with both counts.
+    target_pairs: dict[str, int] = field(default_factory=dict)
     target_heads: list[str] = field(default_factory=list)
     selected: dict[str, dict[str, Any]] = field(default_factory=dict)
     dev_grid: list[dict[str, Any]] = field(default_factory=list)
@@ -117,7 +119,8 @@ class BaselineTrainingRecord:
     data_sources: list[str] = field(default_factory=list)
     git_commit: str | None = None
     encoder_sha256: str | None = None
-    # One entry per `add_targets` call: the targets, their training pairs and their dev F_avg (None without dev pairs).
+    # One entry per `add_targets` call: the targets (those already learnt listed again as `refitted`, with their
+    # `earlier_pairs`), their training pairs and files, and their dev F_avg (None without dev pairs).
     added_targets: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -282,6 +285,7 @@ class _LinearHeadsStance(DecisionRule):
             dev_examples=len(dev_gold),
             label_counts={label: int((label_array == label).sum()) for label in STANCE_LABELS},
             targets=sorted(set(targets)),
+            target_pairs=dict(sorted(Counter(targets).items())),
             target_heads=own_heads,
             selected=selected,
             dev_grid=dev_grid,
@@ -306,8 +310,9 @@ class _LinearHeadsStance(DecisionRule):
         """Fits a head for each target in these pairs and keeps every other head, the global one included.
 
         An analyst's new target costs one small fit, not a retrain; a target already known gets its
-        head refitted on the new pairs. C and class weight are the ones the full fit chose for
-        per-target heads, or chosen on `dev` pairs of the new targets when given.
+        head refitted on the new pairs alone (recorded as `refitted`, apart from the added ones). C and
+        class weight are the ones the full fit chose for per-target heads, or chosen on `dev` pairs of
+        the new targets when given.
         """
         self._require_fitted()
         _check_labels(labels, "training")
@@ -343,17 +348,25 @@ class _LinearHeadsStance(DecisionRule):
         if len(new_dev):
             new_dev_texts, new_dev_targets = [dev_texts[i] for i in new_dev], [dev_targets[i] for i in new_dev]
             dev_f_avg = round(_f_avg([dev_gold[i] for i in new_dev], self.predict_proba(new_dev_texts, new_dev_targets)), 4)
+        # A target learnt before, by its own head or the global one, now has a head fitted on these pairs alone.
+        refitted = sorted(set(new_targets) & set(record.targets))
         record.added_targets.append({
-            "targets": new_targets, "train_pairs": len(texts), "refitted": sorted(set(new_targets) & set(record.target_heads)),
+            "targets": new_targets, "train_pairs": len(texts), "refitted": refitted,
+            "earlier_pairs": {t: record.target_pairs.get(t) for t in refitted},
             "dev_pairs": int(len(new_dev)), "dev_f_avg": dev_f_avg, "base_model": self.model_id, "git_commit": _git_commit(),
             "label_counts": {t: dict(Counter(label_array[train_targets == t])) for t in new_targets},
+            "data_sources": list(data_sources),
         })
         record.targets = sorted(set(record.targets) | set(new_targets))
+        record.target_pairs = dict(sorted({**record.target_pairs, **Counter(targets)}.items()))
         record.target_heads = sorted(set(record.target_heads) | set(new_targets))
-        record.data_sources = [*record.data_sources, *(f"added targets {new_targets}: {source}" for source in data_sources or ["(unnamed)"])]
         record.training_seconds = round(record.training_seconds + time.perf_counter() - started, 1)
         self.weights_sha256_ = None  # record.git_commit stays the base training's; the added entry has its own
         return self
+
+    def additions(self) -> list[dict[str, Any]]:
+        """The `add_targets` calls since the full fit, oldest first (see BaselineTrainingRecord.added_targets)."""
+        return self.training_.added_targets
 
     def _fit_path(self, features: Any, labels: np.ndarray, grid: list[Choice]) -> Iterator[tuple[Choice, LinearHead]]:
         """Yields (choice, head) along the grid; ascending C warm-starts from the last solution, which saves most of the time."""
@@ -486,7 +499,9 @@ class _LinearHeadsStance(DecisionRule):
             "## Training data",
             *(f"- {source}" for source in tr.data_sources or ["(not recorded)"]),
             f"- {tr.train_examples} training pairs ({', '.join(f'{k} {v}' for k, v in tr.label_counts.items())}), "
-            f"{tr.dev_examples} dev pairs, {len(tr.targets) - sum(len(a['targets']) for a in tr.added_targets)} targets in the first fit",
+            f"{tr.dev_examples} dev pairs, "
+            f"{len(tr.targets) - sum(len(a['targets']) - len(a['refitted']) for a in tr.added_targets)} targets in the first fit",
+            *(f"- {addition_sources(a)}" for a in tr.added_targets),
             f"- own heads ({len(tr.target_heads)}): {', '.join(tr.target_heads) or '-'}; every other target uses the global head",
             "",
             "## Hyperparameters",
@@ -498,14 +513,7 @@ class _LinearHeadsStance(DecisionRule):
             "",
             "## Results",
             f"- dev F_avg {tr.dev_f_avg}; dev macro-F1 {tr.dev_macro_f1}",
-            *(
-                f"- targets added later to {a.get('base_model', 'the model')} ({', '.join(a['targets'])}; {a['train_pairs']} training pairs"
-                + (f": {_label_counts_text(a['label_counts'])}" if a.get("label_counts") else "")
-                + (f", refitting {', '.join(a['refitted'])}" if a["refitted"] else "")
-                + f"; git commit {a.get('git_commit')}): dev F_avg "
-                + f"{a['dev_f_avg'] if a['dev_f_avg'] is not None else '- (no dev pairs of them)'} on {a['dev_pairs']} dev pairs"
-                for a in tr.added_targets
-            ),
+            *(f"- {_addition_result(a)}" for a in tr.added_targets),
             f"- training time {tr.training_seconds} s",
             *(["", "| heads | C | class_weight | dev F_avg |", "| --- | --- | --- | --- |", *grid] if grid else []),
             "",
@@ -516,6 +524,40 @@ class _LinearHeadsStance(DecisionRule):
             "",
         ]
         return "\n".join(lines)
+
+
+def _added_and_refitted(addition: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """An `add_targets` entry's targets new to the model, and those it had learnt before."""
+    return [t for t in addition["targets"] if t not in addition["refitted"]], addition["refitted"]
+
+
+def addition_sources(addition: dict[str, Any]) -> str:
+    """One `add_targets` call as a card's training-data line: what it added or refitted, from which files."""
+    added, refitted = _added_and_refitted(addition)
+    changed = [*([f"added targets {added}"] if added else []), *([f"refitted targets {refitted}"] if refitted else [])]
+    return f"{', '.join(changed)}: {'; '.join(addition.get('data_sources') or ['(files not recorded)'])}"
+
+
+def _addition_result(a: dict[str, Any]) -> str:
+    """One `add_targets` call as a card's results line; refitted targets with the pairs their earlier head had."""
+    added, refitted = _added_and_refitted(a)
+    earlier = a.get("earlier_pairs", {})
+    refits = ", ".join(
+        f"{t} ({earlier[t] if earlier.get(t) is not None else 'an unrecorded number of'} pairs before"
+        + (f", {sum(a['label_counts'][t].values())} now)" if a.get("label_counts") else ")")
+        for t in refitted
+    )
+    base = a.get("base_model", "the model")
+    if added:
+        what = f"targets added later to {base} ({', '.join(added)}" + (f"; refitting {refits}" if refits else "")
+    else:
+        what = f"targets refitted on {base} ({refits}"
+    dev = (
+        f"dev F_avg {a['dev_f_avg']} on {a['dev_pairs']} dev pairs" if a["dev_f_avg"] is not None
+        else f"no dev pairs for the {'added' if added else 'refitted'} targets, so no dev score"
+    )
+    label_counts = f": {_label_counts_text(a['label_counts'])}" if a.get("label_counts") else ""
+    return f"{what}; {a['train_pairs']} training pairs{label_counts}; git commit {a.get('git_commit')}): {dev}"
 
 
 def _label_counts_text(counts: dict[str, dict[str, int]]) -> str:

@@ -63,6 +63,11 @@ class MemberModels:
         for member in self.members:
             yield from member.leaves() if isinstance(member, MemberModels) else [member]
 
+    def additions(self) -> list[dict]:
+        """The `add_targets` calls since the full fit, as the first member that fitted heads for them recorded them
+        (every such member takes every call)."""
+        return next((leaf.additions() for leaf in self.leaves() if hasattr(leaf, "additions")), [])
+
     def _encoder_sharing(self) -> list[tuple[object, object, tuple[int, object] | None]]:
         """(provider, consumer, fork) triples: a MiniLM stance member whose bottom layers stayed as pretrained, and an
         embedding member whose encoder has the same weights there, tokenizer limit and arithmetic. With the whole
@@ -274,6 +279,7 @@ class WeightedEnsembleStanceClassifier(DecisionRule, MemberModels):
             f"- temperature {self.temperature_:.3f}",
             f"- labels: {self._decision_text()}",
             *_provenance_lines(self.members),
+            *self._addition_lines(),
             "- dev scores:",
             *(f"  - {name}: {value}" for name, value in self.dev_scores_.items()),
             f"- identity sha256: {self.weights_sha256_}, the sha256 of the JSON "
@@ -285,6 +291,25 @@ class WeightedEnsembleStanceClassifier(DecisionRule, MemberModels):
         ]
         (directory / CARD_FILE).write_text("\n".join(card), encoding="utf-8")
         return directory
+
+    def _addition_lines(self) -> list[str]:
+        """Each `--init-from` addition once, with the members that fitted heads for it: the weights stay as the full
+        fit chose them, so a member with weight 0 adds nothing to the new targets."""
+        from models.baseline import addition_sources
+
+        additions = self.additions()
+        if not additions:
+            return []
+        fitting = [m.kind for m in self.members if hasattr(m, "add_targets")]
+        idle = [m.kind for m, w in zip(self.members, self.weights_) if w == 0 and hasattr(m, "add_targets")]
+        zero_shot = [m.kind for m in self.members if not hasattr(m, "add_targets")]
+        note = (
+            f"  - heads fitted in {', '.join(fitting)}"
+            + (f"; {', '.join(zero_shot)} read{'s' if len(zero_shot) == 1 else ''} them zero-shot" if zero_shot else "")
+            + "; the member weights stay as the full fit chose them"
+            + (f", so members with weight 0 ({', '.join(idle)}) do not contribute to them" if idle else "")
+        )
+        return [*(f"- {addition_sources(a)}" for a in additions), note]
 
     @classmethod
     def load(cls, directory: Path | str) -> "WeightedEnsembleStanceClassifier":

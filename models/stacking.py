@@ -22,7 +22,7 @@ import numpy as np
 
 from corpus.schema import STANCE_LABELS
 from models.decision import DecisionRule
-from models.baseline import _f_avg
+from models.baseline import _f_avg, addition_sources
 from models.ensemble import MemberModels
 from models.stance import CARD_FILE, CONFIG_FILE, _git_commit, _sha256
 from models.weights import read_config, shareable, write_config
@@ -187,6 +187,7 @@ class StackedStanceClassifier(DecisionRule, MemberModels):
         for target in set(targets):
             self.meta_heads_.pop(target, None)
         self.training_["targets"] = sorted(set(self.training_.get("targets", [])) | set(targets))
+        self.training_["meta_heads"] = sorted(h for h in self.meta_heads_ if h is not None)
         self.weights_sha256_ = None
         return self
 
@@ -291,6 +292,10 @@ class StackedStanceClassifier(DecisionRule, MemberModels):
             "## Training data",
             *(f"- {source}" for source in tr.get("data_sources") or ["(not recorded)"]),
             f"- {tr.get('train_pairs')} training pairs, {tr.get('dev_pairs')} dev pairs; meta heads for {len(tr.get('meta_heads', []))} targets",
+            *(
+                f"- {addition_sources(a)} (heads in the members; the global meta head combines them for these targets)"
+                for a in self.additions()
+            ),
             "",
             "## Results",
             *(f"- {name}: {value}" for name, value in self.scores_.items()),

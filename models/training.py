@@ -10,7 +10,7 @@ import numpy as np
 from corpus.hub import HubStanceSource, hub_stance_rows
 from corpus.loaders import pair_rows
 from corpus.reader import read_gold
-from models.stance import StanceClassifier
+from models.stance import StanceClassifier, _sha256
 
 DEV_FRACTION = 0.15
 
@@ -70,15 +70,21 @@ def train_stance_model(train_path: Path, out_dir: Path, dev_path: Path | None, h
     train_rows = pair_rows(train_statements)
     if not train_rows:
         raise ValueError(f"{train_path}: no gold stances to train on (each record needs gold.stances)")
-    dev = (pair_rows(read_gold(dev_path)), f"dev: {dev_path}") if dev_path is not None else None
+    dev = (pair_rows(read_gold(dev_path)), f"dev: {source_file(dev_path)}") if dev_path is not None else None
     return _fit_and_save(train_rows, _described(train_path, train_statements), dev, out_dir, hyperparameters, progress)
+
+
+def source_file(path: Path, described: str | None = None) -> str:
+    """A data file as model cards name it (`described`, or its path) with the start of its sha256, so that a reviewer
+    can confirm which bytes taught the model: a path alone says nothing once the file is edited or replaced."""
+    return f"{described or path} (sha256 {_sha256(Path(path))[:12]})"
 
 
 def _described(path: Path, statements) -> str:
     """The training file as the card names it, with the records it could not use: a statement annotated for entities
     only is no error, but the card must not hide that it taught nothing."""
     unlabelled = sum(1 for s in statements if s.gold is None or not s.gold.stances)
-    return f"{path}" + (f" ({unlabelled} of its {len(statements)} records have no gold.stances and were left out)" if unlabelled else "")
+    return source_file(path) + (f" ({unlabelled} of its {len(statements)} records have no gold.stances and were left out)" if unlabelled else "")
 
 
 def train_stance_model_from_dataset(source: HubStanceSource, dev_split: str | None, out_dir: Path, hyperparameters: dict[str, object], progress=None):
@@ -88,8 +94,10 @@ def train_stance_model_from_dataset(source: HubStanceSource, dev_split: str | No
     if dev_split is not None:
         dev_source = replace(source, split=dev_split)
         dev = (hub_stance_rows(dev_source), f"dev: {dev_source.describe()}")
+    # A local data file is named with its hash, as a gold file is; a hub id or a folder is named as given.
+    described = source_file(Path(source.dataset), source.describe()) if Path(source.dataset).is_file() else source.describe()
     # Hub rows have no statement ids of their own, so a carve must keep each text whole.
-    return _fit_and_save(train_rows, source.describe(), dev, out_dir, hyperparameters, progress, carve_key="text")
+    return _fit_and_save(train_rows, described, dev, out_dir, hyperparameters, progress, carve_key="text")
 
 
 def _fit_and_save(train_rows, train_source: str, dev, out_dir: Path, hyperparameters: dict[str, object], progress, carve_key: str = "id"):
@@ -109,7 +117,9 @@ def _fit_and_save(train_rows, train_source: str, dev, out_dir: Path, hyperparame
 def add_targets_to_model(init_dir: Path, train_path: Path, out_dir: Path, dev_path: Path | None, progress=None):
     """Loads a trained model and teaches it the targets of `train_path` without retraining the rest.
 
-    Returns the model and the targets it learnt from fewer pairs than a full fit gives a head of its own ({target: pairs}).
+    Returns the model, the targets it learnt from fewer pairs than a full fit gives a head of its own ({target: pairs}),
+    and the targets it had learnt before, whose heads these pairs replaced ({target: (earlier pairs or None where the
+    model did not record them, pairs now)}): a refit from a handful of pairs can undo a head fitted on many.
     """
     from collections import Counter
 
@@ -122,8 +132,10 @@ def add_targets_to_model(init_dir: Path, train_path: Path, out_dir: Path, dev_pa
     model = load_stance_model(init_dir)
     if not hasattr(model, "add_targets"):
         raise ValueError(f"{init_dir}: a {model.kind} model cannot add targets; retrain it, or start from a tfidf, embedding or ensemble model")
-    sources = [str(train_path), *([f"dev: {dev_path}"] if dev_path is not None else [])]
+    sources = [source_file(train_path), *([f"dev: {source_file(dev_path)}"] if dev_path is not None else [])]
     model.add_targets(*_columns(train_rows), dev=_columns(dev_rows) if dev_rows else None, data_sources=sources, progress=progress)
     model.save(out_dir)
     pairs = Counter(row["target"] for row in train_rows)
-    return model, {target: n for target, n in sorted(pairs.items()) if n < LinearHeadHyperparameters().min_target_pairs}
+    thin = {target: n for target, n in sorted(pairs.items()) if n < LinearHeadHyperparameters().min_target_pairs}
+    added = model.additions()[-1]
+    return model, thin, {target: (added["earlier_pairs"].get(target), pairs[target]) for target in added["refitted"]}

@@ -417,7 +417,7 @@ def train(
                 source = HubStanceSource(dataset, dataset_split, dataset_config, text_column, label_column, target_column, target)
                 model = train_stance_model_from_dataset(source, dev_split, staging, cfg.train.model_dump(), progress=advance)
             elif init_from is not None:
-                model, thin = add_targets_to_model(init_from, train_file, staging, dev, progress=advance)
+                model, thin, refitted = add_targets_to_model(init_from, train_file, staging, dev, progress=advance)
             else:
                 model = train_stance_model(train_file, staging, dev, cfg.train.model_dump(), progress=advance)
         except (RecordError, FileNotFoundError, ValueError, OSError) as error:
@@ -430,6 +430,19 @@ def train(
     console.print(f"saved [bold]{model.model_id}[/bold] to {out} (model card: {out / 'MODEL_CARD.md'})")
     if kept is not None:
         console.print(f"[yellow]{out} held a model already:[/yellow] it is kept in {kept}", highlight=False)
+    if init_from is not None and refitted:
+        from rich.markup import escape
+
+        counts = ", ".join(
+            f"{t!r} ({'an unrecorded number of' if before is None else before} pairs in the earlier fit, {now} now)"
+            for t, (before, now) in refitted.items()
+        )
+        console.print(
+            f"[yellow]warning: --train refits targets {escape(str(init_from))} already knew[/yellow]: {escape(counts)}. Their earlier "
+            "heads are replaced by heads fitted on these pairs alone; to keep what the earlier pairs taught, retrain on the earlier "
+            "and the new pairs together",
+            highlight=False, soft_wrap=True,
+        )
     if init_from is not None and thin:
         console.print(
             f"[yellow]few labelled pairs[/yellow] for {', '.join(f'{t!r} ({n})' for t, n in thin.items())}: their heads are fitted on "

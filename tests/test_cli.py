@@ -220,6 +220,30 @@ def test_a_new_target_is_added_without_retraining(tmp_path, tiny_gold):
     assert f"- git commit: {before.training_.git_commit}" in card and "targets in the first fit" in card
 
 
+def test_refitting_a_known_target_is_warned_of_and_carded_apart_with_the_files_hashes(tmp_path, tiny_gold):
+    import hashlib
+
+    def sha(path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+    config = tmp_path / "c.toml"
+    config.write_text('[train]\nmodel = "tfidf"\n')
+    base, refit = tmp_path / "base", tmp_path / "refit"
+    assert runner.invoke(app, ["train", "--train", str(tiny_gold), "--out", str(base), "--config", str(config)]).exit_code == 0
+    assert f"- {tiny_gold} (sha256 {sha(tiny_gold)})" in (base / "MODEL_CARD.md").read_text()
+    earlier = json.loads((base / "stance_config.json").read_text())["training"]["train_examples"] // len(TARGETS)
+    # Six statements for a target the model already learnt from the training file: a refit, not an addition.
+    refit_file = write_jsonl(tmp_path / "refit.jsonl", [dict(r, targets=TARGETS[:1], gold={"stances": r["gold"]["stances"][:1]}) for r in tiny_records()[:6]])
+    result = runner.invoke(app, ["train", "--train", str(refit_file), "--out", str(refit), "--init-from", str(base)])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert f"refits targets {base} already knew: '{TARGETS[0]}' ({earlier} pairs in the earlier fit, 6 now)" in output, result.output
+    card = (refit / "MODEL_CARD.md").read_text()
+    assert f"- refitted targets ['{TARGETS[0]}']: {refit_file} (sha256 {sha(refit_file)})" in card and "added targets" not in card, card
+    assert f"{len(TARGETS)} targets in the first fit" in card
+    assert f"({TARGETS[0]} ({earlier} pairs before, 6 now); 6 training pairs" in card and "no dev pairs for the refitted targets" in card
+
+
 def test_a_folder_without_a_model_or_a_broken_registry_fails_before_the_pipeline_starts(tmp_path, tiny_config):
     path = write_jsonl(tmp_path / "in.jsonl", tiny_records()[:2])
     out = tmp_path / "p.jsonl"

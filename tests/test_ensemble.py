@@ -135,3 +135,29 @@ def test_an_encoder_fine_tuned_only_at_the_top_shares_its_pretrained_bottom_laye
         hook.remove()
         model._sharing = None
     np.testing.assert_allclose(shared, separate, atol=1e-4)
+
+
+def test_targets_added_later_read_once_in_the_card_with_the_members_that_add_nothing_to_them(tmp_path, tiny_gold):
+    import hashlib
+
+    from models.stance import StanceClassifier
+    from models.training import add_targets_to_model
+    from tests.conftest import tiny_records, write_jsonl
+
+    texts, targets, labels = tiny_pairs()
+    members = [StanceClassifier(frozen_layers=6, epochs=1, max_length=48, seed=13), TfidfStanceClassifier(min_target_pairs=10)]
+    model = WeightedEnsembleStanceClassifier(members).fit(texts, targets, labels, dev=(texts, targets, labels), data_sources=[str(tiny_gold)])
+    model.weights_ = np.array([1.0, 0.0])  # the member that learns the new target's head has no say
+    base = model.save(tmp_path / "base")
+    new_target = "Airlines share the blame"
+    new_file = write_jsonl(tmp_path / "new.jsonl", [
+        dict(r, targets=[new_target], gold={"stances": [{"target": new_target, "label": r["gold"]["stances"][1]["label"]}]}) for r in tiny_records()
+    ])
+    add_targets_to_model(base, new_file, tmp_path / "extended", None)
+    card = (tmp_path / "extended" / "MODEL_CARD.md").read_text()
+    # The first fit's data once (the MiniLM member, which adds no head, read the same), then the addition on its own line.
+    assert f"- training data: {tiny_gold}\n" in card and "differs between members" not in card, card
+    assert f"- added targets ['{new_target}']: {new_file} (sha256 {hashlib.sha256(new_file.read_bytes()).hexdigest()[:12]})" in card
+    assert "target-attention-minilm reads them zero-shot" in card and "members with weight 0 (tfidf-linear) do not contribute to them" in card
+    member_card = (tmp_path / "extended" / "member_1_tfidf-linear" / "MODEL_CARD.md").read_text()
+    assert "no dev pairs for the added targets" in member_card and "on 0 dev pairs" not in member_card

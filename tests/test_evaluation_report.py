@@ -245,3 +245,17 @@ def test_the_report_names_the_models_it_scored_and_flags_a_file_that_mixes_two(t
     write_jsonl(pred, [p | {"provenance": provenance("a@111")} for p in PREDICTIONS])
     result = runner.invoke(app, ["evaluate", str(gold), str(pred)])
     assert "Predictions of a@111" in result.output and "mixes" not in result.output
+
+
+def test_a_stray_record_names_no_model_and_gold_without_predictions_is_listed_before_the_scores(tmp_path):
+    provenance = {"model_id": "a@111", "model_name": "a", "model_version": "111", "weights_sha256": "111", "content_hash": "x",
+                  "spacy_model": "s", "stancewatch_version": "0"}
+    gold = write_jsonl(tmp_path / "gold.jsonl", [*GOLD, *({**GOLD[2], "id": f"s{i}"} for i in range(4, 10))])
+    pred = write_jsonl(tmp_path / "pred.jsonl", [PREDICTIONS[0] | {"provenance": provenance}, {"id": "zzz", "stances": []}])
+    # zzz is not in the gold: it changes no score, so it is no second model.
+    assert evaluate_files(gold, pred)["models"] == {"a@111": 1}
+    result = runner.invoke(app, ["evaluate", str(gold), str(pred)])
+    output = " ".join(result.output.split())
+    assert result.exit_code == 0 and "mixes" not in output, result.output
+    listed = "no prediction record for 8 gold statements (their pairs are not scored): s2, s3, s4, s5, s6 and 3 more"
+    assert listed in output and output.index(listed) < output.index("Stance:"), result.output

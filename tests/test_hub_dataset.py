@@ -77,3 +77,17 @@ def test_stancewatch_train_reads_a_dataset_and_records_where_it_came_from(tmp_pa
     assert accuracy >= 0.9, f"a model trained on the dataset's rows should fit them (accuracy {accuracy:.2f})"
     both = runner.invoke(app, ["train", "--train", "x.jsonl", "--dataset", str(dataset_dir), "--out", str(out)])
     assert both.exit_code == 1 and "exactly one of --train" in both.output
+
+
+def test_a_dataset_file_is_named_with_its_sha256_in_the_card(tmp_path, dataset_dir):
+    import hashlib
+
+    config = tmp_path / "c.toml"
+    config.write_text('[train]\nmodel = "tfidf"\n')
+    data, out = dataset_dir / "train.csv", tmp_path / "model"
+    arguments = ["train", "--dataset", str(data), "--text-column", "Tweet", "--label-column", "Stance", "--target-column", "Target",
+                 "--out", str(out), "--config", str(config)]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    card = (out / "MODEL_CARD.md").read_text()
+    assert f"- {data}, split train (sha256 {hashlib.sha256(data.read_bytes()).hexdigest()[:12]})" in card, card

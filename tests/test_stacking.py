@@ -89,6 +89,16 @@ def test_a_new_target_is_added_without_refitting_and_uses_the_global_meta_head(s
     np.testing.assert_allclose(reloaded.predict_proba(texts, [new_target] * len(texts)), model.predict_proba(texts, [new_target] * len(texts)), atol=1e-9)
 
 
+def test_the_card_names_a_refitted_target_apart_and_drops_its_meta_head(stacked_dir):
+    model = load_stance_model(stacked_dir)
+    known = CORPUS_TARGETS[0]
+    texts, labels = zip(*[(text, label) for text, target, label in zip(*_corpus_pairs("dev")) if target == known][:12])
+    model.add_targets(texts, [known] * len(texts), labels, data_sources=["refit.jsonl (sha256 0123456789ab)"])
+    card = (model.save(stacked_dir.parent / "refitted") / "MODEL_CARD.md").read_text()
+    assert f"- refitted targets ['{known}']: refit.jsonl (sha256 0123456789ab) (heads in the members;" in card, card
+    assert f"meta heads for {len(CORPUS_TARGETS) - 1} targets" in card and known not in model.meta_heads_
+
+
 def test_bad_settings_fail_early():
     with pytest.raises(ValueError, match="2 folds"):
         StackedStanceClassifier(_members(), folds=1)
