@@ -24,7 +24,7 @@ valid_statement = st.fixed_dictionaries(
         "speaker": st.none() | WORD,
         "date": st.dates(min_value=dt.date(PLAUSIBLE_YEARS.start, 1, 1), max_value=dt.date(PLAUSIBLE_YEARS.stop - 1, 12, 31)).map(lambda d: d.isoformat()),
         "lang": st.sampled_from(["en", "ar", "ckb", "ru"]),
-        "targets": st.lists(WORD, min_size=1, max_size=3),
+        "targets": st.lists(WORD, min_size=1, max_size=3, unique=True),
         "url": st.none() | WORD,
     },
 )
