@@ -85,8 +85,12 @@ class ActorRegistry:
         for index, entry in enumerate(raw.get("actor", []), start=1):
             where = f"{path}: [[actor]] #{index}"
             unknown = set(entry) - {"name", "kind", "affiliation", "aliases", "label", "pronoun"}
-            if unknown or "name" not in entry or "kind" not in entry:
-                raise ValueError(f"{where}: needs 'name' and 'kind'; unknown keys {sorted(unknown)}")
+            missing = [key for key in ("name", "kind") if key not in entry]
+            if missing or unknown:
+                problems = ([f"needs {' and '.join(repr(key) for key in missing)}"] if missing else []) + (
+                    [f"unknown keys {sorted(unknown)}; an actor takes 'name', 'kind', 'affiliation', 'aliases', 'label' and 'pronoun'"] if unknown else []
+                )
+                raise ValueError(f"{where}: {'; '.join(problems)}")
             kind = str(entry["kind"])  # a TOML list or table is refused below as any unknown kind, not a TypeError
             kind = KIND_SPELLINGS.get(kind, kind)
             if kind not in ACTOR_LABELS:

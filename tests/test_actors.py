@@ -50,6 +50,14 @@ def test_registry_file_errors_name_the_entry(tmp_path):
     path.write_text('[[actor]]\nname = "X"\nkind = ["person"]\n')
     with pytest.raises(ValueError, match=r"#1: kind \['person'\] is not one of"):
         ActorRegistry.from_files([path])
+    # A wrong key on a complete entry is only that: the entry is not said to lack what it has.
+    path.write_text('[[actor]]\nname = "X"\nkind = "person"\naffilation = "Y"\n')
+    with pytest.raises(ValueError, match=r"#1: unknown keys \['affilation'\]; an actor takes") as raised:
+        ActorRegistry.from_files([path])
+    assert "needs" not in str(raised.value)
+    path.write_text('[[actor]]\nname = "X"\n')
+    with pytest.raises(ValueError, match=r"#1: needs 'kind'$"):
+        ActorRegistry.from_files([path])
 
 
 def test_the_us_spelling_organization_is_read_as_organisation_and_readme_lists_every_kind(tmp_path):
