@@ -12,25 +12,27 @@ def test_defaults_score_the_border_crisis_targets():
     assert config.store.db == Path(".stancewatch/stancewatch.db")
 
 
-def test_unknown_keys_and_bad_values_name_the_place(tmp_path):
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("[nlp]\nbatch_sise = 3\n", r"\[nlp.batch_sise\]"),
+        ("[train]\nepochs = 0\n", r"\[train.epochs\]"),
+        ("[train]\nepochs = true\n", r"\[train.epochs\] Input should be a valid integer"),  # a bool is no count
+        ("[train]\nlearning_rate = true\n", r"\[train.learning_rate\] Input should be a valid number"),
+        ("[train\n", "invalid TOML"),
+    ],
+)
+def test_unknown_keys_and_bad_values_name_the_place(tmp_path, text, message):
     path = tmp_path / "c.toml"
-    path.write_text("[nlp]\nbatch_sise = 3\n")
-    with pytest.raises(ConfigError, match=r"\[nlp.batch_sise\]"):
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
         load_config(path)
-    path.write_text("[train]\nepochs = 0\n")
-    with pytest.raises(ConfigError, match=r"\[train.epochs\]"):
-        load_config(path)
-    path.write_text("[train]\nepochs = true\n")
-    with pytest.raises(ConfigError, match=r"\[train.epochs\] Input should be a valid integer"):
-        load_config(path)
-    path.write_text("[train]\nlearning_rate = true\n")
-    with pytest.raises(ConfigError, match=r"\[train.learning_rate\] Input should be a valid number"):
-        load_config(path)
-    path.write_text("[train]\nhead_learning_rate = 1\n")  # an integer is still a number
+
+
+def test_an_integer_is_still_a_number(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[train]\nhead_learning_rate = 1\n")
     assert load_config(path).train.head_learning_rate == 1.0
-    path.write_text("[train\n")
-    with pytest.raises(ConfigError, match="invalid TOML"):
-        load_config(path)
 
 
 def test_paths_written_in_the_file_are_relative_to_it(tmp_path):
