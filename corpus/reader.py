@@ -45,8 +45,8 @@ class ReadResult:
     # id -> file index * 2**40 + line of each statement read: one small int per id keeps a 1M-id read near 100 MB.
     first_seen: dict[str, int] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
-    # Records read but worth a look: a CSV row whose quoted cell runs over several lines (an unclosed quote swallows
-    # the rows after it into one cell, and nothing else would say so).
+    # What is worth a look but no record's fault: an empty input file, a CSV row whose quoted cell runs over several
+    # lines (an unclosed quote swallows the rows after it into one cell, and nothing else would say so).
     notes: list[str] = field(default_factory=list)
 
     def where(self, statement_id: str) -> tuple[str, int] | None:
@@ -73,7 +73,7 @@ class InputFileError(ValueError):
 def _validation_issue(error: ValidationError) -> tuple[str, str]:
     first = error.errors()[0]
     field = ".".join(str(part) for part in first["loc"]) or "<record>"
-    return field, first["msg"]
+    return field, first["msg"].removeprefix("Value error, ")
 
 
 def _parse(payload: object, file: str, line: int, raw: str) -> Statement | QuarantinedRecord:
@@ -214,19 +214,27 @@ def _iter_csv(path: Path, notes: list[str]) -> Iterator[tuple[int, Statement | Q
             if bad:
                 yield line_number, QuarantinedRecord(str(path), line_number, "<line>", f"invalid UTF-8: {bad[0]}", _row_as_json(row))
                 continue
+            # A quote left open takes in the lines after it up to the next quote: say which lines went into this row.
+            spanned = (f" (lines {first_line}-{line_number} were read as this one row: a quote left open on line {first_line}?)"
+                       if line_number > first_line else "")
             if None in row:
-                yield line_number, QuarantinedRecord(str(path), line_number, "<row>", "more cells than header columns", _row_as_json(row))
+                yield line_number, QuarantinedRecord(str(path), line_number, "<row>", "more cells than header columns" + spanned, _row_as_json(row))
                 continue
             if None in row.values():
-                yield line_number, QuarantinedRecord(str(path), line_number, "<row>", "fewer cells than header columns (a cut row?)", _row_as_json(row))
+                yield line_number, QuarantinedRecord(str(path), line_number, "<row>", "fewer cells than header columns (a cut row?)" + spanned, _row_as_json(row))
                 continue
-            if line_number > first_line:
+            if spanned:
                 notes.append(f"{path}:{first_line}-{line_number}: one row over {line_number - first_line + 1} lines (a quoted cell with line breaks, or a quote left open that took in the rows after it)")
             payload = {key: value for key, value in row.items() if value not in ("", None)}
             for key in CSV_LIST_FIELDS:
                 if key in payload:
                     payload[key] = [part.strip() for part in payload[key].split("|") if part.strip()]
             yield line_number, _parse(payload, str(path), line_number, _row_as_json(row))
+
+
+def _blank(path: Path) -> bool:
+    """A file with no record in it: empty, or only blank lines and byte-order marks (a small file, read whole)."""
+    return path.stat().st_size < 4096 and not path.read_bytes().replace(b"\xef\xbb\xbf", b"").strip()
 
 
 def _wide_encoding(path: Path) -> str | None:
@@ -266,6 +274,9 @@ def read_statements(paths: Iterable[Path], result: ReadResult | None = None) -> 
         if wide is not None:
             # Every line would fail as invalid UTF-8: one record for the file says what to do about it.
             result.quarantined.append(QuarantinedRecord(str(path), 1, "<file>", f"the file is {wide} text (it starts with that byte-order mark); save it as UTF-8", ""))
+            continue
+        if _blank(path):
+            result.notes.append(f"{path}: no records (the file is empty or blank)")
             continue
         records = _iter_csv(path, result.notes) if path.suffix.lower() == ".csv" else _iter_jsonl(path)
         for line_number, record in records:

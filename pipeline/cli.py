@@ -63,17 +63,30 @@ LOG_PROGRESS_SECONDS = 30.0
 
 
 class _LoggedProgress:
-    """The part of rich's Progress the commands use, written as timestamped lines."""
+    """The part of rich's Progress the commands use, written as timestamped lines by a timer: work is counted in
+    bursts (a run counts a whole commit at once), and a line that keeps coming while the count stands still shows a
+    stall."""
 
     def __init__(self) -> None:
+        import threading
+
         self.done, self.total, self.description = 0, None, ""
-        self.started = self.logged = time.monotonic()
+        self.started = time.monotonic()
+        self._stop = threading.Event()
+        self._timer = threading.Thread(target=self._tick, daemon=True)
 
     def __enter__(self) -> "_LoggedProgress":
+        self._timer.start()
         return self
 
     def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._timer.join()
         if self.done:
+            self._log()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(LOG_PROGRESS_SECONDS):
             self._log()
 
     def add_task(self, description: str, total: int | None = None) -> int:
@@ -87,12 +100,9 @@ class _LoggedProgress:
         self.done += advance
         self.total = total if total is not None else self.total
         self.description = description or self.description
-        if time.monotonic() - self.logged >= LOG_PROGRESS_SECONDS:
-            self._log()
 
     def _log(self) -> None:
-        self.logged = time.monotonic()
-        elapsed = self.logged - self.started
+        elapsed = time.monotonic() - self.started
         of_total = f"/{self.total}" if self.total else ""
         stamp = time.strftime("%H:%M:%S")
         console.print(f"{stamp} {self.description} {self.done}{of_total} ({self.done / max(elapsed, 1e-9):.1f}/s)", highlight=False, soft_wrap=True)
@@ -320,7 +330,7 @@ def _print_run_summary(summary, seconds: float) -> None:
         if summary.quarantined > len(summary.quarantine_examples):
             console.print(f"  … and {summary.quarantined - len(summary.quarantine_examples)} more in {summary.quarantine_file}", highlight=False)
     if summary.read_notes:
-        console.print(f"[yellow]{len(summary.read_notes)} CSV row(s) read over several lines[/yellow]: check that each is one record", highlight=False)
+        console.print(f"[yellow]{len(summary.read_notes)} note(s) on the input[/yellow]:", highlight=False)
         for note in summary.read_notes[:5]:
             console.print(f"  {note}", highlight=False, soft_wrap=True)
         if len(summary.read_notes) > 5:

@@ -212,6 +212,11 @@ def test_a_csv_row_over_several_lines_is_kept_and_noted(tmp_path):
         f"{path}:3-4: one row over 2 lines (a quoted cell with line breaks, or a quote left open that took in the rows after it)",
         f"{path}:5-6: one row over 2 lines (a quoted cell with line breaks, or a quote left open that took in the rows after it)",
     ]
+    # A quote left open that swallows rows into a row of the wrong width: the quarantine says which lines went in.
+    path.write_text('id,text,source_type\nc1,fine,tweet\nc2,"open quote,tweet\nc3,lost,tweet\nc4,quoted",tweet,press\n', encoding="utf-8")
+    kept, quarantined = _read(path)
+    assert kept == ["c1"] and list(quarantined) == [5]
+    assert "lines 3-5 were read as this one row: a quote left open on line 3?" in quarantined[5].reason, quarantined[5].reason
 
 
 def test_a_utf16_file_is_one_quarantined_record_and_the_other_inputs_go_on(tmp_path):
@@ -223,6 +228,31 @@ def test_a_utf16_file_is_one_quarantined_record_and_the_other_inputs_go_on(tmp_p
     assert [s.id for s in read_statements([wide, good], result)] == ["g1"]
     assert [(q.file, q.line, q.field) for q in result.quarantined] == [(str(wide), 1, "<file>")]
     assert "UTF-16" in result.quarantined[0].reason and "save it as UTF-8" in result.quarantined[0].reason
+
+
+def test_an_empty_file_among_the_inputs_is_noted_and_a_validation_reason_reads_plainly(tmp_path):
+    empty, blank, good = tmp_path / "empty.csv", tmp_path / "blank.jsonl", tmp_path / "good.jsonl"
+    empty.write_bytes(b"")
+    blank.write_bytes(b"\xef\xbb\xbf\n \n")
+    good.write_bytes(_line(_good("g1")) + _line({**_good("g2"), "targets": []}))
+    result = ReadResult([])
+    assert [s.id for s in read_statements([empty, good, blank], result)] == ["g1"]
+    assert result.notes == [f"{empty}: no records (the file is empty or blank)", f"{blank}: no records (the file is empty or blank)"]
+    assert result.quarantined[0].reason.startswith("an empty list names no target"), "no pydantic 'Value error, ' prefix"
+
+
+def test_without_a_terminal_progress_is_a_line_on_a_clock_even_while_the_count_stands_still(monkeypatch, capsys):
+    import time
+
+    from pipeline import cli
+
+    monkeypatch.setattr(cli, "LOG_PROGRESS_SECONDS", 0.05)
+    with cli._LoggedProgress() as progress:
+        task = progress.add_task("enriching", total=10)
+        time.sleep(0.3)  # a long first batch: nothing counted yet
+        progress.advance(task, 4)
+    lines = [line for line in capsys.readouterr().err.splitlines() if "enriching" in line]
+    assert len(lines) >= 3 and lines[0].endswith("enriching 0/10 (0.0/s)") and " enriching 4/10 " in lines[-1], lines
 
 
 def test_an_empty_input_says_so(tmp_path, tiny_config):
