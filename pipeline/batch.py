@@ -52,7 +52,7 @@ class RunSummary:
     quarantine_examples: list[str] = field(default_factory=list)
     # Earlier runs on this store that were killed before they finished: (id, started_at, statements they kept).
     unfinished_runs: list[tuple[int, str, int]] = field(default_factory=list)
-    # The reader's notes on records it kept (corpus.reader.ReadResult.notes).
+    # The reader's notes: empty input files, CSV rows over several lines (corpus.reader.ReadResult.notes).
     read_notes: list[str] = field(default_factory=list)
     # Statement records the inputs held, kept or quarantined: 0 says the inputs were empty (None: articles).
     records_read: int | None = None
