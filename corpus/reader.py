@@ -232,16 +232,25 @@ def _iter_csv(path: Path, notes: list[str]) -> Iterator[tuple[int, Statement | Q
             yield line_number, _parse(payload, str(path), line_number, _row_as_json(row))
 
 
-def _blank(path: Path) -> bool:
-    """A file with no record in it: empty, or only blank lines and byte-order marks (a small file, read whole)."""
-    return path.stat().st_size < 4096 and not path.read_bytes().replace(b"\xef\xbb\xbf", b"").strip()
+# How much of a file the checks before reading look at: all of a file this small, whose blankness it then shows.
+FILE_START_BYTES = 4096
 
 
-def _wide_encoding(path: Path) -> str | None:
-    """"UTF-16" when the file starts with a UTF-16 byte-order mark (what some spreadsheet exports write), else None."""
+def _file_start(path: Path) -> tuple[bytes, bool]:
+    """(the file's first FILE_START_BYTES, whether that is the whole file): one read for the checks below."""
     with path.open("rb") as handle:
-        start = handle.read(2)
-    return "UTF-16" if start in (b"\xff\xfe", b"\xfe\xff") else None
+        start = handle.read(FILE_START_BYTES + 1)
+    return start[:FILE_START_BYTES], len(start) <= FILE_START_BYTES
+
+
+def _blank(start: bytes, whole: bool) -> bool:
+    """A file with no record in it: empty, or only blank lines and byte-order marks."""
+    return whole and not start.replace(b"\xef\xbb\xbf", b"").strip()
+
+
+def _wide_encoding(start: bytes) -> str | None:
+    """"UTF-16" when the file starts with a UTF-16 byte-order mark (what some spreadsheet exports write), else None."""
+    return "UTF-16" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else None
 
 
 def as_given(statement: Statement) -> str:
@@ -270,12 +279,13 @@ def read_statements(paths: Iterable[Path], result: ReadResult | None = None) -> 
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise InputFileError(f"{path}: unsupported input type {path.suffix!r}; expected one of {SUPPORTED_SUFFIXES}")
         result.files.append(str(path))
-        wide = _wide_encoding(path)
+        start, whole = _file_start(path)
+        wide = _wide_encoding(start)
         if wide is not None:
             # Every line would fail as invalid UTF-8: one record for the file says what to do about it.
             result.quarantined.append(QuarantinedRecord(str(path), 1, "<file>", f"the file is {wide} text (it starts with that byte-order mark); save it as UTF-8", ""))
             continue
-        if _blank(path):
+        if _blank(start, whole):
             result.notes.append(f"{path}: no records (the file is empty or blank)")
             continue
         records = _iter_csv(path, result.notes) if path.suffix.lower() == ".csv" else _iter_jsonl(path)
