@@ -84,13 +84,7 @@ class ActorRegistry:
             raise ValueError(f"{path}: invalid TOML: {error}") from None
         for index, entry in enumerate(raw.get("actor", []), start=1):
             where = f"{path}: [[actor]] #{index}"
-            unknown = set(entry) - {"name", "kind", "affiliation", "aliases", "label", "pronoun"}
-            missing = [key for key in ("name", "kind") if key not in entry]
-            if missing or unknown:
-                problems = ([f"needs {' and '.join(repr(key) for key in missing)}"] if missing else []) + (
-                    [f"unknown keys {sorted(unknown)}; an actor takes 'name', 'kind', 'affiliation', 'aliases', 'label' and 'pronoun'"] if unknown else []
-                )
-                raise ValueError(f"{where}: {'; '.join(problems)}")
+            _check_keys(entry, where, "an actor", ("name", "kind"), ("affiliation", "aliases", "label", "pronoun"))
             kind = str(entry["kind"])  # a TOML list or table is refused below as any unknown kind, not a TypeError
             kind = KIND_SPELLINGS.get(kind, kind)
             if kind not in ACTOR_LABELS:
@@ -244,16 +238,25 @@ def _date(value: object, where: str, key: str) -> dt.date | None:
     raise ValueError(f"{where}: {key} must be a TOML date (1979-05-27), got {value!r}")
 
 
+def _check_keys(entry: dict, where: str, what: str, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+    """Refuses a TOML table with a required key missing (or an empty list) or a key nobody reads, naming only what
+    is wrong: a message that lists present keys as missing sends the user looking in the wrong place."""
+    missing = [key for key in required if key not in entry or entry[key] == []]
+    unknown = sorted(set(entry) - set(required) - set(optional))
+    takes = ", ".join(repr(key) for key in (*required, *optional))
+    problems = ([f"needs {' and '.join(repr(key) for key in missing)}"] if missing else []) + (
+        [f"unknown keys {unknown}; {what} takes {takes}"] if unknown else []
+    )
+    if problems:
+        raise ValueError(f"{where}: {'; '.join(problems)}")
+
+
 def _office_from_toml(entry: dict, where: str) -> Office:
-    unknown = set(entry) - {"title", "aliases", "holders"}
-    if unknown or "title" not in entry or not entry.get("holders"):
-        raise ValueError(f"{where}: needs 'title' and 'holders'; unknown keys {sorted(unknown)}")
+    _check_keys(entry, where, "an office", ("title", "holders"), ("aliases",))
     terms = []
     for number, holder in enumerate(entry["holders"], start=1):
         spot = f"{where} holder #{number}"
-        extra = set(holder) - {"actor", "from", "to"}
-        if extra or "actor" not in holder:
-            raise ValueError(f"{spot}: needs 'actor' (and optional 'from', 'to'); unknown keys {sorted(extra)}")
+        _check_keys(holder, spot, "a holder", ("actor",), ("from", "to"))
         term = OfficeTerm(holder["actor"], _date(holder.get("from"), spot, "from"), _date(holder.get("to"), spot, "to"))
         if term.start and term.end and term.end <= term.start:
             raise ValueError(f"{spot}: 'to' ({term.end}) must come after 'from' ({term.start})")

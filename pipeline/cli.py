@@ -160,9 +160,11 @@ def _require_models(cfg) -> None:
         _fail(str(error))
 
 
-def _count_lines(paths: list[Path]) -> int | None:
+def _count_records(paths: list[Path]) -> int | None:
+    from corpus.reader import count_records
+
     try:
-        return sum(sum(1 for line in p.open("rb") if line.strip()) - (1 if p.suffix.lower() == ".csv" else 0) for p in paths)
+        return count_records(paths)
     except OSError:
         return None
 
@@ -232,7 +234,7 @@ def run(
     previous_handler = signal.signal(signal.SIGTERM, _interrupt)
     try:
         with _progress() as progress:
-            task = progress.add_task("enriching", total=None if defaults else _count_lines(inputs))
+            task = progress.add_task("enriching", total=None if defaults else _count_records(inputs))
             summary = run_batch(
                 inputs, cfg, on_statement=lambda: progress.advance(task), rerun=rerun, engine=engine, scheduler=scheduler,
                 articles=defaults,
@@ -362,7 +364,7 @@ def predict(
     _require_input_types([input], defaults is not None)
     _require_models(cfg)
     with _progress() as progress:
-        task = progress.add_task("predicting", total=None if defaults else _count_lines([input]))
+        task = progress.add_task("predicting", total=None if defaults else _count_records([input]))
         try:
             summary = predict_file(input, out, cfg, targets or None, on_statement=lambda: progress.advance(task), articles=defaults)
         except (FileNotFoundError, ValueError, OSError) as error:
@@ -533,7 +535,7 @@ MinCountOption = Annotated[Optional[int], typer.Option("--min-count", help="Stan
 WeightingOption = Annotated[Optional[str], typer.Option("--weighting", help="none | confidence (votes weighted by model probability).")]
 ModelFilterOption = Annotated[
     Optional[str],
-    typer.Option("--model", help="Only this model's predictions (weights hash or prefix, name, or name@hash); default: each statement's newest."),
+    typer.Option("--model", help="Only this model's predictions (weights hash, name, or name@hash; a hash prefix will do); default: each statement's newest."),
 ]
 
 

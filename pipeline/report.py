@@ -313,25 +313,37 @@ function shiftEvidence(shift) {
     [["before: " + span(shift.before_first_period, shift.before_period) + ", latest first", shift.before_statements],
      ["after: " + span(shift.after_period, shift.after_last_period) + ", earliest first", shift.after_statements]]);
 }
+const dayAfter = (day) => new Date(Date.parse(day + "T00:00:00Z") + 86400000).toISOString().slice(0, 10);
+// A gap row wherever periods without a reported point lie between two points: plotly stops the line and band at a
+// null instead of drawing a value nobody measured.
+function withGaps(points) {
+  const out = [];
+  points.forEach((p, i) => {
+    if (i && p.start > dayAfter(points[i - 1].end)) out.push({ start: dayAfter(points[i - 1].end), gap: true });
+    out.push(p);
+  });
+  return out;
+}
+const orGap = (value) => (p) => (p.gap ? null : value(p));
 // Click targets by number: plotly hands customdata back on click, and a number survives its copying intact.
 let clickable = [];
 function traces(seriesList) {
   const out = [];
   for (const series of seriesList) {
-    const points = series.points.filter(inRange);
+    const points = withGaps(series.points.filter(inRange));
     if (!points.length) continue;
     const color = colorOf(series.group), name = plotlyText(series.group), x = points.map((p) => p.start);
-    out.push({ x, y: points.map((p) => p.high), mode: "lines", line: { width: 0 }, hoverinfo: "skip", showlegend: false, legendgroup: name });
-    out.push({ x, y: points.map((p) => p.low), mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: color + "33",
+    out.push({ x, y: points.map(orGap((p) => p.high)), mode: "lines", line: { width: 0 }, hoverinfo: "skip", showlegend: false, legendgroup: name });
+    out.push({ x, y: points.map(orGap((p) => p.low)), mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: color + "33",
       hoverinfo: "skip", showlegend: false, legendgroup: name });
     // Error bars as well as the band: a series with one reported point has no band to draw.
-    out.push({ x, y: points.map((p) => p.index), mode: "lines+markers", name, legendgroup: name, line: { color }, marker: { size: 8 },
-      error_y: { type: "data", symmetric: false, array: points.map((p) => p.high - p.index), arrayminus: points.map((p) => p.index - p.low),
-        color, thickness: 1, width: 3 },
+    out.push({ x, y: points.map(orGap((p) => p.index)), mode: "lines+markers", name, legendgroup: name, line: { color }, marker: { size: 8 },
+      error_y: { type: "data", symmetric: false, array: points.map(orGap((p) => p.high - p.index)),
+        arrayminus: points.map(orGap((p) => p.index - p.low)), color, thickness: 1, width: 3 },
       // The point after a shift opens the shift: its own statements and those before it.
-      customdata: points.map((p) => clickable.push(() => (shiftAt(series, p) ? shiftEvidence(shiftAt(series, p)) : pointEvidence(series, p))) - 1),
-      text: points.map((p) => name + " · " + p.period + "<br>index " + p.index.toFixed(2) + " [" + p.low.toFixed(2) + ", " +
-        p.high.toFixed(2) + "]<br>favor " + p.favor + ", against " + p.against + ", none " + p.none),
+      customdata: points.map(orGap((p) => clickable.push(() => (shiftAt(series, p) ? shiftEvidence(shiftAt(series, p)) : pointEvidence(series, p))) - 1)),
+      text: points.map(orGap((p) => name + " · " + p.period + "<br>index " + p.index.toFixed(2) + " [" + p.low.toFixed(2) + ", " +
+        p.high.toFixed(2) + "]<br>favor " + p.favor + ", against " + p.against + ", none " + p.none)),
       hovertemplate: "%{text}<extra></extra>" });
     // A star where the new segment starts, at its pooled level: the change, not any one period.
     const shifts = shiftsOf(series).filter((s) => inRange({ start: s.after_start, end: s.after_start }));
@@ -484,6 +496,16 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "target"
 
 
+def _broken_at_gaps(series: pd.DataFrame) -> pd.DataFrame:
+    """The series with an empty row inside every run of periods that have no reported point, so the line and band
+    stop there instead of drawing a value nobody measured."""
+    series = series.assign(period_start=pd.to_datetime(series["period_start"]), period_end=pd.to_datetime(series["period_end"]))
+    day_after = series["period_end"] + pd.Timedelta(days=1)
+    after_gap = series["period_start"].to_numpy()[1:] > day_after.to_numpy()[:-1]
+    gaps = pd.DataFrame({"period_start": day_after.iloc[:-1][after_gap]})
+    return pd.concat([series, gaps]).sort_values("period_start", kind="stable", ignore_index=True)
+
+
 def trend_pngs(trends: Trends) -> dict[str, bytes]:
     """One PNG per target (file name → bytes): index lines, interval bands and shift stars, for pasting into a brief; a
     target without a reported point gets a chart that says so."""
@@ -501,7 +523,7 @@ def trend_pngs(trends: Trends) -> dict[str, bytes]:
             axes.text(0.5, 0.5, "No period has enough stance-taking (favor or against) statements for a point",
                       transform=axes.transAxes, ha="center", va="center", color="gray")
         for group, series in cells.groupby("group", sort=True):
-            series = series.sort_values("period_start")
+            series = _broken_at_gaps(series.sort_values("period_start"))
             x = pd.to_datetime(series["period_start"])
             (line,) = axes.plot(x, series["net_index"], marker="o", label=group)
             axes.fill_between(x, series["index_low"], series["index_high"], color=line.get_color(), alpha=0.15)

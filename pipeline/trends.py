@@ -62,7 +62,8 @@ FROM (
     FROM stances st
     JOIN statements s ON s.id = st.statement_id
     LEFT JOIN actors a ON a.name = s.speaker_actor
-    WHERE ?1 IS NULL OR st.model_hash LIKE ?1 || '%' OR st.model_name = ?1 OR st.model_name || '@' || substr(st.model_hash, 1, 12) = ?1
+    WHERE ?1 IS NULL OR st.model_name = ?1 OR substr(st.model_hash, 1, length(?1)) = ?1
+       OR (instr(?1, '@') > 0 AND substr(st.model_name || '@' || st.model_hash, 1, length(?1)) = ?1)
 )
 WHERE newest = 1
 ORDER BY date, statement_id, target
@@ -129,7 +130,10 @@ def _open_read_only(db: Path) -> sqlite3.Connection:
 
 def load_statements(db: Path, model: str | None = None) -> pd.DataFrame:
     """The statement-level table, one row per statement × target: its newest prediction, by any model or by `model`
-    (a weights hash or its prefix, a model name, or `name@hash12` as the run summary prints it)."""
+    (a weights hash or its prefix, a model name, or `name@hash` with any prefix of the hash, as the run summary
+    prints it). Prefixes compare literally: `%` and `_` are not wildcards."""
+    if model is not None and not model.strip():
+        raise TrendsError("--model is empty: give a weights hash or its prefix, a model name, or name@hash")
     connection = _open_read_only(db)
     try:
         frame = pd.read_sql_query(_STANCE_QUERY, connection, params=(model,))

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from typer.testing import CliRunner
 
-from corpus.reader import MAX_LINE_BYTES, MAX_TEXT_CHARS, ReadResult, read_statements
+from corpus.reader import MAX_LINE_BYTES, MAX_TEXT_CHARS, ReadResult, count_records, read_statements
 from pipeline.cli import app
 from tests.conftest import tiny_records
 
@@ -230,6 +230,23 @@ def test_a_utf16_file_is_one_quarantined_record_and_the_other_inputs_go_on(tmp_p
     assert "UTF-16" in result.quarantined[0].reason and "save it as UTF-8" in result.quarantined[0].reason
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named_too(tmp_path, encoding):
+    wide = tmp_path / "wide.csv"
+    wide.write_bytes(f"id,text\nw1,Baghdad says flights resume – إيقاف الرحلات\nw2,{'x' * 5000}\n".encode(encoding))
+    result = ReadResult([])
+    assert list(read_statements([wide], result)) == []
+    assert [(q.line, q.field) for q in result.quarantined] == [(1, "<file>")]
+    assert f"{encoding.upper().replace('-LE', 'LE').replace('-BE', 'BE')} text without a byte-order mark" in result.quarantined[0].reason
+
+
+def test_utf8_text_in_a_script_without_ascii_is_not_taken_for_utf16(tmp_path):
+    arabic = tmp_path / "arabic.jsonl"
+    arabic.write_bytes(_line({**_good("a1"), "text": "تقول بغداد إن الرحلات ستستأنف " * 20, "lang": "ar"}))
+    result = ReadResult([])
+    assert [s.id for s in read_statements([arabic], result)] == ["a1"] and not result.quarantined
+
+
 def test_an_empty_file_among_the_inputs_is_noted_and_a_validation_reason_reads_plainly(tmp_path):
     empty, blank, good = tmp_path / "empty.csv", tmp_path / "blank.jsonl", tmp_path / "good.jsonl"
     empty.write_bytes(b"")
@@ -265,3 +282,18 @@ def test_an_empty_input_says_so(tmp_path, tiny_config):
     full.write_bytes(_line(tiny_records()[0]))
     result = runner.invoke(app, ["run", str(full), "--config", str(tiny_config), "--db", str(tmp_path / "s.db")])
     assert "held no records" not in result.output
+
+
+def test_the_progress_total_counts_records_as_the_reader_reports_them(tmp_path):
+    files = {
+        "multi.csv": b'id,text,source_type\nm1,"one cell\nover two lines",tweet\n\nm2,fine,tweet\nm3,"cut,tweet\n',
+        "records.jsonl": _line(_good("j1")) + b"\n  \n" + _line(_good("j2")) + b"{not json\n",
+        "wide.jsonl": _line(_good("w1")).decode("utf-8").encode("utf-16"),
+        "empty.csv": b"",
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    paths = [tmp_path / name for name in files]
+    result = ReadResult([])
+    statements = list(read_statements(paths, result))
+    assert count_records(paths) == len(statements) + len(result.quarantined) == 7

@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.cli import app
 from pipeline.config import DEFAULT_ACTORS_FILE
-from pipeline.report import build_report, json_for_script, read_top_claims
+from pipeline.report import _broken_at_gaps, build_report, json_for_script, read_top_claims
+from pipeline.trends import compute_trends, load_statements
 from tests.test_trends import FLIGHTS, KRG, SMUGGLERS, shift_corpus, stored_statement, write_store
 
 CHROMIUM = Path(os.environ.get("STANCEWATCH_CHROMIUM", "/usr/bin/chromium"))
@@ -85,6 +86,17 @@ def test_a_target_without_a_reported_point_still_gets_its_chart(tmp_path):
     db = write_store(tmp_path / "visa.db", pairs, registry)
     build_report(db, tmp_path / "r.html", "month", "affiliation", 3, "none", png_dir=tmp_path / "png")
     assert "visa-rules.png" in {p.name for p in (tmp_path / "png").iterdir()}
+
+
+def test_png_lines_stop_at_periods_without_a_reported_point(report_db):
+    trends = compute_trends(load_statements(report_db), period="month", group_by="affiliation", min_count=3)
+    cells = trends.aggregates[trends.aggregates["reported"] & (trends.aggregates["group"] == KRG) & (trends.aggregates["target"] == SMUGGLERS)]
+    broken = _broken_at_gaps(cells.sort_values("period_start"))
+    assert [str(day.date()) for day in broken["period_start"]] == ["2021-09-01", "2021-10-01", "2021-11-01", "2021-12-01"]
+    assert broken["net_index"].isna().tolist() == [False, False, True, False]
+    flights = trends.aggregates[trends.aggregates["reported"] & (trends.aggregates["target"] == FLIGHTS)]
+    every_month = next(series for _, series in flights.groupby("group") if len(series) == 4)
+    assert not _broken_at_gaps(every_month.sort_values("period_start"))["net_index"].isna().any()
 
 
 def test_json_in_a_script_element_cannot_close_it():
@@ -207,6 +219,12 @@ def test_report_renders_filters_and_shows_evidence_in_chromium(browser, report_d
     assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
     legend = browser.execute_script("return Array.from(document.querySelectorAll('.legendtext')).map(n => n.textContent)")
     assert HOSTILE_GROUP in legend  # shown as text, not parsed as an element
+    # November has too few KRG statements for a point: the line stops there instead of joining October to December.
+    krg_line = browser.execute_script(
+        "return document.querySelector(\"#charts .chart[data-target='Smuggling networks are to blame']\").data"
+        f".filter(t => t.mode === 'lines+markers' && t.name === {json.dumps(KRG)}).map(t => [t.x, t.y])")
+    assert [x[:7] for x in krg_line[0][0]] == ["2021-09", "2021-10", "2021-11", "2021-12"] and krg_line[0][1][2] is None
+    assert None not in krg_line[0][1][:2] + krg_line[0][1][3:]
 
     # The shift star opens the statements before and after it, hostile texts as plain text.
     star = browser.find_element(By.CSS_SELECTOR, "#charts .chart[data-target='Smuggling networks are to blame'] .scatterlayer .trace:last-child path.point")

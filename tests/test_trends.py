@@ -16,7 +16,7 @@ from pipeline.actors import ActorRegistry
 from pipeline.cli import app
 from pipeline.config import DEFAULT_ACTORS_FILE
 from pipeline.store import Store
-from pipeline.trends import compute_trends, load_statements
+from pipeline.trends import TrendsError, compute_trends, load_statements
 from tests.conftest import TINY, write_jsonl
 
 SMUGGLERS = "Smuggling networks are to blame"
@@ -77,8 +77,6 @@ def shift_db(tmp_path) -> Path:
 
 
 def test_a_small_run_of_another_model_hides_nothing_and_a_model_can_be_chosen(shift_db):
-    from pipeline.trends import TrendsError
-
     everything = load_statements(shift_db)
     write_store(shift_db, [stored_statement("krg-09-02", "2021-09-02", "Masrour Barzani", {SMUGGLERS: "against", FLIGHTS: "none"},
                                             model="n", weights="b" * 64)])
@@ -227,6 +225,21 @@ def test_the_newest_model_is_read_when_the_store_holds_two(tmp_path):
         store.write_batch([(statement, record)], run)
     statements = load_statements(db)
     assert statements["model_id"].tolist() == ["new@ffffffffffff"] and statements["label"].tolist() == ["against"]
+
+
+def test_model_filter_takes_a_hash_prefix_after_the_name_and_no_wildcards(tmp_path):
+    db = write_store(tmp_path / "two.db", [stored_statement("s1", "2021-09-01", "Fuad Hussein", {FLIGHTS: "favor"}, model="old", weights="0" * 64)])
+    with Store(db) as store:
+        run = store.start_run(["again"], "new")
+        statement, record = stored_statement("s1", "2021-09-01", "Fuad Hussein", {FLIGHTS: "against"}, model="new", weights="f" * 64)
+        store.write_batch([(statement, record)], run)
+    for chosen, label in (("old@0000", "favor"), ("old@" + "0" * 64, "favor"), ("new@f", "against"), ("old", "favor"), ("000", "favor")):
+        assert load_statements(db, chosen)["label"].tolist() == [label], chosen
+    for no_match in ("%", "_ld", "ol", "old@f", "new@0"):
+        with pytest.raises(TrendsError, match="no stance predictions by model"):
+            load_statements(db, no_match)
+    with pytest.raises(TrendsError, match="--model is empty"):
+        load_statements(db, " ")
 
 
 def test_trends_command_prints_tables_and_exports_csv_and_parquet(shift_db, tmp_path):
