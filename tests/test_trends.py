@@ -217,22 +217,23 @@ def test_a_statement_dated_to_a_month_only_sits_in_that_month_on_monthly_trends(
     assert weekly.skipped["statements dated to a month only (on monthly trends they sit in their month)"] == 1
 
 
-def test_the_newest_model_is_read_when_the_store_holds_two(tmp_path):
+def two_model_store(tmp_path) -> Path:
+    """One statement scored favor by model `old` (weights 000…), then against by `new` (fff…) in a later run."""
     db = write_store(tmp_path / "two.db", [stored_statement("s1", "2021-09-01", "Fuad Hussein", {FLIGHTS: "favor"}, model="old", weights="0" * 64)])
     with Store(db) as store:
         run = store.start_run(["again"], "new")
         statement, record = stored_statement("s1", "2021-09-01", "Fuad Hussein", {FLIGHTS: "against"}, model="new", weights="f" * 64)
         store.write_batch([(statement, record)], run)
-    statements = load_statements(db)
+    return db
+
+
+def test_the_newest_model_is_read_when_the_store_holds_two(tmp_path):
+    statements = load_statements(two_model_store(tmp_path))
     assert statements["model_id"].tolist() == ["new@ffffffffffff"] and statements["label"].tolist() == ["against"]
 
 
 def test_model_filter_takes_a_hash_prefix_after_the_name_and_no_wildcards(tmp_path):
-    db = write_store(tmp_path / "two.db", [stored_statement("s1", "2021-09-01", "Fuad Hussein", {FLIGHTS: "favor"}, model="old", weights="0" * 64)])
-    with Store(db) as store:
-        run = store.start_run(["again"], "new")
-        statement, record = stored_statement("s1", "2021-09-01", "Fuad Hussein", {FLIGHTS: "against"}, model="new", weights="f" * 64)
-        store.write_batch([(statement, record)], run)
+    db = two_model_store(tmp_path)
     for chosen, label in (("old@0000", "favor"), ("old@" + "0" * 64, "favor"), ("new@f", "against"), ("old", "favor"), ("000", "favor")):
         assert load_statements(db, chosen)["label"].tolist() == [label], chosen
     for no_match in ("%", "_ld", "ol", "old@f", "new@0"):
