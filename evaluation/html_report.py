@@ -12,7 +12,7 @@ import html
 from collections.abc import Iterable, Sequence
 
 from evaluation.calibration import ece_interval_note
-from evaluation.report import format_score, unpredicted_note
+from evaluation.report import format_score, taught_note, unpredicted_note
 from evaluation.stance import SLICE_NOTE
 
 STYLE = """
@@ -171,6 +171,7 @@ def render_html(report: dict[str, object], reliability_png: bytes | None = None)
         f"<br>Model: {', '.join(f'<code>{_escape(m)}</code> ({n} records)' for m, n in (report.get('models') or {}).items())}</p>",
         *([f'<p class="warn">The prediction file mixes {len(report["models"])} models: these scores are of no one model.</p>']
           if len(report.get("models") or {}) > 1 else []),
+        *([f'<p class="warn">{_escape(taught_note(report))}</p>'] if taught_note(report) else []),
         "<h2>Stance</h2>", *_stance_html(report),
         "<h2>Calibration</h2>", *_calibration_html(report["calibration"], reliability_png),
         "<h2>Most confident errors</h2>",

@@ -19,6 +19,7 @@ from evaluation._inputs import check_ids_overlap, check_prediction_spans
 from evaluation.calibration import calibration_report, ece_interval_note
 from evaluation.claims import statement_claim_scores
 from evaluation.ner import span_scores
+from evaluation.provenance import STANCE_CONFIG_FILE, sources_naming, stance_model_id
 from evaluation.quotes import quote_scores
 from evaluation.stance import (
     SLICE_NOTE, AlignedStances, align, confidence, coverage, most_confident_errors, paired_comparison, per_group, stance_scores,
@@ -40,9 +41,15 @@ def text_length_bucket(text: str) -> str:
 
 
 def evaluate_files(
-    gold_path: Path, prediction_path: Path, against_path: Path | None = None, top_errors: int = TOP_ERRORS
+    gold_path: Path, prediction_path: Path, against_path: Path | None = None, top_errors: int = TOP_ERRORS,
+    model_dir: Path | None = None, model_dir_given: bool = False,
 ) -> dict[str, object]:
-    """Scores a prediction file against a gold file; with `against_path`, tests whether those predictions do better."""
+    """Scores a prediction file against a gold file; with `against_path`, tests whether those predictions do better.
+
+    With `model_dir` (the saved model that made the predictions) the report says when the gold file was among its
+    training or dev data. A `model_dir` that only comes from the config is checked when its model is the
+    predictions' and passed over silently otherwise; one the user named must be that model.
+    """
     gold = read_gold(gold_path)
     predictions = read_predictions(prediction_path)
     check_ids_overlap(gold, gold_path, predictions, prediction_path)
@@ -70,7 +77,33 @@ def evaluate_files(
         report["quotes"] = quotes
     if against_path is not None:
         report["comparison"] = _comparison_section(gold, gold_path, aligned, against_path)
+    if model_dir is not None:
+        report.update(_training_overlap(gold_path, report["models"], Path(model_dir), model_dir_given))
     return report
+
+
+def taught_note(report: dict[str, object]) -> str | None:
+    """The warning for a gold file that taught the scored model, as the console and the HTML page say it."""
+    taught = report.get("gold_taught_model")
+    if not taught:
+        return None
+    return (f"The gold file taught {taught['model']} (it is its {'; '.join(taught['sources'])}): the scores below measure "
+            "how well it fits data it was trained or tuned on, not its accuracy on new statements.")
+
+
+def _training_overlap(gold_path: Path, models: dict[str, int], model_dir: Path, given: bool) -> dict[str, object]:
+    """`gold_taught_model`: the model's data sources that are the gold file, when there are any."""
+    model_id = stance_model_id(model_dir)
+    if model_id is None:
+        if given:
+            raise ValueError(f"{model_dir}: no saved stance model here ({STANCE_CONFIG_FILE} missing)")
+        return {}
+    if model_id not in models:
+        if given:
+            raise ValueError(f"--model {model_dir} is {model_id}, but the predictions are of {', '.join(models) or 'no model'}")
+        return {}
+    sources = sources_naming(model_dir, gold_path)
+    return {"gold_taught_model": {"model": model_id, "sources": sources}} if sources else {}
 
 
 def _models(predictions: Sequence[PredictionRecord], scored_ids: set[str]) -> dict[str, int]:
@@ -230,6 +263,9 @@ def render(report: dict[str, object], console: Console) -> None:
     console.print(f"Predictions of {escape(', '.join(f'{m} ({n} records)' if len(models) > 1 else m for m, n in models.items()))}", highlight=False)
     if len(models) > 1:
         console.print(f"[bold yellow]The prediction file mixes {len(models)} models:[/bold yellow] the scores below are of no one model.")
+    taught = taught_note(report)
+    if taught:
+        console.print(f"[bold yellow]{escape(taught)}[/bold yellow]", highlight=False)
     cover = report["coverage"]
     missing = report["missing_ids"]
     if missing:

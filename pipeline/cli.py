@@ -515,13 +515,19 @@ def evaluate(
     html_out: Annotated[Optional[Path], typer.Option("--html", help="Write the report as one self-contained HTML page.")] = None,
     against: Annotated[Optional[Path], typer.Option("--against", metavar="PRED_B.jsonl", help="Test whether these predictions beat PRED (paired bootstrap).")] = None,
     png_dir: Annotated[Optional[Path], typer.Option("--png-dir", help="Folder for the reliability diagram PNG.")] = None,
+    model: Annotated[
+        Optional[Path],
+        typer.Option("--model", help="The saved stance model that made PRED: says when GOLD was among its training or dev data (default: the config's, when it made PRED)."),
+    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Score predictions against gold: stance with intervals and slices, calibration, top errors, entities, claims."""
     from corpus.reader import RecordError
     from evaluation.report import evaluate_files, render
 
+    model_dir = model if model is not None else Path(_load_config(config).stance.model_dir)
     try:
-        report = evaluate_files(gold, predictions, against)
+        report = evaluate_files(gold, predictions, against, model_dir=model_dir, model_dir_given=model is not None)
     except (RecordError, ValueError) as error:
         _fail(str(error))
     render(report, Console())

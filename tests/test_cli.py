@@ -149,11 +149,21 @@ def test_predict_then_evaluate_round_trip(tmp_path, tiny_config, tiny_gold, tiny
     assert report["stance"]["pairs"] == 2 * len(tiny_records())
     assert report["stance"]["f_avg"] > 0.8
     assert set(report["stance_per_target"]) == set(TARGETS) and report["other_text_ids"] == []
+    assert "gold_taught_model" not in report  # the default config's model did not make these predictions
+    # The gold file is the one the model was trained and tuned on: said, whether the model comes from the config or --model.
+    for where in (["--config", str(tiny_config)], ["--model", str(tiny_model_dir)]):
+        page = tmp_path / "report.html"
+        result = runner.invoke(app, ["evaluate", str(tiny_gold), str(out), "--json", str(report_path), "--html", str(page), *where], env={"COLUMNS": "300"})
+        assert result.exit_code == 0 and "The gold file taught" in result.output and "The gold file taught" in page.read_text(), result.output
+        taught = json.loads(report_path.read_text())["gold_taught_model"]
+        assert taught["model"] == first["provenance"]["model_id"] and len(taught["sources"]) == 2  # train and dev
+    wrong_model = runner.invoke(app, ["evaluate", str(tiny_gold), str(out), "--model", str(tmp_path)])
+    assert wrong_model.exit_code == 1 and "no saved stance model here" in wrong_model.output
     # Gold whose text changed since the predictions were made: still scored by id, and named.
     edited = write_jsonl(tmp_path / "edited.jsonl", [dict(r, text=r["text"] + " (edited)") if r["id"] == "t01" else r for r in tiny_records()])
-    result = runner.invoke(app, ["evaluate", str(edited), str(out), "--json", str(report_path)])
+    result = runner.invoke(app, ["evaluate", str(edited), str(out), "--json", str(report_path), "--model", str(tiny_model_dir)])
     assert result.exit_code == 0 and "predictions made on other text" in result.output, result.output
-    assert json.loads(report_path.read_text())["other_text_ids"] == ["t01"]
+    assert json.loads(report_path.read_text())["other_text_ids"] == ["t01"] and "taught" not in result.output
 
 
 def test_evaluate_reports_missing_and_extra_ids(tmp_path, tiny_gold):
