@@ -92,6 +92,18 @@ def _view_data(trends: Trends) -> dict[str, object]:
     return {"series": series, "shifts": shifts}
 
 
+def _date_range(statements: pd.DataFrame) -> tuple[str | None, str | None]:
+    """First and last day the statements cover, a statement dated to a month only spanning its month: the page's
+    header and its date filter must take in every point a chart can draw."""
+    days = pd.to_datetime(statements["date"].dropna())
+    months = statements.loc[statements["date"].isna(), "date_period"].dropna()
+    months = pd.to_datetime(months[months.str.fullmatch(r"\d{4}-\d{2}")] + "-01")
+    covered = pd.concat([days, months, months + pd.offsets.MonthEnd(0)])
+    if covered.empty:
+        return None, None
+    return covered.min().date().isoformat(), covered.max().date().isoformat()
+
+
 def build_report_data(inputs: ReportInputs) -> tuple[dict[str, object], Trends]:
     """Every view the page's filters can show (both grouping levels × all source types and each one alone),
     and the trends of the view the page opens on."""
@@ -109,12 +121,11 @@ def build_report_data(inputs: ReportInputs) -> tuple[dict[str, object], Trends]:
             if level == inputs.group_by and source == ALL_SOURCES:
                 default = trends
     texts = statements.drop_duplicates("statement_id")
-    dates = statements["date"].dropna()
+    first_date, last_date = _date_range(statements)
     data = {
         "meta": {
             "model_id": default.model_id, "period": inputs.period, "group_by": inputs.group_by, "min_count": inputs.min_count,
-            "weighting": inputs.weighting, "first_date": dates.min().isoformat() if len(dates) else None,
-            "last_date": dates.max().isoformat() if len(dates) else None,
+            "weighting": inputs.weighting, "first_date": first_date, "last_date": last_date,
         },
         "targets": sorted(statements["target"].unique()),
         "source_types": source_types,

@@ -117,7 +117,7 @@ def test_targets_the_model_never_trained_on_are_named(tmp_path, tiny_config, tin
     result = runner.invoke(app, normalise_argv(argv))
     assert result.exit_code == 0, result.output
     note = " ".join(result.output.split())
-    assert "targets new to this model, scored zero-shot: 'Dam filling on the Almeda';" in note, result.output
+    assert "targets new to this model, scored zero-shot: 'Dam filling on the Almeda'. Their labels are often wrong" in note, result.output
 
 
 def test_a_missing_input_fails_before_any_model_loads_and_leaves_nothing_behind(tmp_path, tiny_config):

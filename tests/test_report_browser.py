@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from pipeline.actors import Actor, ActorRegistry
 from pipeline.cli import app
 from pipeline.config import DEFAULT_ACTORS_FILE
-from pipeline.report import _broken_at_gaps, build_report, json_for_script, read_top_claims
+from pipeline.report import ReportInputs, _broken_at_gaps, build_report, build_report_data, json_for_script, read_top_claims
+from pipeline.store import Store
 from pipeline.trends import compute_trends, load_statements
 from tests.test_trends import FLIGHTS, KRG, SMUGGLERS, shift_corpus, stored_statement, write_store
 
@@ -97,6 +98,19 @@ def test_png_lines_stop_at_periods_without_a_reported_point(report_db):
     flights = trends.aggregates[trends.aggregates["reported"] & (trends.aggregates["target"] == FLIGHTS)]
     every_month = next(series for _, series in flights.groupby("group") if len(series) == 4)
     assert not _broken_at_gaps(every_month.sort_values("period_start"))["net_index"].isna().any()
+
+
+def test_the_date_range_takes_in_statements_dated_to_a_month_only(tmp_path):
+    from corpus.schema import ArticleOrigin
+    from pipeline.ingest import Article
+
+    month_only, record = stored_statement("in-june", None, "Fuad Hussein", {FLIGHTS: "favor"})
+    month_only = month_only.model_copy(update={"origin": ArticleOrigin(article_id="art-1", start=0, end=10, period="2021-06")})
+    with Store(tmp_path / "m.db") as store:
+        store.write_article(Article(id="art-1", text="Hussein said in June that ..."), store.start_run(["article"], "m"))
+    db = write_store(tmp_path / "m.db", [stored_statement("dated", "2021-10-20", "Fuad Hussein", {FLIGHTS: "favor"}), (month_only, record)])
+    data, _ = build_report_data(ReportInputs(load_statements(db), db, "month", "affiliation", 1, "none"))
+    assert (data["meta"]["first_date"], data["meta"]["last_date"]) == ("2021-06-01", "2021-10-20")
 
 
 def test_json_in_a_script_element_cannot_close_it():
