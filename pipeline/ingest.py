@@ -156,6 +156,21 @@ _FULL_DATE = re.compile(rf"\b(?:\d{{1,2}} {_MONTH},? (?:19|20)\d\d|{_MONTH} \d{{
 DATELINE_LINES, DATELINE_LINE_CHARS = 6, 100
 
 
+HEADLINE_MAX_WORDS = 25
+
+
+def headline(text: str) -> str | None:
+    """A plain-text article's title: its first line when a blank line follows it and it reads as a headline (short,
+    not a sentence that ends in a full stop or a quote); the text keeps it, so offsets are unchanged."""
+    lines = text.strip().splitlines()
+    if len(lines) < 3 or lines[1].strip():
+        return None
+    first = lines[0].strip()
+    if not 0 < len(first.split()) <= HEADLINE_MAX_WORDS or first.endswith((".", "!", "?", '"', "\u201d", ":", ",")):
+        return None
+    return first
+
+
 def dateline_date(text: str) -> dt.date | None:
     """The publication date a plain-text article prints at its top ('For immediate release - 2 August 2024',
     'WARSAW, June 10, 2024 (Wire) -'), or None."""
@@ -188,7 +203,7 @@ def read_article_file(path: Path, defaults: ArticleDefaults | None = None) -> Ar
             raise ArticleFileError("html", str(error).split(": ", 1)[-1]) from None
     elif suffix in TEXT_SUFFIXES:
         text = raw
-        page_date = dateline_date(text)
+        title, page_date = headline(text), dateline_date(text)
     else:
         raise InputFileError(f"{path}: unsupported article type {path.suffix!r}; expected one of {ARTICLE_SUFFIXES}")
     try:

@@ -25,6 +25,20 @@ def test_text_article_keeps_its_text_byte_for_byte_and_a_stable_id(tmp_path):
     assert (article.date, article.outlet, article.source_type) == (dt.date(2021, 12, 1), "Rudaw", "press")
 
 
+@pytest.mark.parametrize(("text", "title"), [
+    ("Mayor rethinks port stance as Marlow raises offer\n\nMarlow Maritime has raised its offer, officials said.\n", "Mayor rethinks port stance as Marlow raises offer"),
+    ("\ufeffPort strike looms\r\n\r\nDockers voted to strike.\r\n", "Port strike looms"),
+    ("The union said it would strike.\n\nThe company said it would not.\n", None),  # a sentence, not a headline
+    ("Port strike looms\nDockers voted to strike.\n", None),  # no blank line after it: the first paragraph
+    ("Port strike looms\n", None),  # nothing but the one line
+])
+def test_a_text_article_title_is_its_headline_line(tmp_path, text, title):
+    path = tmp_path / "a.txt"
+    path.write_text(text, encoding="utf-8")
+    article = read_article_file(path)
+    assert article.title == title and article.text == text.removeprefix("\ufeff")
+
+
 def test_html_article_keeps_the_main_text_and_the_page_date(tmp_path):
     path = tmp_path / "page.html"
     path.write_text(HTML, encoding="utf-8")
