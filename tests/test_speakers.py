@@ -50,7 +50,7 @@ def test_without_a_date_only_a_one_holder_office_resolves_and_a_vacancy_names_no
         ('[[office]]\ntitle = "X"\nholders = [{ actor = "Nobody" }]\n', "are not actors of the registry"),
         ('[[office]]\ntitle = "X"\nholders = [{ actor = "A", from = "2020" }]\n', "must be a TOML date"),
         ('[[office]]\ntitle = "X"\nholders = [{ actor = "A", from = 2020-01-01 }, { actor = "A", from = 2021-01-01 }]\n', "overlap"),
-        ('[[office]]\ntitle = "X"\nholders = [{ actor = "A", from = 2021-01-01, to = 2020-01-01 }]\n', "must come after"),
+        ('[[office]]\ntitle = "X"\nholders = [{ actor = "A", from = 2021-01-01, to = 2020-01-01 }]\n', "must not come before"),
         ('[[office]]\ntitle = "X"\nholder = []\n', r"needs 'holders'; unknown keys \['holder'\]; an office takes 'title', 'holders', 'aliases'$"),
         ('[[office]]\nholders = [{ actor = "A" }]\n', r"needs 'title'$"),
         ('[[office]]\ntitle = "X"\nholders = [{ actor = "A", until = 2020-01-01 }]\n', r"holder #1: unknown keys \['until'\]; a holder takes 'actor', 'from', 'to'$"),
