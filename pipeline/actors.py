@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 ACTOR_LABELS = {"person": "PERSON", "government": "ORG", "organisation": "ORG", "institution": "ORG", "media": "ORG", "company": "ORG", "ngo": "ORG", "country": "GPE", "group": "NORP"}
+# The entity labels an actor's `label` may give: the text's mentions of the actor get it where spaCy found no entity.
+ENTITY_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 # Other spellings a registry may write for a kind, read as the kind stored (trends and speakers compare kinds).
 KIND_SPELLINGS = {"organization": "organisation"}
 
@@ -30,16 +32,31 @@ class Actor:
         return {"name": self.name, "kind": self.kind, "affiliation": self.affiliation}
 
 
+# When a statement was made: a day, or the first and last day of the month or year it is dated to.
+When = dt.date | tuple[dt.date, dt.date]
+
+
+def period_days(period: str | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a 'YYYY-MM' or 'YYYY' period (a statement dated only 'in April')."""
+    if not period:
+        return None
+    year, _, month = period.partition("-")
+    if not month:
+        return dt.date(int(year), 1, 1), dt.date(int(year), 12, 31)
+    first = dt.date(int(year), int(month), 1)
+    return first, (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class OfficeTerm:
-    """One actor holding an office from `start` up to (not including) `end`; None is open-ended."""
+    """One actor holding an office from `start` through `end`, the last day in office; None is open-ended."""
 
     actor: str
     start: dt.date | None = None
     end: dt.date | None = None
 
     def covers(self, day: dt.date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
 @dataclass(frozen=True)
@@ -51,8 +68,10 @@ class Office:
     aliases: tuple[str, ...]
     terms: tuple[OfficeTerm, ...]
 
-    def holder_on(self, day: dt.date) -> str | None:
-        return next((term.actor for term in self.terms if term.covers(day)), None)
+    def holder_on(self, when: When) -> str | None:
+        """Over a month or year, the one who held the office all through it: a change of hands within it names no one."""
+        first, last = when if isinstance(when, tuple) else (when, when)
+        return next((term.actor for term in self.terms if term.covers(first) and term.covers(last)), None)
 
 
 def _normalise(mention: str) -> str:
@@ -89,6 +108,12 @@ class ActorRegistry:
             kind = KIND_SPELLINGS.get(kind, kind)
             if kind not in ACTOR_LABELS:
                 raise ValueError(f"{where}: kind {entry['kind']!r} is not one of {sorted(ACTOR_LABELS)}")
+            if "label" in entry and entry["label"] not in ENTITY_LABELS:
+                raise ValueError(
+                    f"{where}: label {entry['label']!r} is not an entity label ({', '.join(sorted(ENTITY_LABELS))}): it is what the "
+                    f"text's mentions of the actor are tagged; for a title that names them ('the maritime minister') add it to "
+                    f"aliases, or an [[office]] when the title changes hands"
+                )
             if entry.get("pronoun") is not None and (kind != "person" or entry["pronoun"] not in PERSON_PRONOUNS):
                 raise ValueError(f"{where}: pronoun {entry['pronoun']!r} needs kind 'person' and one of {sorted(PERSON_PRONOUNS)}")
             actor = Actor(
@@ -159,14 +184,16 @@ class ActorRegistry:
     def __len__(self) -> int:
         return len(self.actors)
 
-    def resolve(self, mention: str | None, on: dt.date | None = None) -> Actor | None:
+    def resolve(self, mention: str | None, on: When | None = None) -> Actor | None:
         """Exact alias first; otherwise the longest alias that ends the mention or one of its comma parts (but an
         organisation before a country, 'IOM Iraq', is that organisation's office there).
 
         English names a speaker last ('KRG Prime Minister Masrour Barzani', 'Fuad Hussein, Iraq's
         Foreign Minister'), so an alias at the start ('KRG Department of ...', 'Warsaw Institute')
-        never claims the whole mention. With a date `on`, a mention that is only an office ('Austria's
-        new chancellor') names the office's holder on that day; a named person always wins.
+        never claims the whole mention; a comma part that is a person's whole name is the speaker, the
+        other parts their post ('Sofia Lindahl, Chief Executive, Marlow Maritime Holdings'). With a date
+        (or a month's days) `on`, a mention that is only an office ('Austria's new chancellor') names the
+        office's holder then; a named person always wins.
         """
         if not mention or not mention.strip():
             return None
@@ -179,12 +206,17 @@ class ActorRegistry:
         name = self._lookup(key)
         return self.actors[name] if name else None
 
-    def resolve_exact(self, mention: str, on: dt.date | None = None) -> Actor | None:
+    def resolve_exact(self, mention: str, on: When | None = None) -> Actor | None:
         """Only a whole-mention match (a name, an alias, or an office on `on`): 'an official in Minsk' is not Minsk."""
         key = _normalise(mention)
         title = self._office_index.get(key)
         name = self.offices[title].holder_on(on) if title is not None and on is not None else self._alias_index.get(key)
         return self.actors[name] if name else None
+
+    def office(self, mention: str) -> Office | None:
+        """The office a mention names as a whole ('the then mayor'), not an actor's name or alias."""
+        key = _normalise(mention)
+        return None if key in self._alias_index else self._office_named(key)
 
     def _office_named(self, key: str) -> Office | None:
         """The office the whole mention names, modifiers aside ('Iraq's new Foreign Minister')."""
@@ -211,6 +243,10 @@ class ActorRegistry:
         ]
         if not found:
             return None
+        if len(parts) > 1:
+            people = [alias for alias in found if alias in parts and self.actors[self._alias_index[alias]].kind == "person"]
+            if people:
+                return self._alias_index[people[0]]
         longest = max(found, key=len)
         name = self._alias_index[longest]
         if self.actors[name].kind == "country" and len(parts) == 1:
@@ -258,11 +294,11 @@ def _office_from_toml(entry: dict, where: str) -> Office:
         spot = f"{where} holder #{number}"
         _check_keys(holder, spot, "a holder", ("actor",), ("from", "to"))
         term = OfficeTerm(holder["actor"], _date(holder.get("from"), spot, "from"), _date(holder.get("to"), spot, "to"))
-        if term.start and term.end and term.end <= term.start:
-            raise ValueError(f"{spot}: 'to' ({term.end}) must come after 'from' ({term.start})")
+        if term.start and term.end and term.end < term.start:
+            raise ValueError(f"{spot}: 'to' ({term.end}), the last day in office, must not come before 'from' ({term.start})")
         terms.append(term)
     ordered = sorted(terms, key=lambda t: t.start or dt.date.min)
     for before, after in zip(ordered, ordered[1:]):
-        if before.end is None or (after.start is not None and after.start < before.end):
+        if before.end is None or (after.start is not None and after.start <= before.end):
             raise ValueError(f"{where}: terms of {before.actor!r} and {after.actor!r} overlap")
     return Office(entry["title"], tuple(entry.get("aliases", [])), tuple(ordered))

@@ -181,9 +181,12 @@ def run_batch(
 
 def _quotes_in(finder: ArticleStatementFinder, statement: Statement) -> list[QuoteSpan]:
     """The quotes inside a press statement's text (a press record often holds several people's words), each with its
-    speaker: the actor, else the mention as the text gives it; `evaluate` scores them against gold `quotes`."""
+    speaker: the actor, else the mention as the text gives it (a bare 'she' names no one); `evaluate` scores them
+    against gold `quotes`."""
+    from pipeline.speakers import is_bare_pronoun
+
     return [
-        QuoteSpan(start=q.start, end=q.end, speaker=q.speaker or q.speaker_mention or "", cue=q.cue)
+        QuoteSpan(start=q.start, end=q.end, speaker=q.speaker or ("" if is_bare_pronoun(q.speaker_mention) else q.speaker_mention or ""), cue=q.cue)
         for q in finder.extractor.extract(statement.text, statement.date, statement.outlet)
     ]
 

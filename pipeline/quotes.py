@@ -26,7 +26,7 @@ from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 
 from corpus.schema import ArticleOrigin, Statement
-from pipeline.actors import Actor, ActorRegistry
+from pipeline.actors import Actor, ActorRegistry, period_days
 from pipeline.dates import resolve as resolve_mention
 from pipeline.ingest import Article
 from pipeline.speakers import (
@@ -533,13 +533,15 @@ class QuoteExtractor:
             ActorMention(e.start, actor, False, title_words(e, actor) if actor.kind == "person" else frozenset(), is_subject(e) and not told(e))
             for e in doc.ents if (actor := self.registry.actors.get(e.kb_id_)) is not None
         ]
-        history = sorted(history + self._unregistered_mentions(doc, told), key=lambda m: m.position)
+        offices = self.resolver.office_mentions(doc, article_date, told)
+        history = sorted(history + self._unregistered_mentions(doc, told) + offices, key=lambda m: m.position)
         context = self.resolver.context(doc, outlet)
         resolved: list[_Resolved] = []
         descriptions: list[tuple[int, str, str]] = []  # speakers the text only described: (position, head noun, mention)
         for draft in sorted(drafts, key=lambda d: (d.anchor, d.start)):
             date, period, date_text = resolve_date(draft.date_tokens, article_date)
-            on = date or article_date
+            # A statement dated only to a month names an office's holder all through it (`Office.holder_on`).
+            on = date or period_days(period) or article_date
             mention = None
             if draft.speaker_text is not None:
                 mention_text = draft.speaker_text

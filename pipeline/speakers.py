@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.actors import OFFICE_MODIFIERS, Actor, ActorRegistry
+from pipeline.actors import OFFICE_MODIFIERS, Actor, ActorRegistry, When
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 # Each form as the subject pronoun a registry records ('her' -> 'she'): a 'she' never refers back to a 'he'.
@@ -181,7 +182,7 @@ class SpeakerResolver:
                 outlet_camp = next((c for w in outlet.split() if w[:1].isupper() and (c := self.camp_of_word(w))), None)
         return ArticleContext(tuple(clues), outlet_camp)
 
-    def resolve(self, mention: Span, history: list[ActorMention], on: dt.date | None, context: ArticleContext | None = None) -> Actor | None:
+    def resolve(self, mention: Span, history: list[ActorMention], on: When | None, context: ArticleContext | None = None) -> Actor | None:
         context = context or ArticleContext()
         head = mention.root
         lower = head.lower_
@@ -245,8 +246,38 @@ class SpeakerResolver:
         if described is not None:
             return described
         if (lower in SPOKES_NOUNS or lower in ORGANISATION_NOUNS) and not _inside_a_name(head):
+            if lower in SPOKES_NOUNS and core[0].lower_ in DEFINITE_DETERMINERS and _description_words(core) == {_canonical(lower)}:
+                role = self._role_before(mention, head, history, on, context)
+                if role is not None:
+                    return role
             return self._nominal(mention, head, history)
         return None
+
+    def _role_before(self, mention: Span, head: Token, history: list[ActorMention], on: When | None, context: ArticleContext) -> Actor | None:
+        """'the spokesperson' after 'A Marlow Maritime spokesperson rejected ...': whom the nearest earlier mention of
+        the role speaks for. The organisation named or heard last may be the other side ('..., the union said')."""
+        role = _canonical(head.lower_)
+        earlier = next((t for t in reversed(mention.doc[: mention.start]) if t.pos_ in ("NOUN", "PROPN") and t.dep_ != "compound"
+                        and _canonical(t.lower_) == role), None)
+        return self.resolve(mention_tokens(earlier), history, on, context) if earlier is not None else None
+
+    def office_mentions(self, doc: Doc, on: dt.date | None, told: Callable[[Span], bool]) -> list[ActorMention]:
+        """'The mayor defended the sale': the holder on the article's date of an office a noun phrase names, as a place a
+        later 'she' refers back to. 'The then mayor' held it at a time the phrase does not give, so it is no one here."""
+        if on is None:
+            return []
+        mentions = []
+        for token in doc:
+            if token.pos_ not in ("NOUN", "PROPN") or token.dep_ == "compound":
+                continue
+            phrase = doc[token.left_edge.i : token.i + 1]
+            if any(t.ent_kb_id_ or t.lower_ == "then" for t in phrase):
+                continue  # 'Mayor Okafor' is the name's mention
+            office = self.registry.office(phrase.text)
+            holder = office.holder_on(on) if office is not None else None
+            if holder is not None:
+                mentions.append(ActorMention(phrase.start, self.registry.actors[holder], False, frozenset(), is_subject(phrase) and not told(phrase)))
+        return mentions
 
     def _possessing_person(self, possessor: Token, history: list[ActorMention]) -> Actor | None:
         """'according to his office', 'her spokesman said': they speak for the person 'his' or 'her' is. That is the
@@ -278,7 +309,7 @@ class SpeakerResolver:
         matches = [a for a in self.registry.actors.values() if a.kind == "person" and ends_with(a)]
         return matches[0] if len(matches) == 1 else None
 
-    def _described(self, core: Span, head: Token, history: list[ActorMention], on: dt.date | None, context: ArticleContext) -> Actor | None:
+    def _described(self, core: Span, head: Token, history: list[ActorMention], on: When | None, context: ArticleContext) -> Actor | None:
         """A definite description: 'the columnist', 'the interior minister', 'Its president', 'The Border Guard'."""
         owner = self._owner(head, history)
         if owner is None and core[0].lower_ not in DEFINITE_DETERMINERS and head.pos_ != "PROPN":
@@ -334,7 +365,7 @@ class SpeakerResolver:
                 return m.actor
         return None
 
-    def _office_holder(self, words: frozenset[str], position: int, history: list[ActorMention], on: dt.date | None,
+    def _office_holder(self, words: frozenset[str], position: int, history: list[ActorMention], on: When | None,
                        context: ArticleContext, owner: Actor | None) -> Actor | None:
         """'the minister': the nearest earlier person whose names or offices in the registry fit the words; else the
         holder, on the day, of the one office that fits in the article's nearest camp ('the interior minister' in an
@@ -906,3 +937,8 @@ def _appositions(head: Token) -> list[Span]:
     if compounds:
         spans.append(doc[compounds[0].i : head.i + 1])
     return spans
+
+
+def is_bare_pronoun(mention: str | None) -> bool:
+    """'she', 'They': a mention that names no one outside its own text, so never a speaker's stored name."""
+    return mention is not None and mention.strip().lower() in PERSON_PRONOUNS | GROUP_PRONOUNS | {"i", "you", "them", "us"}

