@@ -696,3 +696,7 @@ def normalise_argv(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     app(args=normalise_argv(sys.argv[1:] if argv is None else argv), prog_name="stancewatch")
+
+
+if __name__ == "__main__":  # `python -m pipeline.cli` runs the CLI as the `stancewatch` script does
+    main()

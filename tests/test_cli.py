@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from corpus.targets import load_targets
 from pipeline.cli import app, normalise_argv
-from tests.conftest import TARGETS, tiny_records, write_jsonl
+from tests.conftest import ROOT, TARGETS, tiny_records, write_jsonl
 
 runner = CliRunner()
 
@@ -290,3 +290,12 @@ def test_an_unsupported_input_type_or_a_pipe_fails_before_any_model_loads_and_cr
     os.mkfifo(fifo)
     result = runner.invoke(app, ["run", str(fifo), "--config", str(tiny_config), "--db", str(db)])
     assert result.exit_code == 1 and "not a regular file" in result.output and not db.exists()
+
+
+def test_python_dash_m_runs_the_cli_as_the_script_does(tmp_path):
+    import subprocess
+    import sys
+
+    missing = tmp_path / "missing.jsonl"
+    completed = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(missing)], capture_output=True, text=True, cwd=ROOT)
+    assert completed.returncode == 1 and "no such file" in completed.stdout + completed.stderr
