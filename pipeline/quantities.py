@@ -5,9 +5,9 @@ quantulum3 finds and parses the numbers ("2 million" -> 2e6, "ten" -> 10, "7,500
 it does not keep qualifiers ("over 2000"), it has no unit for counted things ("2000 people" is
 dimensionless to it), and it will read a unit into any word ("ten migrant" -> mi·gr·a·nt). So a unit
 is kept only when each of its parts is a whole word of the match; otherwise the counted noun after the
-number becomes the unit ("ten migrant smugglers" -> smugglers). Press shorthand it misreads ("€5m" as
-euro·metre, "1.5bn" as barns, "$250-300 million" as one sum) is spelled out before it parses, with
-offsets kept into the original text. spaCy's NER (already run on the
+number becomes the unit ("ten migrant smugglers" -> smugglers), or an abbreviation ending the phrase ("1.2 million
+TEU"). Press shorthand it misreads ("€5m" as euro·metre, "1.5bn" as barns, "$250-300 million" as one sum, "a £310m"
+as one pound) is spelled out before it parses, with offsets kept into the original text. spaCy's NER (already run on the
 statement) supplies the DATE entities, which dateparser resolves against the statement's date, and
 the named entities. Years are dates, not quantities, unless they count something ("over 2000 people").
 """
@@ -21,8 +21,8 @@ from typing import Any
 
 from spacy.tokens import Span
 
+from pipeline.dates import is_duration, speaks_of_the_future
 from pipeline.dates import resolve as resolve_date
-from pipeline.dates import speaks_of_the_future
 
 NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL", "DATE", "TIME"})
 QUALIFIERS = (
@@ -70,10 +70,13 @@ OTHER_CURRENCIES = {"złoty": "Polish złoty", "zloty": "Polish złoty", "złoty
 _OTHER_CURRENCY_AFTER = re.compile(rf"\s*(?:(?:{_SCALE})\s*)?(?P<word>" + "|".join(sorted(map(re.escape, OTHER_CURRENCIES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _OTHER_CURRENCY_BEFORE = re.compile(r"\b(?P<word>PLN|zł)\s?$", re.IGNORECASE)
 _CODE_BEFORE_NUMBER = re.compile(r"\b(?P<code>USD|EUR|GBP|JPY) ?(?=\d)")
+# quantulum reads "a £310 million" as 1 pound to the power 3.1e8: the article goes before it parses.
+_ARTICLE_BEFORE_SUM = re.compile(rf"\b[Aa]n? (?={_CURRENCY_BEFORE}\d)")
 _PER_CENT = re.compile(r"(?<=\d) ?per ?cent\b", re.IGNORECASE)
 # Number words that are articles or pronouns far more often than counts ("a turn", "one of the world's").
 NOT_COUNTS = frozenset({"a", "an", "one"})
 COUNT_LOOKAHEAD = 5
+MIN_UNIT_CHARS, MAX_UNIT_CHARS = 2, 5
 ISO_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
@@ -133,6 +136,19 @@ def _counted_noun(span: Span, end_char: int) -> str | None:
     return None
 
 
+def _abbreviated_unit(span: Span, end_char: int) -> str | None:
+    """A unit quantulum does not know, written as an abbreviation right after the number and ending the phrase
+    ("1.2 million TEU in 2022"): not a name ("300 BBC journalists"), a word in capitals ("IS") or an abbreviation that
+    modifies a noun after it ("300 GP trainees"). The claims pipeline has no tagger: a stop word or punctuation ends it."""
+    following = [t for t in span if t.idx >= end_char][:2]
+    if not following:
+        return None
+    word = following[0]
+    if not (word.is_alpha and word.is_upper and MIN_UNIT_CHARS <= len(word) <= MAX_UNIT_CHARS) or word.ent_type_ or word.is_stop:
+        return None
+    return word.text if len(following) == 1 or following[1].is_punct or following[1].is_stop else None
+
+
 def _qualifier(text: str, start: int, is_range: bool) -> str | None:
     match = _QUALIFIER_AT_END.search(text[max(0, start - 24) : start])
     qualifier = match.group(1).lower() if match else None
@@ -183,6 +199,8 @@ class _SpelledOut:
         # Currency codes quantulum does not read before a number ("EUR 12m"), and "per cent" it reads as per·cent.
         for match in _CODE_BEFORE_NUMBER.finditer(text):
             edits.append((match.start(), match.end(), CURRENCY_CODES[match.group("code")]))
+        for match in _ARTICLE_BEFORE_SUM.finditer(text):
+            edits.append((match.start(), match.end(), ""))
         for match in _PER_CENT.finditer(text):
             edits.append((match.start(), match.end(), " percent"))
         for match in _DECIMAL_COMMA.finditer(text):
@@ -245,6 +263,11 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
             end = start + len(surface)
             unit = _counted_noun(span, end)
             dimension = "count" if unit else None
+            in_a_date = any(d.start_char <= start and end <= d.end_char for d in dates)  # "in 2021 G7 leaders met": a year
+            abbreviation = None if unit or in_a_date else _abbreviated_unit(span, end)
+            if abbreviation:  # part of the quantity, as "km" is of "12 km"; its dimension is unknown
+                unit, end = abbreviation, doc.text.index(abbreviation, end) + len(abbreviation)
+                surface = doc.text[start:end]
         if unit is None and any(d.start_char <= start and end <= d.end_char for d in dates):
             continue  # a year or a day of the month, reported as a date
         value = quantity.value
@@ -286,12 +309,13 @@ def normalize_dates(span: Span, reference: dt.date | None, counted: list[dict[st
     """DATE entities in `span` as ISO where the text pins them: {start, end, text, iso, precision, exact}.
 
     A date without a year ("October 9") takes its year from the statement's date: the nearest such day on
-    or before it, or on or after it when its clause speaks of the future ("will open in April", "by December"); with
-    neither a year nor a statement date, `iso` is None. `exact` is True only for a whole day.
+    or before it, or on or after it when its clause speaks of the future ("will open in April", "by December",
+    "if elected on Thursday"); with neither a year nor a statement date, `iso` is None. `exact` is True only for a
+    whole day. A length of time ("by a year", "within a decade") is no date, and not reported.
     """
     found = []
     for entity in span.ents:
-        if entity.label_ != "DATE":
+        if entity.label_ != "DATE" or is_duration(entity.text):
             continue
         if any(q["start"] < entity.end_char and entity.start_char < q["end"] and q["unit"] for q in counted):
             continue  # "over 2000 people": spaCy's small model calls the count a year

@@ -1182,9 +1182,14 @@ def _governed_by(token: Token, cue: Token, clause_ok: bool = False) -> bool:
     return False
 
 
+# Prepositions of a deadline: 'called for a referendum within six months / by June' says what was asked for,
+# not when it was asked.
+NOT_WHEN_SAID = frozenset({"within", "by", "until", "till"})
+
+
 def _date_tokens(cue: Token, head: Token | None, content: list[Token]) -> list[Token]:
     """Time expressions that date the speaking: children of the cue ('tweeted in November', 'said on Thursday'),
-    and of a coordinated second statement before its 'that' ('and later in December that ...')."""
+    and of a coordinated second statement before its 'that' ('and later in December that ...'); never a deadline."""
     inside_content = {t.i for t in content}
 
     def dates(place: Token, before: int | None) -> list[Token]:
@@ -1192,6 +1197,7 @@ def _date_tokens(cue: Token, head: Token | None, content: list[Token]) -> list[T
             t
             for child in place.children
             if child.dep_ in ("prep", "npadvmod", "advmod", "tmod") and child.i not in inside_content and (before is None or child.i < before)
+            and child.lower_ not in NOT_WHEN_SAID
             for t in child.subtree
             if t.ent_type_ == "DATE"
         ]
@@ -1205,14 +1211,15 @@ def _date_tokens(cue: Token, head: Token | None, content: list[Token]) -> list[T
 
 def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.date | None, str | None, str | None]:
     """(exact date, period, mention) of a statement. A month alone ('in November') gives a period and no day:
-    putting the article's date on it would be a false exact date. No time expression: the article's date.
+    putting the article's date on it would be a false exact date. No time expression, or one that pins no date
+    ('last week' across two months, 'next week'): the article's date, which a vague mention must not erase.
     Speaking is past: 'said on Monday' is the latest Monday on or before the article's date."""
     if not tokens:
         return article_date, None, None
     mention = " ".join(t.text for t in tokens)
     resolved = resolve_mention(mention, article_date, past_only=True)
     if resolved is None:
-        return None, None, mention
+        return article_date, None, mention
     date, period = resolved
     if period == "day":
         return date, None, mention

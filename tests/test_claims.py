@@ -109,6 +109,11 @@ def _quantities(nlp, text: str) -> list[dict]:
         ("They paid 300 zlotys each.", "300 zlotys", {"value": 300, "unit": "Polish złoty"}),
         ("It costs 2,5 mln PLN.", "2,5 mln PLN", {"value": 2_500_000, "unit": "Polish złoty"}),
         ("A dozen were children.", "A dozen", {"value": 12}),
+        # an article before a currency sum ('a £310m investment'), and a unit quantulum does not know ending the phrase
+        ("A referendum would delay a £310m investment by a year.", "£310m", {"value": 310_000_000, "unit": "pound sterling"}),
+        ("It made an £8.2m loss.", "£8.2m", {"value": 8_200_000, "unit": "pound sterling"}),
+        ("Throughput will double to 1.2 million TEU.", "1.2 million TEU", {"value": 1_200_000, "unit": "TEU"}),
+        ("The NHS hired 300 GP trainees.", "300", {"value": 300, "unit": "trainees"}),
     ],
 )
 def test_quantities_are_normalized(nlp, text, surface, expected):
@@ -160,6 +165,20 @@ def test_a_date_without_a_year_is_the_nearest_one_in_the_direction_the_sentence_
     assert iso("We need 5 million euros by December.", dt.date(2021, 11, 22)) == {"December": "2021-12"}
     assert iso("Most had left by December.", dt.date(2022, 2, 1)) == {"December": "2021-12"}
     assert iso("In March, the plant will open.", dt.date(2021, 11, 18)) == {"March": "2022-03"}
+    # A condition or a promise looks ahead ('if elected on Thursday', written on a Tuesday), a past condition does not.
+    assert iso("Okafor promised to cancel the process if elected on Thursday.", dt.date(2023, 5, 2)) == {"Thursday": "2023-05-04"}
+    assert iso("She asked if he had resigned on Thursday.", dt.date(2023, 5, 2)) == {"Thursday": "2023-04-27"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A referendum would delay a £310m investment by a year.", "Keeping it would mean closing it within a decade.",
+     "Talks lasted two weeks.", "The plan needs six more months.", "They have waited for years."],
+)
+def test_a_duration_is_not_a_date(nlp, text):
+    from pipeline.quantities import normalize_dates
+
+    assert normalize_dates(nlp(text)[:], dt.date(2023, 3, 20)) == []
 
 
 def test_said_on_the_article_s_own_weekday_is_that_day():
@@ -171,6 +190,19 @@ def test_said_on_the_article_s_own_weekday_is_that_day():
     assert resolve("Friday", monday) == (dt.date(2023, 3, 31), "day")
     assert resolve("Friday", monday, future=True) == (dt.date(2023, 4, 7), "day")
     assert resolve("Monday at 3pm", dt.date(2023, 4, 5)) == (monday, "day")
+
+
+def test_a_week_is_its_month_when_it_lies_in_one_and_what_has_happened_is_never_ahead():
+    from pipeline.dates import resolve
+
+    tuesday = dt.date(2023, 5, 2)
+    assert resolve("last week", tuesday, past_only=True) == (dt.date(2023, 4, 24), "month")
+    assert resolve("this week", dt.date(2023, 5, 30), past_only=True) == (dt.date(2023, 5, 29), "month")  # its days so far
+    assert resolve("last week", dt.date(2023, 6, 6), past_only=True) is None  # 29 May - 4 June
+    assert resolve("next week", tuesday, past_only=True) is None
+    assert resolve("in six months", tuesday, past_only=True) is None
+    assert resolve("six months", tuesday) is None  # a duration names no date
+    assert resolve("six months ago", tuesday, past_only=True) == (dt.date(2022, 11, 2), "month")
 
 
 def test_classifier_fits_saves_reloads_and_refuses_tampered_weights(tiny_claims_model_dir, tmp_path):

@@ -96,6 +96,21 @@ def test_a_tweet_in_november_gets_a_month_not_a_false_exact_day(extractor):
     ]
 
 
+def test_a_deadline_or_a_duration_never_dates_the_speaking_and_an_unpinned_week_keeps_the_article_date(extractor):
+    tuesday = dt.date(2023, 5, 2)
+
+    def dated(text: str, day: dt.date = tuesday) -> list[tuple[dt.date | None, str | None]]:
+        return [(q.date, q.period) for q in extractor.extract(text, day)]
+
+    # 'within six months', 'by June' are what was asked for, not when: the article's date, not six months back
+    assert dated("Dev Mistry called for a referendum on the sale within six months.") == [(tuesday, None)]
+    assert dated("Dev Mistry called for a referendum on the sale by June.") == [(tuesday, None)]
+    told = "Priya Nandakumar told the Echo last week that the sale was the only realistic option."
+    assert dated(told) == [(None, "2023-04")]  # 24-30 April
+    assert dated(told, dt.date(2023, 6, 6)) == [(dt.date(2023, 6, 6), None)]  # 29 May - 4 June: no one month, the article's date
+    assert dated("Priya Nandakumar told the Echo next week that the sale was the only realistic option.") == [(tuesday, None)]
+
+
 def test_press_release_layouts(extractor):
     text = (
         "“Pushbacks are never legal and the Commission will not fund fences.” — Commissioner Ylva Johansson\n\n"
