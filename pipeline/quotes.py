@@ -62,6 +62,8 @@ HONORIFIC_PRONOUNS = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
 OBJECT_CONTENT_CUES = frozenset("report urge accuse emphasise emphasize stress".split())
 CLAUSE_AS_OBJECT_CUES = frozenset("say add claim argue insist maintain state write tweet".split())
 CLAUSE_DEPS = ("ccomp", "xcomp", "parataxis")
+# Prepositions that place the speaking, not what was called for: 'called for calm at a rally', '... in a statement'.
+OCCASION_PREPOSITIONS = frozenset({"in", "on", "at", "during", "after", "via", "through"})
 # Titles before a signed name: '— Dr. Anna Berg, Director' is signed by Anna Berg.
 SIGNATURE_TITLES = PERSON_ROLE_NOUNS | HONORIFICS
 # A quoted stretch shorter than this, with no cue of its own, is a scare quote or a term ('hybrid attacks').
@@ -117,16 +119,47 @@ class _Draft:
 TRANSCRIPT_TURN = re.compile(r"^(?:(?P<turn>Q|A)[:.]|(?P<label>[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]{2,})?):)\s+(?P<body>\S.*)$", re.M)
 
 
-def _transcript_answers(doc: Doc) -> list[_Draft]:
+# A blank line, with the whitespace after it: where a paragraph ends.
+PARAGRAPH_BREAK = re.compile(r"\n\n\s*")
+
+
+def _without_leading_dash(entity: Span) -> Span | None:
+    """A signature line's name without its dash: at a paragraph's start the tagger may take it in ('— Ilze Kalnina')."""
+    start = next((t.i for t in entity if t.text not in ("—", "–", "-", "--")), entity.end)
+    if start == entity.start:
+        return entity
+    return Span(entity.doc, start, entity.end, label=entity.label, kb_id=entity.kb_id) if start < entity.end else None
+
+
+# A byline, whose writer may label their questions in an interview: 'By Anna Kerr, 21 September 2023'.
+BYLINE = re.compile(r"^\s*By (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})", re.M)
+
+
+def _transcript_turns(text: str, outlet: str | None) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+    """(questions, answers) of a Q&A layout, or none where it lacks either. The interviewer asks under 'Q:' or under
+    the label of the outlet or of the byline's writer ('ECHO:', 'KERR:'); the other turns ('A:', 'LINDQVIST:') answer."""
+    interviewer = {w.upper() for w in (outlet or "").split()} | {
+        w.upper() for byline in BYLINE.finditer(text) for w in byline.group("name").split()}
+
+    def asks(turn: re.Match[str]) -> bool:
+        label = turn.group("label")
+        return turn.group("turn") == "Q" or (label is not None and set(label.split()) <= interviewer)
+
+    turns = list(TRANSCRIPT_TURN.finditer(text))
+    questions = [t for t in turns if asks(t)]
+    answers = [t for t in turns if not asks(t)]
+    return (questions, answers) if questions and answers else ([], [])
+
+
+def _transcript_answers(doc: Doc, outlet: str | None) -> list[_Draft]:
     """The answers of a Q&A transcript (at least two questions and two answers) are the interviewee's: the last
     person the introduction names before the first question ('We spoke to Marchetti on Friday.'), or under a name
     label, the person of the introduction the label names."""
     text = doc.text
-    turns = list(TRANSCRIPT_TURN.finditer(text))
-    answers = [t for t in turns if t.group("turn") == "A" or t.group("label")]
-    if sum(t.group("turn") == "Q" for t in turns) < 2 or len(answers) < 2:
+    questions, answers = _transcript_turns(text, outlet)
+    if len(questions) < 2 or len(answers) < 2:
         return []
-    first_question = next(t.start() for t in turns if t.group("turn") == "Q")
+    first_question = questions[0].start()
     people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= first_question]
     drafts = []
     for turn in answers:
@@ -287,12 +320,23 @@ class QuoteExtractor:
 
     def extract(self, text: str, article_date: dt.date | None = None, outlet: str | None = None) -> list[ExtractedQuote]:
         if "\r" not in text:
-            return self.extract_doc(self.nlp(text), article_date, outlet)
+            return self.extract_doc(self.parse(text), article_date, outlet)
         # Windows or old Mac line ends: the rules read a blank line as '\n\n', so the text is parsed with '\n' line
         # ends and the offsets mapped back onto the text as given (which the statements keep byte for byte).
         kept = [i for i, char in enumerate(text) if not (char == "\r" and text[i + 1 : i + 2] == "\n")]
         unix = text.replace("\r\n", "\n").replace("\r", "\n")
-        return [replace(q, start=kept[q.start], end=kept[q.end - 1] + 1) for q in self.extract_doc(self.nlp(unix), article_date, outlet)]
+        return [replace(q, start=kept[q.start], end=kept[q.end - 1] + 1) for q in self.extract_doc(self.parse(unix), article_date, outlet)]
+
+    def parse(self, text: str) -> Doc:
+        """The text parsed a paragraph at a time and joined back: a blank line is a hard boundary, so the words of one
+        paragraph never sway the tagging and parse of the next (a headline's '... as Marlow raises offer' made the
+        body's 'Marlow' a sentence of its own, cut from 'Marlow Maritime has raised ...')."""
+        cuts = [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+        paragraphs = [text[start:end] for start, end in zip([0, *cuts], [*cuts, len(text)]) if end > start] or [text]
+        docs = list(self.nlp.pipe(paragraphs))
+        doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"])
+        doc.ents = [e for e in map(_without_leading_dash, doc.ents) if e is not None]
+        return doc
 
     def extract_doc(self, doc: Doc, article_date: dt.date | None = None, outlet: str | None = None) -> list[ExtractedQuote]:
         """`outlet` ('Notes from Poland') is the last clue to the country an unqualified 'The Border Guard' belongs to."""
@@ -300,7 +344,10 @@ class QuoteExtractor:
         drafts = self._cue_drafts(doc, marks)
         drafts += self._unattributed_quotes(doc, marks, drafts)
         drafts += self._press_release_drafts(doc)
-        drafts += _transcript_answers(doc)
+        drafts += _transcript_answers(doc, outlet)
+        # An interviewer's 'In February you said ...' puts a question to the interviewee: no one's statement.
+        asked = [(q.start(), q.end()) for q in _transcript_turns(doc.text, outlet)[0]]
+        drafts = [d for d in drafts if not any(start <= d.start < end for start, end in asked)]
         drafts = [_without_sourcing(doc.text, d) for d in _without_overlaps(drafts)]
         return self._resolve(doc, drafts, article_date, outlet)
 
@@ -418,6 +465,7 @@ class QuoteExtractor:
             start, end = trim(doc.text, doc[named.end].idx + 1, sentence.end_char)
             return _Draft(start, end, "according_to", None, None, phrase.start, [], speaker_text=named.text) if end - start >= 10 else None
         before = (sentence.start_char, phrase.start_char)
+        phrase_end = _description_end(source, phrase_end)
         after = (doc[phrase_end].idx if phrase_end < len(doc) else len(doc.text), sentence.end_char)
         text = doc.text
         before_t = trim(text, *before)
@@ -760,6 +808,27 @@ class _Resolved:
     mention: Span | None
     actor: Actor | None
     quote: ExtractedQuote
+
+
+# Words of a description put after a source's name: 'the company's chief executive', 'a member of parliament'.
+DESCRIPTION_WORDS = PERSON_ROLE_NOUNS | PERSON_NOUNS | SPOKES_NOUNS | frozenset(ORGANISATION_NOUNS)
+
+
+def _description_end(source: Token, after: int) -> int:
+    """'According to Sofia Lindahl, the company's chief executive, automated cranes will ...': the parser often takes the
+    description after the name for the clause's subject, not an apposition. Where it ends (its closing comma) when a
+    named source is followed by a verbless phrase of role words between commas and a clause; else `after`."""
+    doc, sentence = source.doc, source.sent
+    opening = after - 1 if doc[after - 1].text == "," else after  # the parser may hang the comma on the name
+    if source.pos_ != "PROPN" or opening >= sentence.end or doc[opening].text != ",":
+        return after
+    comma = next((t.i for t in doc[opening + 1 : min(opening + 13, sentence.end)] if t.text == ","), None)
+    if comma is None:
+        return after
+    description, rest = doc[opening + 1 : comma], doc[comma + 1 : sentence.end]
+    role = any({t.lower_, t.lemma_.lower()} & DESCRIPTION_WORDS for t in description)
+    verbless = not any(t.pos_ in ("VERB", "AUX") for t in description)
+    return comma if role and verbless and any(t.pos_ in ("VERB", "AUX") for t in rest) else after
 
 
 def _cue_text(draft: _Draft) -> str | None:
@@ -1106,7 +1175,9 @@ def _content_tokens(head: Token, cue: Token) -> list[Token]:
     if head.dep_ in ("dobj", "prep"):
         for child in cue.children:
             after_comma = child.left_edge.i > 0 and doc[child.left_edge.i - 1].text == ","
-            if child.i > head.i and not after_comma and (child.dep_ in ("xcomp", "ccomp") or (child.dep_ == "prep" and head.dep_ == "dobj")):
+            # 'called for a referendum on the sale within six months': the parser hangs the deadline on the cue.
+            later_object = child.dep_ == "prep" and (head.dep_ == "dobj" or child.lower_ not in OCCASION_PREPOSITIONS)
+            if child.i > head.i and not after_comma and (child.dep_ in ("xcomp", "ccomp") or later_object):
                 last = max(last, child.right_edge.i)
     tokens = [doc[i] for i in range(first, last + 1) if i not in excluded and i != cue.i]
     # ', describing the route as ...' / ', implying ...': a participle after a comma is a new act, not content.

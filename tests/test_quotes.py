@@ -805,3 +805,45 @@ def test_an_empty_article_file_is_quarantined_and_a_changed_record_names_its_lin
     changed = write_jsonl(tmp_path / "changed.jsonl", [{"id": "x"} | record | {"id": "other", "text": "Nothing said."}, record | {"text": text + " More."}])
     again = runner.invoke(app, ["run", str(changed), "--articles", *argv])
     assert again.exit_code == 3 and f"{changed.name}:2:field'id'" in "".join(again.output.split()), again.output
+
+
+def test_a_blank_line_is_a_hard_boundary_so_a_headline_word_stays_in_the_next_paragraph(extractor):
+    """The headline's 'Marlow' made the parser read the body's 'Marlow' as a sentence of its own."""
+    body = "Marlow Maritime has raised its offer to £340m, according to two council officials."
+    for headline in ("Mayor rethinks port stance as Marlow raises offer", "Port talks continue"):
+        assert [s for s, _, _, _ in found(extractor, f"{headline}\n\n{body}", dt.date(2023, 6, 15))] == [
+            "Marlow Maritime has raised its offer to £340m"]
+
+
+def test_according_to_a_name_then_a_description_between_commas(extractor):
+    """The parser takes 'the company's chief executive' for the subject of the clause after it, not an apposition."""
+    text = ("Marlow Maritime said it expected container volumes to grow. According to Sofia Lindahl, the company's chief "
+            "executive, automated cranes will be introduced gradually from 2025.")
+    assert [(s, kind) for s, _, _, kind in found(extractor, text, dt.date(2023, 7, 4))][1:] == [
+        ("automated cranes will be introduced gradually from 2025", "according_to")]
+    text = "According to Marlow Maritime, a Rotterdam-based operator, volumes will grow by 12% in the first year."
+    assert [s for s, _, _, _ in found(extractor, text, dt.date(2023, 7, 4))] == ["volumes will grow by 12% in the first year"]
+
+
+def test_an_interviewers_question_is_no_ones_statement(extractor):
+    """'In February you said ...' under 'Q:', or under the outlet's or the byline writer's label, puts a question to
+    the interviewee; the answers are still the interviewee's."""
+    text = ("Gareth Pugh leads the National Dockworkers' Union.\n\nQ: In February you said the port was not for sale. "
+            "What changed?\n\nA: The guarantees changed.")
+    assert found(extractor, text, dt.date(2023, 9, 21)) == []
+    text = ("By Anna Kerr\n\nGareth Pugh has led the dockworkers since 2015. We asked him about the deal.\n\n"
+            "KERR: In February you said the port was not for sale. What changed?\n\nPUGH: The guarantees changed.\n\n"
+            "KERR: The mayor said last week that the deal was fair. Is it?\n\nPUGH: I trust the contract.")
+    assert [(s, a) for s, a, _, _ in found(extractor, text, dt.date(2023, 9, 21))] == [
+        ("The guarantees changed", "Gareth Pugh"), ("I trust the contract", "Gareth Pugh")]
+    text = text.replace("By Anna Kerr", "Interview").replace("KERR:", "ECHO:")
+    quotes = extractor.extract(text, dt.date(2023, 9, 21), "Bellhaven Echo")
+    assert [text[q.start : q.end] for q in quotes] == ["The guarantees changed", "I trust the contract"]
+
+
+def test_called_for_keeps_the_deadline_the_parser_hung_on_the_cue(extractor):
+    text = "Dev Mistry called for a referendum on the sale within six months."
+    assert [s for s, _, _, _ in found(extractor, text, dt.date(2023, 5, 2))] == ["for a referendum on the sale within six months"]
+    # Where and when the call was made is not what was called for.
+    text = "Dev Mistry called for a referendum within six months during Tuesday's council meeting."
+    assert [s for s, _, _, _ in found(extractor, text, dt.date(2023, 5, 2))] == ["for a referendum within six months"]
