@@ -78,6 +78,10 @@ def _domain_file(domain_dir: Path, kind: str, given: Path | None) -> tuple[Path 
     return next((place for place in places if place.is_file()), None), places
 
 
+# Data files a user may have meant as gold: named when a domain folder holds one the check does not read.
+STATEMENT_SUFFIXES = (".jsonl", ".json", ".csv", ".tsv")
+
+
 def check_corpus(data_dir: Path = DATA_DIR, targets_file: Path | None = None, actors_file: Path | None = None) -> tuple[list[str], dict[str, object]]:
     """Returns (problems, statistics); an empty problem list means the corpus is sound. `targets_file` and
     `actors_file`, when given, serve every domain folder (a corpus kept outside this repository)."""
@@ -104,6 +108,11 @@ def check_corpus(data_dir: Path = DATA_DIR, targets_file: Path | None = None, ac
             "splits": {}, "source_types": Counter(), "labels": {t: Counter() for t in targets}, "speakers": set(),
             "dates": [], "entities": 0, "claims": 0, "quotes": 0, "hard_cases": Counter(),
         }
+        expected = {f"{split}.jsonl" for split in SPLITS}
+        for stray in sorted(domain_dir.iterdir()):
+            if stray.suffix.lower() in STATEMENT_SUFFIXES and stray.name not in expected:
+                problems.append(f"{stray}: not read: a domain's gold statements are its {', '.join(sorted(expected))} (JSONL); "
+                                "move this file's records into one of them, or the file out of the folder")
         for split in SPLITS:
             path = domain_dir / f"{split}.jsonl"
             if not path.is_file():

@@ -78,6 +78,10 @@ def test_a_corpus_kept_elsewhere_is_checked_with_its_own_targets_and_actors(tmp_
     (domain / "actors.toml").write_text((shipped / "actors" / "border_crisis.toml").read_text(encoding="utf-8"), encoding="utf-8")
     result = runner.invoke(app, ["corpus", "check", "--data", str(tmp_path / "data")])
     assert result.exit_code == 0 and "corpus OK" in result.output, result.output
+    # A data file the check does not read is named, not passed over: its records would never be checked or trained on.
+    (domain / "statements.csv").write_text("id,text,source_type\nx1,A text.,tweet\n", encoding="utf-8")
+    stray = runner.invoke(app, ["corpus", "check", "--data", str(tmp_path / "data")], env={"COLUMNS": "400"})
+    assert stray.exit_code == 1 and "statements.csv: not read" in " ".join(stray.output.split()), stray.output
 
 
 BAD_REGISTRY_FILES = {
