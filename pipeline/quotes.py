@@ -1256,11 +1256,14 @@ def _governed_by(token: Token, cue: Token, clause_ok: bool = False) -> bool:
 # Prepositions of a deadline: 'called for a referendum within six months / by June' says what was asked for,
 # not when it was asked.
 NOT_WHEN_SAID = frozenset({"within", "by", "until", "till"})
+# Verbs of a clause before the cue that says when the speaking happened: 'Speaking on Monday, ...'.
+SPEAKING_OCCASIONS = frozenset("speak talk address write appear testify answer respond reply".split())
 
 
 def _date_tokens(cue: Token, head: Token | None, content: list[Token]) -> list[Token]:
-    """Time expressions that date the speaking: children of the cue ('tweeted in November', 'said on Thursday'),
-    and of a coordinated second statement before its 'that' ('and later in December that ...'); never a deadline."""
+    """Time expressions that date the speaking: children of the cue ('tweeted in November', 'said on Thursday'), of a
+    coordinated second statement before its 'that' ('and later in December that ...'), and failing those the places
+    below where the parser also hangs them; never a deadline."""
     inside_content = {t.i for t in content}
 
     def dates(place: Token, before: int | None) -> list[Token]:
@@ -1277,7 +1280,16 @@ def _date_tokens(cue: Token, head: Token | None, content: list[Token]) -> list[T
         own = dates(head, head.i)
         if own:
             return own
-    return dates(cue, None)
+    # Where else the parser hangs the occasion: on a speaking clause before the cue ('Speaking on Monday, X said'),
+    # on the cue's audience before the content ('told a board meeting on Monday that ...').
+    occasions = [
+        child for child in cue.children
+        if (child.dep_ == "advcl" and child.i < cue.i and child.lemma_ in SPEAKING_OCCASIONS)
+        or (child.dep_ in ("dobj", "dative") and child.i not in inside_content)
+    ]
+    # Or on the content's verb, between the cue and the content: 'said on Monday the figures would be published'.
+    leading = [t for t in dates(head, min(inside_content)) if t.i > cue.i] if head is not None and inside_content else []
+    return dates(cue, None) or leading or [t for place in occasions for t in dates(place, None)]
 
 
 def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.date | None, str | None, str | None]:

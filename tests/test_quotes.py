@@ -111,6 +111,19 @@ def test_a_deadline_or_a_duration_never_dates_the_speaking_and_an_unpinned_week_
     assert dated("Priya Nandakumar told the Echo next week that the sale was the only realistic option.") == [(tuesday, None)]
 
 
+def test_the_day_of_speaking_is_found_where_the_parser_hangs_it(extractor):
+    wednesday, monday = dt.date(2021, 12, 22), dt.date(2021, 12, 20)
+    for text in (
+        "Fuad Hussein said on Monday the flights would be suspended.",  # no 'that': the date hangs on the content's verb
+        "Fuad Hussein told a press conference on Monday that the flights would be suspended.",  # on the audience
+        "Speaking on Monday, Fuad Hussein said the flights would be suspended.",  # on a speaking clause before the cue
+        "Speaking in Baghdad on Monday, Fuad Hussein said the flights would be suspended.",
+    ):
+        assert [(q.date, q.period) for q in extractor.extract(text, wednesday)] == [(monday, None)], text
+    # A time inside what was said is not when it was said.
+    assert [q.date for q in extractor.extract("Fuad Hussein said the flights would resume on Monday.", wednesday)] == [wednesday]
+
+
 def test_press_release_layouts(extractor):
     text = (
         "“Pushbacks are never legal and the Commission will not fund fences.” — Commissioner Ylva Johansson\n\n"
