@@ -152,12 +152,14 @@ def _transcript_turns(text: str, outlet: str | None) -> tuple[list[re.Match[str]
 
 
 def _transcript_answers(doc: Doc, outlet: str | None) -> list[_Draft]:
-    """The answers of a Q&A transcript (at least two questions and two answers) are the interviewee's: the last
-    person the introduction names before the first question ('We spoke to Marchetti on Friday.'), or under a name
-    label, the person of the introduction the label names."""
+    """The answers of a Q&A transcript are the interviewee's: the last person the introduction names before the first
+    question ('We spoke to Marchetti on Friday.'), or under a name label, the person of the introduction the label
+    names. A transcript has two questions and two answers, or one explicit 'Q:' and its answer: a lone line under a
+    capitalised label is as likely a heading."""
     text = doc.text
     questions, answers = _transcript_turns(text, outlet)
-    if len(questions) < 2 or len(answers) < 2:
+    explicit = any(q.group("turn") == "Q" for q in questions)
+    if not answers or len(questions) < (1 if explicit else 2) or len(answers) < (1 if explicit else 2):
         return []
     first_question = questions[0].start()
     people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= first_question]

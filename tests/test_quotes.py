@@ -843,7 +843,12 @@ def test_an_interviewers_question_is_no_ones_statement(extractor):
     the interviewee; the answers are still the interviewee's."""
     text = ("Gareth Pugh leads the National Dockworkers' Union.\n\nQ: In February you said the port was not for sale. "
             "What changed?\n\nA: The guarantees changed.")
-    assert found(extractor, text, dt.date(2023, 9, 21)) == []
+    # One explicit question and its answer make a transcript too: the answer is the interviewee's, the question no one's.
+    assert [(s, a) for s, a, _, _ in found(extractor, text, dt.date(2023, 9, 21))] == [("The guarantees changed", "Gareth Pugh")]
+    single = "Gareth Pryce spoke to the Post.\n\nQ: Will you win?\n\nPRYCE: Yes. We have 12,000 signatures."
+    assert [(s, a) for s, a, _, _ in found(extractor, single, dt.date(2024, 5, 2))] == [("Yes. We have 12,000 signatures", "Gareth Pryce")]
+    # A lone capitalised label is a heading as often as a turn: no transcript without an explicit 'Q:' or two turns each.
+    assert found(extractor, "Gareth Pryce spoke to the Post.\n\nNOTE: The petition closes on Friday.", dt.date(2024, 5, 2)) == []
     text = ("By Anna Kerr\n\nGareth Pugh has led the dockworkers since 2015. We asked him about the deal.\n\n"
             "KERR: In February you said the port was not for sale. What changed?\n\nPUGH: The guarantees changed.\n\n"
             "KERR: The mayor said last week that the deal was fair. Is it?\n\nPUGH: I trust the contract.")
