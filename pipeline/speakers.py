@@ -557,6 +557,13 @@ class SpeakerResolver:
                         and cue in _words(e.text) and not self.in_a_registry_name(unregistered_organisation(e.text).name)]
             if unlinked:
                 return unregistered_organisation(unlinked[-1].text)
+        # A noun before the role that is a word of an earlier organisation's name: 'A forum spokesperson' after 'The
+        # Aldermoor Patients Forum wrote to the health board' speaks for the forum, not for the board named after it.
+        for word in [t.lower_ for t in head.lefts if t.dep_ == "compound" and t.lower_ not in cues]:
+            named = [m for m in earlier if m.actor.kind not in ("person", "country")
+                     and any(word in _words(s) for s in (m.actor.name, *m.actor.aliases))]
+            if named:
+                return named[-1].actor
         if cues:
             kinds = ORGANISATION_NOUNS[cues[-1]] | {UNREGISTERED_ORGANISATION}
             compatible = [m for m in earlier if m.actor.kind in kinds]

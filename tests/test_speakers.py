@@ -92,6 +92,13 @@ def test_spokespeople_speak_for_their_organisation_and_roles_refer_back(extracto
     assert [a for _, a, _ in speakers(extractor, text)] == ["Turkish Airlines", "Turkish Airlines", "UNHCR", "Iraqi Airways"]
 
 
+def test_a_spokesperson_named_by_a_word_of_an_earlier_organisation_speaks_for_it_not_for_the_last_one_named(extractor):
+    text = "The Aldermoor Patients Forum wrote to UNHCR. A forum spokesperson said patients were frightened."
+    assert [a for _, a, _ in speakers(extractor, text)] == ["Aldermoor Patients Forum"]
+    text = "Iraqi Airways wrote to UNHCR. A spokesperson said the letter was sent."  # no word to go by: the last one named
+    assert [a for _, a, _ in speakers(extractor, text)] == ["UNHCR"]
+
+
 def test_unresolved_speakers_are_kept_with_their_mention_never_guessed(extractor):
     text = "According to Iraqi sources, travel agencies sold visas to Minsk. Aid groups say seven people died at the border."
     assert speakers(extractor, text) == [
