@@ -397,6 +397,7 @@ class QuoteExtractor:
                 continue
             # A clause that holds the speaker is no content of theirs (the parser's 'read ... by Mr Thorne, Amira's mother').
             heads = [h for h in contents.get(cue.i, []) if subject is None or not h.left_edge.i <= subject.i <= h.right_edge.i]
+            heads = heads or _reported_before(cue)  # whose subtree holds the speaker's clause, cut off in _content_tokens
             found = self._drafts_for_cue(doc, cue, subject, heads, marks)
             if cue.lemma_ == "shoot" and not any(c.lower_ == "back" for c in cue.children):
                 continue  # only 'shot back' is said
@@ -1122,6 +1123,16 @@ def _speaker_after_quote(cue: Token, marks: list[tuple[int, int]]) -> Token | No
     return heads[0]
 
 
+def _reported_before(cue: Token) -> list[Token]:
+    """'Nurses will strike, the Royal College of Nursing announced on Monday': the parser can make the reporting clause
+    a complement of the reported one. The clause before the comma is then the cue's content."""
+    head, start = cue.head, cue.left_edge.i
+    after_comma = cue.doc[start].text == "," or (start > 0 and cue.doc[start - 1].text == ",")
+    inverted = (cue.dep_ == "ccomp" and head.i < cue.i and head.pos_ in ("VERB", "AUX") and after_comma
+                and any(c.dep_ == "nsubj" for c in cue.children))
+    return [head] if inverted else []
+
+
 def _content_parts(heads: list[Token], cue: Token) -> list[tuple[list[Token], Token]]:
     """The content clauses of one cue: a conjunct with its own 'that' is a second statement ('tweeted that A and
     later in December that B'); clauses the parse split but the text runs on are one."""
@@ -1173,6 +1184,8 @@ def _content_tokens(head: Token, cue: Token) -> list[Token]:
         if child.i == first and child.dep_ in ("prep", "npadvmod") and any(t.ent_type_ == "DATE" for t in child.subtree):
             first = child.right_edge.i + 1
     last = head.right_edge.i
+    if cue.head == head and cue.i > head.i:  # the reporting clause after the content ('A will strike, B announced')
+        last = min(last, cue.left_edge.i - 1)
     # An object-content cue ('urged Brussels to act', 'called on Berlin to push'): the object and the clause after it.
     if head.dep_ in ("dobj", "prep"):
         for child in cue.children:

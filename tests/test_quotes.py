@@ -124,6 +124,12 @@ def test_the_day_of_speaking_is_found_where_the_parser_hangs_it(extractor):
     assert [q.date for q in extractor.extract("Fuad Hussein said the flights would resume on Monday.", wednesday)] == [wednesday]
 
 
+def test_a_reporting_clause_the_parser_hung_under_the_reported_one_still_reports_it(extractor):
+    text = "Nurses will strike, the Royal College of Nursing announced on Monday."
+    quotes = extractor.extract(text, dt.date(2024, 3, 13))
+    assert [(text[q.start : q.end], q.speaker, q.date) for q in quotes] == [("Nurses will strike", "Royal College of Nursing", dt.date(2024, 3, 11))]
+
+
 def test_press_release_layouts(extractor):
     text = (
         "“Pushbacks are never legal and the Commission will not fund fences.” — Commissioner Ylva Johansson\n\n"
