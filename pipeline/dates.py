@@ -95,6 +95,19 @@ def resolve(mention: str, reference: dt.date | None, future: bool = False, past_
     return resolved, period
 
 
+def week_days(mention: str, reference: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """The days, up to the reference, of the week a mention names ('last week'), or None for any other mention: a week
+    across two months dates no statement, but who held an office then is still the one who held it all week."""
+    if reference is None or is_duration(mention):
+        return None
+    data = _parser(reference, False).get_date_data(mention)
+    if data is None or data.date_obj is None or data.period != "week":
+        return None
+    monday = data.date_obj.date() - dt.timedelta(days=data.date_obj.weekday())
+    last = min(monday + dt.timedelta(days=6), reference)
+    return (monday, last) if monday <= last else None
+
+
 def _week(day: dt.date, until: dt.date | None) -> tuple[dt.date, Period] | None:
     """The month of the week that holds `day` (Monday to Sunday, cut at `until`), or None when its days span two."""
     monday = day - dt.timedelta(days=day.weekday())

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry, period_days
-from pipeline.dates import resolve as resolve_mention
+from pipeline.dates import resolve as resolve_mention, week_days
 from pipeline.ingest import Article
 from pipeline.speakers import (
     FAMILY_PRONOUNS, HONORIFICS, ORGANISATION_KINDS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS,
@@ -591,8 +591,9 @@ class QuoteExtractor:
         descriptions: list[tuple[int, str, str]] = []  # speakers the text only described: (position, head noun, mention)
         for draft in sorted(drafts, key=lambda d: (d.anchor, d.start)):
             date, period, date_text = resolve_date(draft.date_tokens, article_date)
-            # A statement dated only to a month names an office's holder all through it (`Office.holder_on`).
-            on = date or period_days(period) or article_date
+            # A statement dated only to a month, or to a week that no one month holds, names an office's holder all
+            # through it (`Office.holder_on`).
+            on = (week_days(date_text, article_date) if date_text else None) or date or period_days(period) or article_date
             mention = None
             if draft.speaker_text is not None:
                 mention_text = draft.speaker_text

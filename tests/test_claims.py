@@ -205,6 +205,15 @@ def test_a_week_is_its_month_when_it_lies_in_one_and_what_has_happened_is_never_
     assert resolve("six months ago", tuesday, past_only=True) == (dt.date(2022, 11, 2), "month")
 
 
+def test_the_days_of_a_week_a_mention_names_run_up_to_the_reference():
+    from pipeline.dates import week_days
+
+    assert week_days("last week", dt.date(2023, 6, 6)) == (dt.date(2023, 5, 29), dt.date(2023, 6, 4))  # across two months
+    assert week_days("this week", dt.date(2023, 5, 31)) == (dt.date(2023, 5, 29), dt.date(2023, 5, 31))
+    assert week_days("on Monday", dt.date(2023, 6, 6)) is None and week_days("six weeks", dt.date(2023, 6, 6)) is None
+    assert week_days("last week", None) is None
+
+
 def test_classifier_fits_saves_reloads_and_refuses_tampered_weights(tiny_claims_model_dir, tmp_path):
     from models.claims import TfidfCheckworthiness
     from models.registry import load_claims_model

@@ -333,6 +333,15 @@ def test_an_office_in_a_statement_dated_to_a_month_is_its_holder_then_or_no_one(
     assert [s for _, s, _ in speakers(port_extractor, text, dt.date(2023, 6, 1))] == [holder]
 
 
+@pytest.mark.parametrize(
+    ("day", "holder"),
+    [(dt.date(2023, 5, 10), "Ines Varga"), (dt.date(2023, 5, 17), "Paul Mbeki")],  # last week: 1-7 May, then 8-14 May
+)
+def test_an_office_said_last_week_is_its_holder_all_that_week_though_the_month_changed_hands(port_extractor, day, holder):
+    text = "The row is old. The mayor said last week that the sale would proceed on schedule."
+    assert [s for _, s, _ in speakers(port_extractor, text, day)] == [holder]
+
+
 @pytest.mark.parametrize(("pronoun", "day", "holder"), [("she", dt.date(2023, 5, 2), "Ines Varga"), ("he", dt.date(2023, 6, 2), "Paul Mbeki")])
 def test_a_pronoun_refers_back_to_an_office_holder(port_extractor, pronoun, day, holder):
     text = f'The mayor defended the port sale on Monday. "The council cannot afford to run the port," {pronoun} said.'
