@@ -80,6 +80,11 @@ MIN_UNIT_CHARS, MAX_UNIT_CHARS = 2, 5
 ISO_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
+# quantulum reads a bare 'minute' or 'second' as an angle; in the news it is time unless the text marks an angle.
+TIME_NOT_ANGLE = {"minute of arc": "minute", "second of arc": "second"}
+_ANGLE_MARK = re.compile(r"[°′″]|\barc\b|\bdegree", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def _quantulum():
     """quantulum3's parser, without its scikit-learn unit classifier: that is a pickle (which we never load)
@@ -127,9 +132,11 @@ def _counted_noun(span: Span, end_char: int) -> str | None:
     doc = span.doc
     following = [t for t in doc[span.start : span.end] if t.idx >= end_char][:COUNT_LOOKAHEAD]
     seen_word = False
-    for token in following:
+    for index, token in enumerate(following):
         if _is_plural_noun(token):
-            return token.text.lower()
+            # 'overseas nurses': inflect takes the adjective for a plural too; the noun it modifies is the one counted.
+            after = following[index + 1] if index + 1 < len(following) else None
+            return (after if after is not None and _is_plural_noun(after) else token).text.lower()
         if token.is_punct or token.like_num or (token.is_stop and (seen_word or token.lower_ not in COUNT_BRIDGES)):
             return None
         seen_word = seen_word or not token.is_stop
@@ -271,6 +278,8 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
         if unit is None and any(d.start_char <= start and end <= d.end_char for d in dates):
             continue  # a year or a day of the month, reported as a date
         value = quantity.value
+        if unit in TIME_NOT_ANGLE and not _ANGLE_MARK.search(surface):  # 'a 40-minute drive' is no minute of arc
+            unit, dimension = TIME_NOT_ANGLE[unit], "time"
         if unit == "dozen":  # "a dozen were children": twelve, counting what follows if anything
             value, unit = value * 12, _counted_noun(span, end)
             dimension = "count" if unit else None

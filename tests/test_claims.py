@@ -114,6 +114,9 @@ def _quantities(nlp, text: str) -> list[dict]:
         ("It made an £8.2m loss.", "£8.2m", {"value": 8_200_000, "unit": "pound sterling"}),
         ("Throughput will double to 1.2 million TEU.", "1.2 million TEU", {"value": 1_200_000, "unit": "TEU"}),
         ("The NHS hired 300 GP trainees.", "300", {"value": 300, "unit": "trainees"}),
+        # an adjective inflect takes for a plural before the noun counted, and a minute that is time, not an angle
+        ("The board recruited 45 overseas nurses.", "45", {"value": 45, "unit": "nurses", "dimension": "count"}),
+        ("It is a 40-minute drive.", "40-minute", {"value": 40, "unit": "minute", "dimension": "time"}),
     ],
 )
 def test_quantities_are_normalized(nlp, text, surface, expected):
