@@ -103,19 +103,22 @@ def week_days(mention: str, reference: dt.date | None) -> tuple[dt.date, dt.date
     data = _parser(reference, False).get_date_data(mention)
     if data is None or data.date_obj is None or data.period != "week":
         return None
-    monday = data.date_obj.date() - dt.timedelta(days=data.date_obj.weekday())
-    last = min(monday + dt.timedelta(days=6), reference)
+    return _week_span(data.date_obj.date(), reference)
+
+
+def _week_span(day: dt.date, until: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """Monday and the last day of the week that holds `day` (Sunday, or `until` if earlier); None when it starts later."""
+    monday = day - dt.timedelta(days=day.weekday())
+    last = monday + dt.timedelta(days=6) if until is None else min(monday + dt.timedelta(days=6), until)
     return (monday, last) if monday <= last else None
 
 
 def _week(day: dt.date, until: dt.date | None) -> tuple[dt.date, Period] | None:
     """The month of the week that holds `day` (Monday to Sunday, cut at `until`), or None when its days span two."""
-    monday = day - dt.timedelta(days=day.weekday())
-    last = monday + dt.timedelta(days=6)
-    if until is not None:
-        if monday > until:
-            return None
-        last = min(last, until)
+    span = _week_span(day, until)
+    if span is None:
+        return None
+    monday, last = span
     return (monday, "month") if (monday.year, monday.month) == (last.year, last.month) else None
 
 

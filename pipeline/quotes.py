@@ -151,13 +151,12 @@ def _transcript_turns(text: str, outlet: str | None) -> tuple[list[re.Match[str]
     return (questions, answers) if questions and answers else ([], [])
 
 
-def _transcript_answers(doc: Doc, outlet: str | None) -> list[_Draft]:
+def _transcript_answers(doc: Doc, questions: list[re.Match[str]], answers: list[re.Match[str]]) -> list[_Draft]:
     """The answers of a Q&A transcript are the interviewee's: the last person the introduction names before the first
     question ('We spoke to Marchetti on Friday.'), or under a name label, the person of the introduction the label
     names. A transcript has two questions and two answers, or one explicit 'Q:' and its answer: a lone line under a
     capitalised label is as likely a heading."""
     text = doc.text
-    questions, answers = _transcript_turns(text, outlet)
     explicit = any(q.group("turn") == "Q" for q in questions)
     if not answers or len(questions) < (1 if explicit else 2) or len(answers) < (1 if explicit else 2):
         return []
@@ -346,9 +345,10 @@ class QuoteExtractor:
         drafts = self._cue_drafts(doc, marks)
         drafts += self._unattributed_quotes(doc, marks, drafts)
         drafts += self._press_release_drafts(doc)
-        drafts += _transcript_answers(doc, outlet)
+        questions, answers = _transcript_turns(doc.text, outlet)
+        drafts += _transcript_answers(doc, questions, answers)
         # An interviewer's 'In February you said ...' puts a question to the interviewee: no one's statement.
-        asked = [(q.start(), q.end()) for q in _transcript_turns(doc.text, outlet)[0]]
+        asked = [(q.start(), q.end()) for q in questions]
         drafts = [d for d in drafts if not any(start <= d.start < end for start, end in asked)]
         drafts = [_without_sourcing(doc.text, d) for d in _without_overlaps(drafts)]
         return self._resolve(doc, drafts, article_date, outlet)

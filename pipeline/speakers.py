@@ -548,8 +548,7 @@ class SpeakerResolver:
         modifiers += [t.lower_ for t in head.subtree if t.dep_ == "pobj" and _modifies(t, head)]
         cues = [m for m in modifiers if m in ORGANISATION_NOUNS] + ([head.lower_] if head.lower_ in ORGANISATION_NOUNS else [])
         for cue in cues:
-            named = [m for m in earlier if m.actor.kind != "person"
-                     and (cue in m.titles or any(cue in _words(s) for s in (m.actor.name, *m.actor.aliases)))]
+            named = [m for m in earlier if m.actor.kind != "person" and (cue in m.titles or _names_with(m.actor, cue))]
             if named:
                 return named[-1].actor
             # 'The council had argued ...' after 'Northbridge City Council' was named, not yet as a speaker.
@@ -560,8 +559,7 @@ class SpeakerResolver:
         # A noun before the role that is a word of an earlier organisation's name: 'A forum spokesperson' after 'The
         # Aldermoor Patients Forum wrote to the health board' speaks for the forum, not for the board named after it.
         for word in [t.lower_ for t in head.lefts if t.dep_ == "compound" and t.lower_ not in cues]:
-            named = [m for m in earlier if m.actor.kind not in ("person", "country")
-                     and any(word in _words(s) for s in (m.actor.name, *m.actor.aliases))]
+            named = [m for m in earlier if m.actor.kind not in ("person", "country") and _names_with(m.actor, word)]
             if named:
                 return named[-1].actor
         if cues:
@@ -944,6 +942,11 @@ def _appositions(head: Token) -> list[Span]:
     if compounds:
         spans.append(doc[compounds[0].i : head.i + 1])
     return spans
+
+
+def _names_with(actor: Actor, word: str) -> bool:
+    """Whether one of the actor's names or aliases holds `word` ('forum' in 'Aldermoor Patients Forum')."""
+    return any(word in _words(name) for name in (actor.name, *actor.aliases))
 
 
 def is_bare_pronoun(mention: str | None) -> bool:
