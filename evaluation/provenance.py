@@ -3,11 +3,12 @@ accuracy, and nothing in a prediction file says so. Reads the saved model's conf
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+
+from models.weights import file_sha256
 
 STANCE_CONFIG_FILE = "stance_config.json"  # models.stance.CONFIG_FILE, without importing torch to read it
 _SOURCE = re.compile(r"^(?:dev: )?(?P<path>.+?)(?: \(sha256 (?P<sha>[0-9a-f]{12})\))?(?: \(.*\))?$")
@@ -41,7 +42,7 @@ def sources_naming(model_dir: Path, data_file: Path) -> list[str]:
     A source recorded with the start of its sha256 matches by content, wherever the file now lies or whatever it is
     called; one recorded by path only (models trained before hashes were recorded) matches by path from here.
     """
-    digest = hashlib.sha256(Path(data_file).read_bytes()).hexdigest()[:12]
+    digest = file_sha256(data_file)[:12]
     here = Path(data_file).resolve()
     found: list[str] = []
     for config in sorted(Path(model_dir).rglob(STANCE_CONFIG_FILE)):

@@ -8,7 +8,6 @@ just more text, so new targets need no new code.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import subprocess
 import time
@@ -24,7 +23,7 @@ from models.decision import DecisionRule
 from models._torch import build_encoder, inference_context, loading_device, prepare_torch, resolve_device, resolve_precision
 from models.encoders import DEFAULT_ENCODER, resolve_encoder
 from models.text import readable
-from models.weights import read_config, shareable, write_config
+from models.weights import file_sha256 as _sha256, read_config, shareable, write_config
 
 if TYPE_CHECKING:
     import torch
@@ -689,9 +688,3 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

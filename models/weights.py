@@ -31,6 +31,15 @@ def shareable(path: Path | str) -> Path:
 CONFIG_DIGEST_KEY = "config_sha256"
 
 
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read a MiB at a time (weights and data files can be large)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _config_digest(config: dict) -> str:
     body = {key: value for key, value in config.items() if key != CONFIG_DIGEST_KEY}
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
