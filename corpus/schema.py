@@ -324,6 +324,8 @@ class Provenance(_Strict):
     # The claims model, when claims were scored.
     claims_model_id: str | None = None
     claims_weights_sha256: str | None = None
+    # The P(check-worthy) from which a claim counts as check-worthy: the model's dev-tuned one or `[claims] threshold`.
+    claims_threshold: float | None = None
 
 
 class PredictionRecord(_Strict):

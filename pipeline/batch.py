@@ -34,6 +34,8 @@ class RunSummary:
     skipped_unscored: int = 0
     # Skipped statements whose date, url or outlet the input corrected.
     metadata_updated: int = 0
+    # Skipped statements with a claim whose check-worthiness a changed claims threshold turned.
+    claims_rejudged: int = 0
     # Targets scored that the stance model never saw a labelled example of (zero-shot).
     unseen_targets: set[str] = field(default_factory=set)
     # Statements left without a date or a month in the store (an input without one keeps a stored date): trends cannot place them.
@@ -130,6 +132,8 @@ def run_batch(
                     if not missing:
                         summary.skipped += 1
                         summary.metadata_updated += store.refresh_metadata(statement, _speaker_actor(enrich_engine.registry, statement))
+                        if claims_hash is not None:
+                            summary.claims_rejudged += store.rejudge_claims(statement, claims_hash, enrich_engine.claims_threshold)
                         on_statement()
                         continue
                     lang, detected, reason = language_verdict(statement, detector, config.language.supported)

@@ -300,6 +300,7 @@ def _print_run_summary(summary, seconds: float) -> None:
         ("skipped: already scored", summary.skipped),
         *([("skipped: stored unscored before", summary.skipped_unscored)] if summary.skipped_unscored else []),
         *([("corrected date, url, outlet", summary.metadata_updated)] if summary.metadata_updated else []),
+        *([("claims re-judged: new threshold", summary.claims_rejudged)] if summary.claims_rejudged else []),
         ("stored unscored: unsupported language", sum(summary.unscored_languages.values())),
         ("quarantined", summary.quarantined),
         ("speakers resolved to actors", f"{summary.speakers_resolved}/{summary.stored + sum(summary.unscored_languages.values())}"),

@@ -56,11 +56,11 @@ def enrich_partition(config_json: str, statements: list[Statement]) -> list[Pred
     return [record for _, record in worker_enricher(config_json).enrich(statements)]
 
 
-def model_identity(config_json: str) -> tuple[str | None, str | None, str | None, frozenset[str]]:
-    """Runs on a worker: the id and weights hash of the stance model the workers use, the claims model's hash, and
-    the targets the stance model was trained on."""
+def model_identity(config_json: str) -> tuple[str | None, str | None, str | None, float | None, frozenset[str]]:
+    """Runs on a worker: the id and weights hash of the stance model the workers use, the claims model's hash and
+    threshold, and the targets the stance model was trained on."""
     enricher = worker_enricher(config_json)
-    return enricher.model_id, enricher.model.weights_sha256_, enricher.claims_hash, enricher.trained_targets
+    return enricher.model_id, enricher.model.weights_sha256_, enricher.claims_hash, enricher.claims_threshold, enricher.trained_targets
 
 
 def enricher_loads() -> int:
@@ -104,7 +104,7 @@ class DaskEngine:
             self.registry = ActorRegistry.from_files(self.config.actors.registry)
             self.default_targets = configured_targets(self.config)
             identity = self.client.submit(model_identity, self._config_json, pure=False).result()
-            self.model_id, self.model_hash, self.claims_hash, self.trained_targets = identity
+            self.model_id, self.model_hash, self.claims_hash, self.claims_threshold, self.trained_targets = identity
         except BaseException:
             self.close()
             raise

@@ -25,6 +25,7 @@ class Engine(Protocol):
     model_id: str | None
     model_hash: str | None
     claims_hash: str | None
+    claims_threshold: float | None
     trained_targets: frozenset[str]
 
     def targets_for(self, statement: Statement) -> list[str]: ...
@@ -45,6 +46,7 @@ class LocalEngine:
         self.model_id = self.enricher.model_id
         self.model_hash = self.enricher.model.weights_sha256_
         self.claims_hash = self.enricher.claims_hash
+        self.claims_threshold = self.enricher.claims_threshold
         self.trained_targets = self.enricher.trained_targets
 
     def targets_for(self, statement: Statement) -> list[str]:

@@ -67,6 +67,11 @@ class Enricher:
         """Weights hash of the claims model, or None when statements get stance only."""
         return self.claims_model.weights_sha256_ if self.claims_model is not None else None
 
+    @property
+    def claims_threshold(self) -> float | None:
+        """The threshold claims are judged by (config's or the model's own), or None without a claims model."""
+        return self.nlp.get_pipe("stancewatch_claims").threshold if self.claims_model is not None else None
+
     def targets_for(self, statement: Statement) -> list[str]:
         return targets_for(statement, self.default_targets, self.forced_targets)
 
@@ -102,6 +107,7 @@ class Enricher:
                 stancewatch_version=stancewatch_version(),
                 claims_model_id=self.claims_model.model_id if self.claims_model is not None else None,
                 claims_weights_sha256=self.claims_model.weights_sha256_ if self.claims_model is not None else None,
+                claims_threshold=self.claims_threshold,
             )
         return PredictionRecord(
             id=statement.id,

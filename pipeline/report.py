@@ -176,8 +176,9 @@ def read_top_claims(db: Path, per_speaker: int = TOP_CLAIMS_PER_SPEAKER) -> tupl
             conditions.append("c.model_hash = (SELECT model_hash FROM claims ORDER BY run_id DESC LIMIT 1)")
         where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
         order = f"c.{score} DESC" if score else "s.date DESC"
+        threshold = "c.threshold" if "threshold" in columns else "NULL"
         query = (  # column names come from PRAGMA and a fixed list, never from data
-            f"SELECT COALESCE(s.speaker_actor, s.speaker) AS who, s.date, {('c.' + score) if score else 'NULL'}, {claim_text}, s.id "
+            f"SELECT COALESCE(s.speaker_actor, s.speaker) AS who, s.date, {('c.' + score) if score else 'NULL'}, {claim_text}, s.id, {threshold} "
             f"FROM claims c JOIN statements s ON s.id = c.statement_id {where} ORDER BY who, {order}"
         )
         rows = connection.execute(query).fetchall()
@@ -188,8 +189,19 @@ def read_top_claims(db: Path, per_speaker: int = TOP_CLAIMS_PER_SPEAKER) -> tupl
     for row in rows:
         if taken.get(row[0], 0) < per_speaker:
             taken[row[0]] = taken.get(row[0], 0) + 1
-            top.append(row)
-    return top, None if top else "The claims table is empty."
+            top.append(row[:-1])
+    if not top:
+        return [], "The claims table is empty."
+    return top, _threshold_note({row[-1] for row in rows} - {None})
+
+
+def _threshold_note(thresholds: set[float]) -> str | None:
+    """Says from which score a claim counts as check-worthy: a score just above it is no weak claim."""
+    if not thresholds:
+        return None  # a store written before claims kept their threshold
+    scores = " or ".join(f"{t:.2f}" for t in sorted(thresholds))
+    return (f"The score is the claims model's probability that a sentence is check-worthy; a claim is listed from a score of {scores} "
+            "(the threshold the model tuned on its dev split for F1, unless [claims] threshold set another).")
 
 
 def _header_html(data: dict[str, object], inputs: ReportInputs, built_at: str) -> str:

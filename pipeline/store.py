@@ -121,6 +121,8 @@ ADDED_COLUMNS = {
         "quote_kind": "TEXT",
         "period": "TEXT",
     },
+    # The P(check-worthy) the claim was judged by; NULL in stores written before it was kept.
+    "claims": {"threshold": "REAL"},
 }
 
 
@@ -277,6 +279,18 @@ class Store:
         ).fetchone()
         return row is not None
 
+    def rejudge_claims(self, statement: Statement, claims_hash: str, threshold: float) -> bool:
+        """Judges a stored statement's claims by `threshold` where another one judged them: the stored score decides,
+        so a changed `[claims] threshold` needs no model run. True when a claim's check-worthiness changed."""
+        where = "WHERE statement_id = ?2 AND model_hash = ?3 AND score IS NOT NULL AND threshold IS NOT ?1"
+        with self.connection:
+            changed = self.connection.execute(
+                f"UPDATE claims SET checkworthy = (score >= ?1), threshold = ?1 {where} AND checkworthy IS NOT (score >= ?1)",
+                (threshold, statement.id, claims_hash),
+            ).rowcount
+            self.connection.execute(f"UPDATE claims SET threshold = ?1 {where}", (threshold, statement.id, claims_hash))
+        return bool(changed)
+
     def admit(self, statement: Statement) -> tuple[Statement, bool]:
         """Raises when the id is stored with other content. Otherwise returns the statement, with the stored date
         when the input has none (an office then resolves to the same holder, and claims' dates take the same year,
@@ -408,14 +422,14 @@ class Store:
         self.connection.execute("DELETE FROM claims WHERE statement_id=? AND model_hash=?", (statement.id, model_hash))
         self.connection.executemany(
             "INSERT INTO claims(statement_id, start, end, text, checkworthy, score, quantities, dates, entities, speaker, speaker_actor, "
-            "model_hash, content_hash, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "model_hash, content_hash, run_id, threshold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     statement.id, c.start, c.end, c.text, int(c.checkworthy), c.score,
                     json.dumps([q.model_dump() for q in c.quantities], ensure_ascii=False),
                     json.dumps([d.model_dump() for d in c.dates], ensure_ascii=False),
                     json.dumps([e.model_dump() for e in c.entities], ensure_ascii=False),
-                    c.speaker, c.speaker_actor, model_hash, statement.content_hash, run_id,
+                    c.speaker, c.speaker_actor, model_hash, statement.content_hash, run_id, record.provenance.claims_threshold,
                 )
                 for c in record.claims
             ],

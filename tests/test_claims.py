@@ -335,6 +335,37 @@ def test_a_claims_model_added_later_fills_in_claims_for_statements_already_store
     assert re.search(rf"skipped: already scored\s*│\s*{len(records)}", again.output), again.output
 
 
+def test_a_changed_claims_threshold_rejudges_stored_claims_from_their_scores_without_a_model_run(tmp_path, claims_config):
+    from pipeline.report import read_top_claims
+
+    gold, db = write_jsonl(tmp_path / "in.jsonl", _records_with_claims()), tmp_path / "threshold.db"
+    assert runner.invoke(app, ["run", str(gold), "--config", str(claims_config), "--db", str(db)]).exit_code == 0
+    connection = sqlite3.connect(db)
+    judged = "SELECT statement_id, start, checkworthy, score, threshold FROM claims ORDER BY statement_id, start"
+    first = connection.execute(judged).fetchall()
+    own_threshold = first[0][4]
+    assert all(t == own_threshold for *_, t in first) and any(c for _, _, c, _, _ in first)
+    assert all(c == (score >= own_threshold) for _, _, c, score, _ in first)
+
+    strict = tmp_path / "strict.toml"
+    strict.write_text(claims_config.read_text(encoding="utf-8").replace("[claims]\n", "[claims]\nthreshold = 0.999\n"), encoding="utf-8")
+    result = runner.invoke(app, ["run", str(gold), "--config", str(strict), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"skipped: already scored\s*│\s*3", result.output), result.output  # no model run
+    turned = {sid for sid, _, c, score, _ in first if c and score < 0.999}
+    assert turned and re.search(rf"claims re-judged: new threshold\s*│\s*{len(turned)}", result.output), result.output
+    strictly = connection.execute(judged).fetchall()
+    assert [(sid, start, bool(score >= 0.999), score, 0.999) for sid, start, _, score, _ in first] == [
+        (sid, start, bool(c), score, t) for sid, start, c, score, t in strictly
+    ]
+
+    back = runner.invoke(app, ["run", str(gold), "--config", str(claims_config), "--db", str(db)])
+    assert back.exit_code == 0, back.output
+    assert connection.execute(judged).fetchall() == first
+    rows, note = read_top_claims(db)
+    assert rows and f"from a score of {own_threshold:.2f}" in note
+
+
 def test_without_a_claims_model_statements_still_get_stance_and_the_output_says_so(tmp_path, tiny_config):
     config = tmp_path / "no-claims.toml"
     config.write_text(tiny_config.read_text(encoding="utf-8") + f'\n[claims]\nmodel_dir = "{tmp_path / "absent"}"\n', encoding="utf-8")
