@@ -99,10 +99,12 @@ COUNT_LOOKAHEAD = 5
 MIN_UNIT_CHARS, MAX_UNIT_CHARS = 2, 5
 # A number in a DATE entity is a year only within these years (as the input schema's dates).
 MIN_YEAR, MAX_YEAR = 1900, 2100
-# "Since 2015 EU states", "In 2020 ISIS lost": a year spaCy tags DATE right after one of these is a date, and the plural
-# noun a few words on is not what it counts; it is a count only when a plural common noun follows it directly ("in 2000
-# cases"). "over 2000 people" has no such preposition, and keeps the usual look-ahead for what it counts.
+# "Since 2015 EU states", "In 2020 ISIS lost", "By 2030 emissions must halve": a year spaCy tags DATE right after one of
+# these is a date, and the plural noun after it is not what it counts. After "in" or "from" it is a count when a plural
+# common noun follows it directly ("in 2000 cases", "from 1950 households"). "over 2000 people" has no such preposition,
+# and keeps the usual look-ahead for what it counts.
 YEAR_PREPOSITIONS = frozenset({"since", "in", "by", "until", "before", "after", "from"})
+YEAR_OR_COUNT_PREPOSITIONS = frozenset({"in", "from"})
 ISO_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
@@ -170,15 +172,16 @@ def _counted_noun(span: Span, end_char: int) -> str | None:
 
 
 def _is_year_after_preposition(span: Span, start: int, end: int) -> bool:
-    """True when the number at [start, end) of the doc is a year after one of YEAR_PREPOSITIONS, with no plural common
-    noun (one in no named entity: "In 2020 ISIS") right after it."""
+    """True when the number at [start, end) of the doc is a year after one of YEAR_PREPOSITIONS; after "in" or "from",
+    only with no plural common noun (one in no named entity: "In 2020 ISIS") right after it."""
     doc = span.doc
     number = doc.char_span(start, end)
     if number is None or not number.text.isdigit() or not MIN_YEAR <= int(number.text) <= MAX_YEAR or number.start == 0:
         return False
+    preposition = doc[number.start - 1].lower_
     after = doc[number.end] if number.end < span.end else None
-    counts = after is not None and not after.ent_type_ and _is_plural_noun(after)
-    return doc[number.start - 1].lower_ in YEAR_PREPOSITIONS and not counts
+    counts = preposition in YEAR_OR_COUNT_PREPOSITIONS and after is not None and not after.ent_type_ and _is_plural_noun(after)
+    return preposition in YEAR_PREPOSITIONS and not counts
 
 
 def _abbreviated_unit(span: Span, end_char: int) -> str | None:
