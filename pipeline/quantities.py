@@ -6,10 +6,12 @@ it does not keep qualifiers ("over 2000"), it has no unit for counted things ("2
 dimensionless to it), and it will read a unit into any word ("ten migrant" -> mi·gr·a·nt). So a unit
 is kept only when each of its parts is a whole word of the match; otherwise the counted noun after the
 number becomes the unit ("ten migrant smugglers" -> smugglers), or an abbreviation ending the phrase ("1.2 million
-TEU"). Press shorthand it misreads ("€5m" as euro·metre, "1.5bn" as barns, "$250-300 million" as one sum, "a £310m"
-as one pound) is spelled out before it parses, with offsets kept into the original text. spaCy's NER (already run on the
-statement) supplies the DATE entities, which dateparser resolves against the statement's date, and
-the named entities. Years are dates, not quantities, unless they count something ("over 2000 people").
+TEU"). Press shorthand it misreads ("€5m" as euro·metre, "1.5bn" as barns, "$250-300 million" as one sum, "£1.2bn-£1.5bn"
+as pounds to a power, "a £310m" as one pound) is spelled out before it parses, with offsets kept into the original text;
+so are shares in words ("one in five", "a third of", "two-thirds of"), as the percent they state (20, 33.333333, 66.666667
+percent, as "20%" reads). spaCy's NER (already run on the statement) supplies the DATE entities, which dateparser resolves
+against the statement's date, and the named entities. Years are dates, not quantities, unless they count something ("over
+2000 people"); a year after a preposition counts only a plural noun right after it ("Since 2015 EU states" is a date).
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ QUALIFIERS = (
 )
 RANGE_QUALIFIERS = frozenset({"between", "from"})
 _QUALIFIER_AT_END = re.compile(r"\b(" + "|".join(re.escape(q) for q in QUALIFIERS) + r")\s*$", re.IGNORECASE)
-_RANGE_CONNECTOR = re.compile(r"\d\s*(?:-|–|—|to|and)\s*\w|\b\w+\s+(?:to|and)\s+\w", re.IGNORECASE)
 _NUMBER_TOKEN = re.compile(r"^[\d.,]+$")
 _LEADING_RANGE_WORD = re.compile(r"(?:between|from)\s+", re.IGNORECASE)
 NUMBER_WORDS = frozenset(
@@ -42,8 +43,20 @@ NUMBER_WORDS = frozenset(
 )
 # Words between a number and what it counts, before any other word ("7,500 of the migrants", "three other Iraqi cities").
 COUNT_BRIDGES = frozenset({"of", "the", "other", "more", "additional", "new", "those", "these", "their", "our"})
-# quantulum reads ordinals as fractions ("third" -> 1/3); spaCy's ORDINAL entities miss sentence-initial ones.
-ORDINAL_WORDS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
+# quantulum reads ordinals as fractions ("third" -> 1/3); spaCy's ORDINAL entities miss sentence-initial ones. In order.
+ORDINAL_WORDS = tuple("first second third fourth fifth sixth seventh eighth ninth tenth".split())
+# A share in words ("one in five", "a third of", "two-thirds of", "half of") is read as the percent it states, so it compares
+# with "20%". Only these two forms: an ordinal that ranks ("a third term", "the fifth time") has no "of" after it.
+SMALL_NUMBER_WORDS = {word: value for value, word in enumerate("one two three four five six seven eight nine ten".split(), start=1)}
+FRACTION_DENOMINATORS = {"half": 2, "quarter": 4} | {word: rank for rank, word in enumerate(ORDINAL_WORDS, start=1) if rank > 2}
+_SMALL_NUMBER = "|".join(SMALL_NUMBER_WORDS)
+# "half of" after "the", "first" or "second" is a period ("the first half of 2020"), not a share.
+_SHARE = re.compile(
+    rf"\b(?:(?P<part>{_SMALL_NUMBER}|\d{{1,3}}) in (?P<whole>{_SMALL_NUMBER}|\d{{1,3}}(?:,\d{{3}})*)"
+    rf"|(?:(?P<numerator>an?|{_SMALL_NUMBER})[ -])?(?<!the )(?<!first )(?<!second )"
+    rf"(?P<fraction>{'|'.join(FRACTION_DENOMINATORS)})s?(?=\s+of\b))\b",
+    re.IGNORECASE,
+)
 SCALE_WORDS = {"k": "thousand", "m": "million", "mn": "million", "mln": "million", "b": "billion", "bn": "billion", "tn": "trillion", "trn": "trillion"}
 # "m" and "b" are also metres and barns: they scale a number only beside a currency ("€5m", "5m euros"); "5k" is 5,000
 # (a kelvin is a capital K).
@@ -55,9 +68,16 @@ _CURRENCY_AFTER = re.compile(
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _SCALE = r"thousand|million|billion|trillion|" + "|".join(sorted(SCALE_WORDS, key=len, reverse=True))
 _SCALED_NUMBER = re.compile(rf"(?P<currency>{_CURRENCY_BEFORE})?{_NUMBER}(?P<gap>\s?)(?P<scale>{_SCALE})(?![A-Za-z])")
-# "250-300 million", "250 to 300 million": the scale written once belongs to both ends.
-_SHARED_SCALE_RANGE = re.compile(
-    rf"(?P<currency>{_CURRENCY_BEFORE})?{_NUMBER}(?P<connector>\s*(?:-|–|—|to|and)\s*){_CURRENCY_BEFORE}?{_NUMBER}(?P<gap>\s?)(?P<scale>{_SCALE})(?![A-Za-z])"
+# "250-300 million", "£1.2bn-£1.5bn", "$250m to $300m": a scale written once belongs to both ends, and a currency written on
+# both is read once (quantulum reads "£1.2 billion - £1.5 billion" as two sums). "and" joins a range only when the scale is
+# shared ("between 250 and 300 million"): "£5m and £3m" are two sums.
+_SCALED_RANGE = re.compile(
+    rf"(?P<currency>{_CURRENCY_BEFORE})?{_NUMBER}(?P<low_suffix>(?:\s?(?P<low_scale>{_SCALE})(?![A-Za-z]))?)"
+    rf"(?P<connector>\s*(?:-|–|—|to|(?(low_scale)(?!)|and))\s*{_CURRENCY_BEFORE}?){_NUMBER}(?P<gap>\s?)(?P<scale>{_SCALE})(?![A-Za-z])"
+)
+# The two ends of a range as written: "7,500 to 8,000", "four to five", "£1.2bn-£1.5bn", "$250 million to $300 million".
+_RANGE_CONNECTOR = re.compile(
+    rf"\d[A-Za-z]*\s*(?:-|–|—|to|and)\s*{_CURRENCY_BEFORE}?\w|\b\w+\s+(?:to|and)\s+{_CURRENCY_BEFORE}?\w", re.IGNORECASE
 )
 CURRENCY_CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 # A comma before one or two digits and a scale word is a decimal comma ("1,5 million", "2,5 mln"): never thousands.
@@ -77,6 +97,14 @@ _PER_CENT = re.compile(r"(?<=\d) ?per ?cent\b", re.IGNORECASE)
 NOT_COUNTS = frozenset({"a", "an", "one"})
 COUNT_LOOKAHEAD = 5
 MIN_UNIT_CHARS, MAX_UNIT_CHARS = 2, 5
+# A number in a DATE entity is a year only within these years (as the input schema's dates).
+MIN_YEAR, MAX_YEAR = 1900, 2100
+# "Since 2015 EU states", "In 2020 ISIS lost", "By 2030 emissions must halve": a year spaCy tags DATE right after one of
+# these is a date, and the plural noun after it is not what it counts. After "in" or "from" it is a count when a plural
+# common noun follows it directly ("in 2000 cases", "from 1950 households"). "over 2000 people" has no such preposition,
+# and keeps the usual look-ahead for what it counts.
+YEAR_PREPOSITIONS = frozenset({"since", "in", "by", "until", "before", "after", "from"})
+YEAR_OR_COUNT_PREPOSITIONS = frozenset({"in", "from"})
 ISO_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
@@ -143,6 +171,19 @@ def _counted_noun(span: Span, end_char: int) -> str | None:
     return None
 
 
+def _is_year_after_preposition(span: Span, start: int, end: int) -> bool:
+    """True when the number at [start, end) of the doc is a year after one of YEAR_PREPOSITIONS; after "in" or "from",
+    only with no plural common noun (one in no named entity: "In 2020 ISIS") right after it."""
+    doc = span.doc
+    number = doc.char_span(start, end)
+    if number is None or not number.text.isdigit() or not MIN_YEAR <= int(number.text) <= MAX_YEAR or number.start == 0:
+        return False
+    preposition = doc[number.start - 1].lower_
+    after = doc[number.end] if number.end < span.end else None
+    counts = preposition in YEAR_OR_COUNT_PREPOSITIONS and after is not None and not after.ent_type_ and _is_plural_noun(after)
+    return preposition in YEAR_PREPOSITIONS and not counts
+
+
 def _abbreviated_unit(span: Span, end_char: int) -> str | None:
     """A unit quantulum does not know, written as an abbreviation right after the number and ending the phrase
     ("1.2 million TEU in 2022"): not a name ("300 BBC journalists"), a word in capitals ("IS") or an abbreviation that
@@ -168,13 +209,34 @@ _COUNT_WORDS = NUMBER_WORDS - {"a", "an", "and", "to"}
 
 
 def _may_state_a_quantity(text: str) -> bool:
-    """A digit or a count word: the only texts a kept quantity can come from."""
-    return bool(re.search(r"\d", text)) or not _COUNT_WORDS.isdisjoint(re.findall(r"[a-z]+", text.lower()))
+    """A digit, a count word or a share in words: the only texts a kept quantity can come from."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return bool(re.search(r"\d", text)) or not _COUNT_WORDS.isdisjoint(words) or bool(_SHARE.search(text))
 
 
-def _scale_word(match: re.Match, text: str) -> str | None:
-    """The scale a matched abbreviation or word stands for, or None where it is a unit ("a 5m wall")."""
-    scale = match.group("scale")
+def _word_value(word: str) -> int:
+    """A small number in words or digits ("an", "five", "1,000")."""
+    word = word.lower()
+    return 1 if word in ("a", "an") else SMALL_NUMBER_WORDS.get(word) or int(word.replace(",", ""))
+
+
+def _share_percent(match: re.Match) -> float | None:
+    """The percent a matched share states ("one in five" -> 20, "two-thirds" -> 66.67), or None where the words state no
+    share: a fraction other than "half" with no number before it ("the third of May"), or a part not less than the whole
+    ("ten in five minutes")."""
+    if match.group("whole"):
+        part, whole = _word_value(match.group("part")), _word_value(match.group("whole"))
+    else:
+        numerator, fraction = match.group("numerator"), match.group("fraction").lower()
+        if numerator is None and fraction != "half":
+            return None
+        part, whole = _word_value(numerator or "a"), FRACTION_DENOMINATORS[fraction]
+    return 100 * part / whole if 0 < part < whole else None
+
+
+def _scale_word(match: re.Match, text: str, group: str = "scale") -> str | None:
+    """The scale a matched abbreviation or word (in `group`) stands for, or None where it is a unit ("a 5m wall")."""
+    scale = match.group(group)
     if scale.lower() in ("thousand", "million", "billion", "trillion"):
         return scale.lower()
     if scale not in SCALE_WORDS:
@@ -189,15 +251,19 @@ class _SpelledOut:
 
     def __init__(self, text: str):
         edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in `text`, never overlapping
+        self.shares: list[tuple[int, int]] = []  # [start, end) in `text` of each share spelled out as a percent
         ranges: list[tuple[int, int]] = []
-        for match in _SHARED_SCALE_RANGE.finditer(text):
-            scale = _scale_word(match, text)
-            if scale is None:
+        for match in _SCALED_RANGE.finditer(text):
+            high_scale = _scale_word(match, text)
+            low_scale = _scale_word(match, text, "low_scale") if match.group("low_scale") else high_scale
+            if high_scale is None or low_scale is None:
                 continue
-            low_end, connector = match.start("connector"), match.group("connector")
-            # quantulum reads "250 million-300 million" as two numbers, "250 million - 300 million" as a range
-            edits.append((low_end, match.end("connector") if connector.strip() in "-–—" else low_end, f" {scale}" + (" - " if connector.strip() in "-–—" else "")))
-            edits.append((match.start("gap"), match.end("scale"), f" {scale}"))
+            # the low end's scale as written, or (empty) where the scale it shares goes
+            edits.append((*match.span("low_suffix"), f" {low_scale}"))
+            # quantulum reads "250 million-300 million" and "$250 million - $300 million" as two sums, "250 million to
+            # 300 million" as a range
+            edits.append((*match.span("connector"), " to "))
+            edits.append((match.start("gap"), match.end("scale"), f" {high_scale}"))
             ranges.append(match.span())
         for match in _SCALED_NUMBER.finditer(text):
             scale = _scale_word(match, text)
@@ -205,13 +271,19 @@ class _SpelledOut:
                 edits.append((match.start("gap"), match.end("scale"), f" {scale}"))
         # Currency codes quantulum does not read before a number ("EUR 12m"), and "per cent" it reads as per·cent.
         for match in _CODE_BEFORE_NUMBER.finditer(text):
-            edits.append((match.start(), match.end(), CURRENCY_CODES[match.group("code")]))
+            if not any(start < match.start() < end for start, end in ranges):  # a range's second code goes with its connector
+                edits.append((match.start(), match.end(), CURRENCY_CODES[match.group("code")]))
         for match in _ARTICLE_BEFORE_SUM.finditer(text):
             edits.append((match.start(), match.end(), ""))
         for match in _PER_CENT.finditer(text):
             edits.append((match.start(), match.end(), " percent"))
         for match in _DECIMAL_COMMA.finditer(text):
             edits.append((match.start(), match.end(), "."))
+        for match in _SHARE.finditer(text):
+            percent = _share_percent(match)
+            if percent is not None:
+                edits.append((match.start(), match.end(), f"{percent!r} percent"))
+                self.shares.append(match.span())
         edits.sort()
         self.pieces: list[tuple[int, int, int, int, bool]] = []  # (new start, new end, old start, old end, edited)
         parts, new_at, old_at = [], 0, 0
@@ -258,9 +330,12 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
         number_length = _number_prefix_length(surface)
         number = surface[:number_length].lower()
         number_end = start + (number_length or 1)
-        if number in NOT_COUNTS or surface.lower() in ORDINAL_WORDS or any(s < number_end and start < e for s, e in ordinals):
+        # a share ("one in five", "a third") starts with what the checks below take for an article or an ordinal
+        is_share = (start - offset, end - offset) in spelled.shares
+        is_ordinal = surface.lower() in ORDINAL_WORDS or any(s < number_end and start < e for s, e in ordinals)
+        if not is_share and (number in NOT_COUNTS or is_ordinal):
             continue
-        if not _may_state_a_quantity(surface):
+        if not is_share and not _may_state_a_quantity(surface):
             continue  # quantulum reads some words as numbers ("negative" -> 0)
         dimension = quantity.unit.entity.name
         unit: str | None = quantity.unit.name
@@ -268,9 +343,9 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
             end = start + (_number_prefix_length(surface) or len(surface))
             surface = doc.text[start:end].rstrip()
             end = start + len(surface)
-            unit = _counted_noun(span, end)
-            dimension = "count" if unit else None
             in_a_date = any(d.start_char <= start and end <= d.end_char for d in dates)  # "in 2021 G7 leaders met": a year
+            unit = None if in_a_date and _is_year_after_preposition(span, start, end) else _counted_noun(span, end)
+            dimension = "count" if unit else None
             abbreviation = None if unit or in_a_date else _abbreviated_unit(span, end)
             if abbreviation:  # part of the quantity, as "km" is of "12 km"; its dimension is unknown
                 unit, end = abbreviation, doc.text.index(abbreviation, end) + len(abbreviation)
@@ -309,9 +384,8 @@ def _plain(number: float) -> float | int:
     return int(number) if float(number).is_integer() else round(float(number), 6)
 
 
-# A DATE entity that is only a number is a year only within these years (as the input schema's dates).
+# A DATE entity that is only a number, perhaps qualified: a year only between MIN_YEAR and MAX_YEAR.
 _BARE_NUMBER = re.compile(r"(?:(?:another|some|about|around|over|nearly|almost|more than|up to)\s+)?\d[\d,]*\+?", re.IGNORECASE)
-MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
 def normalize_dates(span: Span, reference: dt.date | None, counted: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:

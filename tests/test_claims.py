@@ -117,6 +117,18 @@ def _quantities(nlp, text: str) -> list[dict]:
         # an adjective inflect takes for a plural before the noun counted, and a minute that is time, not an angle
         ("The board recruited 45 overseas nurses.", "45", {"value": 45, "unit": "nurses", "dimension": "count"}),
         ("It is a 40-minute drive.", "40-minute", {"value": 40, "unit": "minute", "dimension": "time"}),
+        # a currency range with the currency and scale on both ends, read as the range its ends make
+        ("The sale could raise £1.2bn-£1.5bn for the city.", "£1.2bn-£1.5bn",
+         {"value": None, "low": 1_200_000_000, "high": 1_500_000_000, "unit": "pound sterling", "dimension": "currency"}),
+        ("They will pay $250m to $300m for it.", "$250m to $300m",
+         {"value": None, "low": 250_000_000, "high": 300_000_000, "unit": "dollar", "dimension": "currency"}),
+        ("The deal is worth €1.2bn–€1.5bn.", "€1.2bn–€1.5bn", {"value": None, "low": 1_200_000_000, "high": 1_500_000_000, "unit": "euro"}),
+        ("The fund holds EUR 1.2bn-EUR 1.5bn.", "EUR 1.2bn-EUR 1.5bn", {"value": None, "low": 1_200_000_000, "high": 1_500_000_000, "unit": "euro"}),
+        ("The bank paid £250-300 million.", "£250-300 million", {"value": None, "low": 250_000_000, "high": 300_000_000, "unit": "pound sterling"}),
+        ("Repairs will cost 250-300 million.", "250-300 million", {"value": None, "low": 250_000_000, "high": 300_000_000}),
+        ("7,500 to 8,000 migrants crossed.", "7,500 to 8,000", {"value": None, "low": 7500, "high": 8000, "unit": "migrants"}),
+        # a year after a preposition still counts the plural noun right after it
+        ("In 2000 cases the court ruled for the state.", "2000", {"value": 2000, "unit": "cases", "dimension": "count"}),
     ],
 )
 def test_quantities_are_normalized(nlp, text, surface, expected):
@@ -130,10 +142,33 @@ def test_quantities_are_normalized(nlp, text, surface, expected):
 @pytest.mark.parametrize(
     "text",
     ["Iraq is fourth on the list of most non-returned migrants.", "In 2019 the plant closed.", "This is one of the world's richest countries.",
-     "Negative incentives rarely work.", "The stance took a turn in December."],
+     "Negative incentives rarely work.", "The stance took a turn in December.",
+     # a year after a preposition, before a name or a noun it does not count; ordinals that rank, with or without "of"
+     "Since 2015 EU states have tightened borders.", "In 2020 ISIS lost its last town.", "By 2030 emissions must halve.", "It is the fifth time this year.",
+     "She won a third term.", "The bill passed its third reading.", "The third of May was cold."],
 )
 def test_ordinals_years_and_pronouns_are_not_quantities(nlp, text):
     assert _quantities(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "qualifier"),
+    [
+        ("One in five nurses has left.", "One in five", 20, None),
+        ("Nearly one in three people are poor.", "one in three", 33.333333, "nearly"),
+        ("Two in five voters agree.", "Two in five", 40, None),
+        ("They cut a fifth of the budget.", "a fifth", 20, None),
+        ("They cut nearly a third of the workforce.", "a third", 33.333333, "nearly"),
+        ("Two-thirds of members voted yes.", "Two-thirds", 66.666667, None),
+        ("Half of the beds are empty.", "Half", 50, None),
+        ("Three quarters of voters agree.", "Three quarters", 75, None),
+    ],
+)
+def test_shares_in_words_read_as_the_percent_they_state(nlp, text, surface, value, qualifier):
+    [as_percent] = _quantities(nlp, "20% of nurses have left.")
+    [share] = _quantities(nlp, text)  # and no count of its own words ("five" nurses)
+    assert text[share["start"] : share["end"]] == share["text"] == surface
+    assert (share["value"], share["qualifier"], share["unit"], share["dimension"]) == (value, qualifier, as_percent["unit"], as_percent["dimension"])
 
 
 def test_dates_are_iso_where_the_text_and_the_statement_date_pin_them(nlp):
