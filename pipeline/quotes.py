@@ -468,15 +468,16 @@ class QuoteExtractor:
             start, end = trim(doc.text, doc[named.end].idx + 1, sentence.end_char)
             return _Draft(start, end, "according_to", None, None, phrase.start, [], speaker_text=named.text) if end - start >= 10 else None
         before = (sentence.start_char, phrase.start_char)
-        phrase_end = _description_end(source, phrase_end)
+        phrase_end, dates = _attribution_end(phrase, source)
         after = (doc[phrase_end].idx if phrase_end < len(doc) else len(doc.text), sentence.end_char)
         text = doc.text
         before_t = trim(text, *before)
         after_t = trim(text, *after)
-        start, end = after_t if after_t[1] - after_t[0] > before_t[1] - before_t[0] else before_t
+        content_after = after_t[1] - after_t[0] > before_t[1] - before_t[0]
+        start, end = after_t if content_after else before_t
         if end - start < 10:
             return None
-        return _Draft(start, end, "according_to", None, source, phrase.start, [])
+        return _Draft(start, end, "according_to", None, source, phrase.start, dates if content_after else [])
 
     def _unattributed_quotes(self, doc: Doc, marks: list[tuple[int, int]], drafts: list[_Draft]) -> list[_Draft]:
         """Quoted stretches no cue claimed: a continuation of the paragraph's last speaker, or of the quote the paragraph
@@ -601,6 +602,10 @@ class QuoteExtractor:
                          or _signed_person(mention_text))
             elif draft.subject is not None:
                 mention = mention_tokens(draft.subject)
+                if draft.kind == "according_to":
+                    # 'According to Sofia Lindahl, the council leader, ...' names Sofia Lindahl: what the parser hangs on
+                    # the name after a comma describes her, or is the reported clause's own subject.
+                    mention = _before_apposition(mention)
                 described = _described_before(mention, descriptions, history)
                 actor = None if described else (self.resolver.resolve(mention, history, on, context) or _named_here(mention, history)
                                                  or self._unregistered_speaker(mention))
@@ -814,25 +819,57 @@ class _Resolved:
     quote: ExtractedQuote
 
 
-# Words of a description put after a source's name: 'the company's chief executive', 'a member of parliament'.
-DESCRIPTION_WORDS = PERSON_ROLE_NOUNS | PERSON_NOUNS | SPOKES_NOUNS | frozenset(ORGANISATION_NOUNS)
+# Dependencies of a verb's subject: a finite verb without one has it somewhere the parser misplaced.
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
 
 
-def _description_end(source: Token, after: int) -> int:
-    """'According to Sofia Lindahl, the company's chief executive, automated cranes will ...': the parser often takes the
-    description after the name for the clause's subject, not an apposition. Where it ends (its closing comma) when a
-    named source is followed by a verbless phrase of role words between commas and a clause; else `after`."""
+def _attribution_end(phrase: Span, source: Token) -> tuple[int, list[Token]]:
+    """Where 'According to X' ends and the clause after it begins, with the dates of the attribution. The parser hangs
+    on X what is the clause's, and leaves out what is X's:
+    - a finite verb with no subject of its own has it in X's apposition ('According to Sofia Lindahl, the port,
+      which lost £8m last year, will be sold');
+    - a time after X dates the attribution ('According to Gareth Pugh on Monday, ...');
+    - a description of X between commas, before a whole clause ('According to Sofia Lindahl, the company's chief
+      executive, automated cranes will ...'), which the parser often takes for the clause's subject."""
     doc, sentence = source.doc, source.sent
-    opening = after - 1 if doc[after - 1].text == "," else after  # the parser may hang the comma on the name
-    if source.pos_ != "PROPN" or opening >= sentence.end or doc[opening].text != ",":
-        return after
+    clause = phrase[0].head
+    appositions = [c for c in source.children if c.dep_ == "appos" and c.i > source.i]
+    if (appositions and clause.i > source.i and clause.pos_ in ("VERB", "AUX")
+            and not any(c.dep_ in SUBJECT_DEPS for c in clause.children)):
+        return appositions[0].left_edge.i, []
+    end, dates = source.right_edge.i + 1, []
+    while (end < sentence.end and doc[end].dep_ in ("prep", "npadvmod") and doc[end].head in (phrase[0], source)
+           and any(t.ent_type_ in ("DATE", "TIME") for t in doc[end].subtree)):
+        dates += [t for t in doc[end].subtree if t.ent_type_ == "DATE"]
+        end = doc[end].right_edge.i + 1
+    opening = end - 1 if doc[end - 1].text == "," else end  # the parser may hang the comma on the name
+    if opening >= sentence.end or doc[opening].text != ",":
+        return end, dates
     comma = next((t.i for t in doc[opening + 1 : min(opening + 13, sentence.end)] if t.text == ","), None)
     if comma is None:
-        return after
+        return end, dates
     description, rest = doc[opening + 1 : comma], doc[comma + 1 : sentence.end]
-    role = any({t.lower_, t.lemma_.lower()} & DESCRIPTION_WORDS for t in description)
-    verbless = not any(t.pos_ in ("VERB", "AUX") for t in description)
-    return comma if role and verbless and any(t.pos_ in ("VERB", "AUX") for t in rest) else after
+    return (comma + 1 if _describes_a_source(description) and _opens_a_clause(rest) else end), dates
+
+
+def _describes_a_source(phrase: Span) -> bool:
+    """A noun phrase without a verb of its own ('the council leader', 'a Rotterdam-based operator'), not a time ('last
+    year'); or a participle of the saying ('speaking on Monday')."""
+    root = phrase.root
+    if root.pos_ in ("NOUN", "PROPN"):
+        return root.ent_type_ not in ("DATE", "TIME") and not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in phrase)
+    return root.tag_ == "VBG" and root.lemma_ in SPEECH_CUES | SPEAKING_OCCASIONS and not any(c.dep_ in ("aux", "nsubj") for c in root.children)
+
+
+def _opens_a_clause(words: Span) -> bool:
+    """True when the words start a whole clause, a subject before its verb with no comma between ('the port will be
+    sold'); not the rest of one whose subject came before ('Tom Smith, will resign', 'which lost £8m, will ...')."""
+    verb = next((t for t in words if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return False
+    before = words.doc[words.start : verb.i]
+    return not any(t.text == "," for t in before) and any(
+        t.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and t.lower_ not in RELATIVE_PRONOUNS | {"that"} for t in before)
 
 
 def _cue_text(draft: _Draft) -> str | None:
@@ -1195,6 +1232,12 @@ def _content_tokens(head: Token, cue: Token) -> list[Token]:
             later_object = child.dep_ == "prep" and (head.dep_ == "dobj" or child.lower_ not in OCCASION_PREPOSITIONS)
             if child.i > head.i and not after_comma and (child.dep_ in ("xcomp", "ccomp") or later_object):
                 last = max(last, child.right_edge.i)
+    # 'called for a ballot at a press conference': where the call was made, which the parser may hang on what was
+    # called for, is not part of it (GUIDELINES §7: 'calling for X' -> 'for X').
+    if head.dep_ == "prep" and head.lower_ == "for":
+        occasion = next((t for t in head.subtree if _speaking_event(t) and t.right_edge.i == last), None)
+        if occasion is not None:
+            last = occasion.i - 1
     tokens = [doc[i] for i in range(first, last + 1) if i not in excluded and i != cue.i]
     # ', describing the route as ...' / ', implying ...': a participle after a comma is a new act, not content.
     for index, token in enumerate(tokens[1:], start=1):
@@ -1269,6 +1312,22 @@ def _governed_by(token: Token, cue: Token, clause_ok: bool = False) -> bool:
     return False
 
 
+# Gatherings where things are said: 'called for a ballot at a press conference'.
+SPEAKING_EVENTS = frozenset(
+    "rally meeting conference briefing summit hearing session debate event protest demonstration vigil gathering ceremony "
+    "forum congress convention assembly".split()
+)
+
+
+def _speaking_event(token: Token) -> bool:
+    """'at a rally', 'at a council meeting': a gathering the text brings in with 'a', the occasion of the saying; 'at the
+    next meeting' is as often when what was called for should happen."""
+    return token.dep_ == "prep" and token.lower_ == "at" and any(
+        c.dep_ == "pobj" and c.lemma_ in SPEAKING_EVENTS and any(d.dep_ == "det" and d.lower_ in ("a", "an") for d in c.children)
+        for c in token.children
+    )
+
+
 # Prepositions of a deadline: 'called for a referendum within six months / by June' says what was asked for,
 # not when it was asked.
 NOT_WHEN_SAID = frozenset({"within", "by", "until", "till"})
@@ -1303,6 +1362,9 @@ def _date_tokens(cue: Token, head: Token | None, content: list[Token]) -> list[T
         if (child.dep_ == "advcl" and child.i < cue.i and child.lemma_ in SPEAKING_OCCASIONS)
         or (child.dep_ in ("dobj", "dative") and child.i not in inside_content)
     ]
+    # Or on a gathering hung on what was called for, which the content leaves out: 'called for X at a rally on Monday'.
+    if head is not None:
+        occasions += [c for t in head.subtree if t.i not in inside_content and _speaking_event(t) for c in t.children if c.dep_ == "pobj"]
     # Or on the content's verb, between the cue and the content: 'said on Monday the figures would be published'.
     leading = [t for t in dates(head, min(inside_content)) if t.i > cue.i] if head is not None and inside_content else []
     return dates(cue, None) or leading or [t for place in occasions for t in dates(place, None)]

@@ -36,6 +36,17 @@ def speakers(extractor, text, day, mentions=False):
     return [q.speaker or (q.speaker_mention if mentions else None) for q in extractor.extract(text, day)]
 
 
+def spans(extractor, text, day=dt.date(2023, 7, 4)):
+    """Each statement as (start, end, its text, speaker mention)."""
+    return [(q.start, q.end, text[q.start : q.end], q.speaker_mention) for q in extractor.extract(text, day)]
+
+
+def span_of(text, content, mention):
+    """What `spans` gives for a statement whose text is `content`, where the text first has it."""
+    start = text.index(content)
+    return (start, start + len(content), content, mention)
+
+
 def test_quote_marks_pair_curly_and_straight_and_close_at_a_paragraph_end():
     text = '“One,” he said. "Two" and "three.\n\nNext paragraph'
     assert [text[o + 1 : c] for o, c in quote_mark_spans(text)] == ["One,", "Two", "three."]
@@ -844,6 +855,59 @@ def test_according_to_a_name_then_a_description_between_commas(extractor):
     assert [s for s, _, _, _ in found(extractor, text, dt.date(2023, 7, 4))] == ["volumes will grow by 12% in the first year"]
 
 
+@pytest.mark.parametrize(("text", "content", "mention"), [
+    ("According to Sofia Lindahl, the port, which lost £8m last year, will be sold by March.",
+     "the port, which lost £8m last year, will be sold by March", "Sofia Lindahl"),
+    ("According to Dev Mistry, the terminal, which employs 400 people, will close in June.",
+     "the terminal, which employs 400 people, will close in June", "Dev Mistry"),
+    ("According to Anna Kerr, the ferry, which was built in 1998, is being retired.",
+     "the ferry, which was built in 1998, is being retired", "Anna Kerr"),
+    ("According to the spokesperson, the scheme, which cost £2m, has been scrapped.",
+     "the scheme, which cost £2m, has been scrapped", "the spokesperson"),
+    ("According to Gareth Pugh on Monday, the deal, which was signed in May, will be reviewed.",
+     "the deal, which was signed in May, will be reviewed", "Gareth Pugh"),
+])
+def test_according_to_keeps_the_subject_the_parser_hung_on_the_source(extractor, text, content, mention):
+    """The parser reads the clause's subject and its relative clause as an apposition to the name, leaving the verb
+    without a subject: the whole reported clause is the content, and the name alone the mention."""
+    assert spans(extractor, text) == [span_of(text, content, mention)]
+
+
+@pytest.mark.parametrize(("text", "content", "mention"), [
+    ("According to Sofia Lindahl, the council leader, the port will be sold.", "the port will be sold", "Sofia Lindahl"),
+    ("According to Dev Mistry, the union's general secretary, the strike will go ahead.", "the strike will go ahead", "Dev Mistry"),
+    ("According to Sofia Lindahl on Monday, the council leader, the port will be sold.", "the port will be sold", "Sofia Lindahl"),
+    ("According to the spokesperson, a former journalist, the report will be published next week.",
+     "the report will be published next week", "the spokesperson"),
+    ("According to the ministry, the main funder, the scheme will end.", "the scheme will end", "the ministry"),
+    ("According to Sofia Lindahl, speaking on Monday, the port will be sold.", "the port will be sold", "Sofia Lindahl"),
+])
+def test_according_to_drops_the_description_of_the_source(extractor, text, content, mention):
+    """A noun phrase between commas after the source, before a whole clause, describes the source (person or not), as
+    does a participle of the saying; a time after the source is when it was said."""
+    assert spans(extractor, text) == [span_of(text, content, mention)]
+
+
+def test_according_to_a_description_only_before_a_whole_clause(extractor):
+    """What comes between commas after the source is its description only when a clause with its own subject
+    follows; else it is the clause's subject or time, and stays in the content."""
+    for text, content in [
+        ("According to the council, the port will be sold.", "the port will be sold"),
+        ("According to the council, the port, the city's largest employer, will be sold.", "the port, the city's largest employer, will be sold"),
+        ("According to Lindahl, the chief executive, Tom Smith, will resign.", "the chief executive, Tom Smith, will resign"),
+        ("According to the council, last year, costs rose.", "last year, costs rose"),
+    ]:
+        mention = text[len("According to ") : text.index(",")]
+        assert spans(extractor, text) == [span_of(text, content, mention)], text
+    # A document is no speaker, whatever describes it (GUIDELINES §7: 'not official figures').
+    assert spans(extractor, "According to the report, published on Monday, costs rose.") == []
+
+
+def test_a_time_after_the_source_dates_an_according_to_statement(extractor):
+    quotes = extractor.extract("According to Gareth Pugh on Monday, the port will be sold.", dt.date(2023, 7, 6))
+    assert [q.date for q in quotes] == [dt.date(2023, 7, 3)]
+
+
 def test_an_interviewers_question_is_no_ones_statement(extractor):
     """'In February you said ...' under 'Q:', or under the outlet's or the byline writer's label, puts a question to
     the interviewee; the answers are still the interviewee's."""
@@ -871,3 +935,25 @@ def test_called_for_keeps_the_deadline_the_parser_hung_on_the_cue(extractor):
     # Where and when the call was made is not what was called for.
     text = "Dev Mistry called for a referendum within six months during Tuesday's council meeting."
     assert [s for s, _, _, _ in found(extractor, text, dt.date(2023, 5, 2))] == ["for a referendum within six months"]
+
+
+@pytest.mark.parametrize(("text", "content", "mention"), [
+    ("Lindahl called for a referendum on the sale at a rally in the docks.", "for a referendum on the sale", "Lindahl"),
+    ("The union called for a ballot at a press conference.", "for a ballot", "The union"),
+    ("Dev Mistry called for a public inquiry at a council meeting on Tuesday.", "for a public inquiry", "Dev Mistry"),
+    ("Campaigners called for a halt to the sale at a protest outside the town hall.", "for a halt to the sale", "Campaigners"),
+    # Not a gathering, or not one brought in with 'a': where what was called for should be.
+    ("Anna Kerr called for a ban on night flights at an airport near the city.",
+     "for a ban on night flights at an airport near the city", "Anna Kerr"),
+    ("Judith Aske called for an independent review of security at the zoo.",
+     "for an independent review of security at the zoo", "Judith Aske"),
+])
+def test_called_for_leaves_out_the_gathering_it_was_said_at(extractor, text, content, mention):
+    """GUIDELINES §7: 'calling for X' covers 'for X'; the parser may hang where the call was made on X."""
+    assert spans(extractor, text) == [span_of(text, content, mention)]
+
+
+def test_a_gathering_left_out_of_a_call_still_dates_it(extractor):
+    """The gathering is where the call was made: its day is the statement's."""
+    quotes = extractor.extract("Dev Mistry called for a public inquiry at a council meeting on Tuesday.", dt.date(2023, 5, 4))
+    assert [q.date for q in quotes] == [dt.date(2023, 5, 2)]
