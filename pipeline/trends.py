@@ -50,9 +50,12 @@ AGGREGATE_COLUMNS = (
     "weight_against", "reported", "net_index", "index_low", "index_high", "shift", "model_id",
 )
 
+# Stance rows of the model `--model` (?1) names: a name, a weights hash prefix or name@hash-prefix; all rows without it.
+_MODEL_MATCHES = """(?1 IS NULL OR st.model_name = ?1 OR substr(st.model_hash, 1, length(?1)) = ?1
+       OR (instr(?1, '@') > 0 AND substr(st.model_name || '@' || st.model_hash, 1, length(?1)) = ?1))"""
 # Per statement and target, the newest prediction (of the chosen model, or of any): a run of another model over a
 # few statements must not hide the rest of the store.
-_STANCE_QUERY = """
+_STANCE_QUERY = f"""
 SELECT statement_id, date, date_period, speaker, speaker_actor, affiliation, source_type, target, label,
        p_favor, p_against, p_none, model_name, model_hash, text
 FROM (
@@ -62,12 +65,13 @@ FROM (
     FROM stances st
     JOIN statements s ON s.id = st.statement_id
     LEFT JOIN actors a ON a.name = s.speaker_actor
-    WHERE ?1 IS NULL OR st.model_name = ?1 OR substr(st.model_hash, 1, length(?1)) = ?1
-       OR (instr(?1, '@') > 0 AND substr(st.model_name || '@' || st.model_hash, 1, length(?1)) = ?1)
+    WHERE {_MODEL_MATCHES}
 )
 WHERE newest = 1
 ORDER BY date, statement_id, target
 """
+# The models `--model` names, each once: a name several models share must be refused, not resolved to one of them.
+_MATCHING_MODELS_QUERY = f"SELECT DISTINCT st.model_name, st.model_hash FROM stances st WHERE {_MODEL_MATCHES} ORDER BY 1, 2"
 
 
 class TrendsError(ValueError):
@@ -136,10 +140,11 @@ def load_statements(db: Path, model: str | None = None) -> pd.DataFrame:
         raise TrendsError("--model is empty: give a weights hash or its prefix, a model name, or name@hash")
     connection = _open_read_only(db)
     try:
+        if model is not None:
+            matches = [f"{name}@{weights[:12]}" for name, weights in connection.execute(_MATCHING_MODELS_QUERY, (model,))]
+            if len(matches) > 1:
+                raise TrendsError(f"{db}: --model {model!r} matches {len(matches)} models ({', '.join(matches)}); give one of them as NAME@HASH")
         frame = pd.read_sql_query(_STANCE_QUERY, connection, params=(model,))
-        chosen = (frame["model_name"] + "@" + frame["model_hash"].str[:12]).unique()
-        if model is not None and len(chosen) > 1:
-            raise TrendsError(f"{db}: --model {model!r} matches {len(chosen)} models ({', '.join(sorted(chosen))}); give its hash or name@hash")
         if frame.empty:
             models = [f"{name}@{weights[:12]}" for name, weights in connection.execute("SELECT DISTINCT model_name, model_hash FROM stances")]
             if models and model is not None:

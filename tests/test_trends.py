@@ -292,3 +292,15 @@ def test_a_shift_the_real_model_predicts(tmp_path, tiny_config):
     assert ran.exit_code == 0, ran.output
     trends = compute_trends(load_statements(db), period="month", group_by="actor", min_count=3)
     assert [(s.group, s.target, s.direction) for s in trends.shifts] == [("Masrour Barzani", "Belarus instrumentalizes migrants", "toward favor")]
+
+
+def test_a_model_name_several_stored_models_share_is_refused_with_the_matches(shift_db, tmp_path):
+    """A second model of the same name rescores everything: its rows would win every statement, picked with no word."""
+    write_store(shift_db, [(statement, record.model_copy(update={"provenance": record.provenance.model_copy(update={"weights_sha256": "d" * 64})}))
+                           for statement, record in shift_corpus()])
+    for command in (["trends"], ["report", "--out", str(tmp_path / "r.html")]):
+        result = runner.invoke(app, [*command, "--db", str(shift_db), "--model", "m"], env={"COLUMNS": "240"})
+        assert result.exit_code == 1, result.output
+        assert "--model 'm' matches 2 models (m@aaaaaaaaaaaa, m@dddddddddddd); give one of them as NAME@HASH" in " ".join(result.output.split())
+    assert not (tmp_path / "r.html").exists()
+    assert load_statements(shift_db, "m@ddd")["model_id"].unique().tolist() == ["m@dddddddddddd"]
