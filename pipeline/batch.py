@@ -105,6 +105,8 @@ def run_batch(
         summary = RunSummary(db=config.store.db, quarantine_file=config.store.quarantine, model_id=enrich_engine.model_id)
         store.sync_actors(enrich_engine.registry)
         run_id = store.start_run([str(p) for p in inputs], enrich_engine.model_id)
+        if enrich_engine.model_hash is not None:
+            store.record_stance_model(enrich_engine.model_hash, enrich_engine.trained_targets)
         summary.unfinished_runs = store.unfinished_before(run_id)
         languages: dict[str, DetectedLanguage] = {}
         claims_hash = enrich_engine.claims_hash

@@ -269,11 +269,12 @@ def _print_unseen_targets(targets: set[str]) -> None:
     if targets:
         from rich.markup import escape
 
+        from pipeline.trends import ZERO_SHOT_CAVEAT
+
         names = ", ".join(repr(t) for t in sorted(targets))
         console.print(
-            f"[yellow]targets new to this model, scored zero-shot:[/yellow] {escape(names)}. Their labels are often wrong and "
-            "their probabilities are not calibrated (calibration was fitted on trained targets only): do not read trends from "
-            "them. A few dozen labelled statements each make them known: "
+            f"[yellow]targets new to this model, scored zero-shot:[/yellow] {escape(names)}. {ZERO_SHOT_CAVEAT} "
+            "A few dozen labelled statements each make them known: "
             "`stancewatch train --train GOLD.jsonl --init-from MODEL_DIR --out NEW_DIR`",
             highlight=False, soft_wrap=True,
         )

@@ -25,7 +25,9 @@ import pandas as pd
 
 from evaluation.html_report import STYLE as EVALUATION_STYLE
 from evaluation.html_report import _escape, _table
-from pipeline.trends import GroupBy, Period, Trends, TrendsError, Weighting, compute_trends, load_statements
+from pipeline.trends import (
+    GroupBy, Period, Trends, TrendsError, Weighting, compute_trends, load_statements, zero_shot_notes, zero_shot_targets,
+)
 
 ALL_SOURCES = "all"
 TOP_CLAIMS_PER_SPEAKER = 5
@@ -215,6 +217,7 @@ def _header_html(data: dict[str, object], inputs: ReportInputs, built_at: str) -
         "A star marks a shift: the periods before and after it, pooled, have intervals that do not overlap; it stands at the level "
         "after the change. Click a point or a star for its statements. "
         "Stances are model predictions, not gold labels.</p>",
+        *(f'<p class="warn zero-shot">Zero-shot: {_escape(note)}</p>' for note in zero_shot_notes(zero_shot_targets(inputs.statements))),
     ]
     evaluation = inputs.evaluation
     if evaluation is None:

@@ -90,6 +90,12 @@ CREATE TABLE IF NOT EXISTS claims (
 );
 CREATE INDEX IF NOT EXISTS claims_checkworthy ON claims(checkworthy, statement_id);
 CREATE INDEX IF NOT EXISTS statements_by_actor_date ON statements(speaker_actor, date);
+-- What trends and the report need to know of a stance model without loading it: the targets it saw labelled
+-- examples of (any other target it scored zero-shot). Written by every run, so a store's older models gain it too.
+CREATE TABLE IF NOT EXISTS stance_models (
+    model_hash TEXT PRIMARY KEY,
+    trained_targets TEXT  -- JSON list; NULL: the model does not record what it was trained on
+);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
     sha256 TEXT NOT NULL,
@@ -238,6 +244,15 @@ class Store:
                 "INSERT INTO runs(started_at, inputs, model_id) VALUES (?, ?, ?)", (_now(), json.dumps(list(inputs)), model_id)
             )
         return int(cursor.lastrowid)
+
+    def record_stance_model(self, model_hash: str, trained_targets: frozenset[str]) -> None:
+        """Keeps the targets this model was trained on, so trends can flag the ones it scores zero-shot (empty: unknown)."""
+        with self.connection:
+            self.connection.execute(
+                "INSERT INTO stance_models(model_hash, trained_targets) VALUES (?, ?) "
+                "ON CONFLICT(model_hash) DO UPDATE SET trained_targets=excluded.trained_targets",
+                (model_hash, json.dumps(sorted(trained_targets), ensure_ascii=False) if trained_targets else None),
+            )
 
     def unfinished_before(self, run_id: int) -> list[tuple[int, str, int]]:
         """(id, started_at, statements kept) of the runs that stopped without finishing since the last one that did:

@@ -19,6 +19,7 @@ months misses a turn that runs through a month of mixed statements (the KRG on s
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +44,12 @@ CONFIDENCE_LEVEL = 0.95
 # `date_period`: YYYY-MM or YYYY where the text dates a statement only that vaguely ("in September"); no `date` then.
 STATEMENT_COLUMNS = (
     "statement_id", "date", "date_period", "speaker", "speaker_actor", "affiliation", "source_type", "target", "label",
-    "probability", "p_favor", "p_against", "p_none", "model_id", "text",
+    "probability", "p_favor", "p_against", "p_none", "model_id", "zero_shot", "text",
+)
+# Said wherever zero-shot stances are shown (`run`, `predict`, `trends`, the report).
+ZERO_SHOT_CAVEAT = (
+    "Their labels are often wrong and their probabilities are not calibrated (calibration was fitted on trained targets only): "
+    "do not read trends from them."
 )
 AGGREGATE_COLUMNS = (
     "group_by", "group", "target", "period", "period_start", "period_end", "statements", "favor", "against", "none", "weight_favor",
@@ -124,6 +130,8 @@ class Trends:
     min_count: int
     weighting: str
     skipped: dict[str, int] = field(default_factory=dict)
+    # Per model: the targets shown that it scored zero-shot; None where the store does not record what it was trained on.
+    zero_shot: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
 
 
 def _open_read_only(db: Path) -> sqlite3.Connection:
@@ -150,14 +158,40 @@ def load_statements(db: Path, model: str | None = None) -> pd.DataFrame:
             if models and model is not None:
                 raise TrendsError(f"{db}: no stance predictions by model {model!r}; the store holds {', '.join(models)}")
             raise TrendsError(f"{db}: the store holds no stance predictions; run `stancewatch run INPUT... --db {db}` with a stance model")
+        trained = _trained_targets(connection)
     finally:
         connection.close()
     frame["probability"] = frame[["p_favor", "p_against", "p_none"]].to_numpy()[
         np.arange(len(frame)), frame["label"].map({"favor": 0, "against": 1, "none": 2}).to_numpy()
     ]
     frame["model_id"] = frame["model_name"] + "@" + frame["model_hash"].str[:12]
+    # True: a target the model never saw a labelled example of; missing: the store does not say what it was trained on.
+    frame["zero_shot"] = pd.array(
+        [None if trained.get(weights) is None else target not in trained[weights] for weights, target in zip(frame["model_hash"], frame["target"])],
+        dtype="boolean",
+    )
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
     return frame[list(STATEMENT_COLUMNS)]
+
+
+def _trained_targets(connection: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """The targets each model (by weights hash) was trained on, where a run recorded them (stores before have no table)."""
+    if connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stance_models'").fetchone() is None:
+        return {}
+    rows = connection.execute("SELECT model_hash, trained_targets FROM stance_models WHERE trained_targets IS NOT NULL")
+    return {weights: frozenset(json.loads(targets)) for weights, targets in rows}
+
+
+def zero_shot_targets(statements: pd.DataFrame) -> dict[str, tuple[str, ...] | None]:
+    """Per model, the targets of these statements it scored zero-shot (models that scored none left out), or None where
+    the store does not record what the model was trained on."""
+    found: dict[str, tuple[str, ...] | None] = {}
+    for model_id, rows in statements.groupby("model_id", sort=True):
+        if rows["zero_shot"].isna().any():
+            found[model_id] = None
+        elif rows["zero_shot"].any():
+            found[model_id] = tuple(sorted(rows.loc[rows["zero_shot"].astype(bool), "target"].unique()))
+    return found
 
 
 def period_of(dates: pd.Series, period: Period) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -315,7 +349,7 @@ def compute_trends(
     return Trends(
         statements=rows, aggregates=aggregates[list(AGGREGATE_COLUMNS)], shifts=shifts,
         model_id=model_id, period=period, group_by=group_by,
-        min_count=min_count, weighting=weighting, skipped=skipped,
+        min_count=min_count, weighting=weighting, skipped=skipped, zero_shot=zero_shot_targets(rows),
     )
 
 
@@ -329,12 +363,26 @@ def write_table(frame: pd.DataFrame, path: Path, file_format: Literal["csv", "pa
         frame.to_csv(path, index=False)
 
 
+def zero_shot_notes(zero_shot: dict[str, tuple[str, ...] | None]) -> list[str]:
+    """One line per model with zero-shot targets (or none recorded), as the console and the report page say it."""
+    notes = []
+    for model_id, targets in zero_shot.items():
+        if targets is None:
+            notes.append(f"{model_id}: the store does not record which targets this model was trained on (stored before runs kept it; "
+                         "any `stancewatch run` with the model records it), so targets it scored zero-shot cannot be named.")
+        else:
+            notes.append(f"{model_id} scored {', '.join(repr(t) for t in targets)} zero-shot: it never saw a labelled example of "
+                         f"{'them' if len(targets) > 1 else 'it'}. {ZERO_SHOT_CAVEAT}")
+    return notes
+
+
 def _format_index(value: float, low: float, high: float) -> str:
     return f"{value:+.2f} [{low:+.2f}, {high:+.2f}]"
 
 
 def render_trends(trends: Trends, console: "Console", cells: bool = True) -> None:
     """The reported cells (when `cells`) and the shifts with their evidence ids, as terminal tables."""
+    from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
@@ -355,6 +403,8 @@ def render_trends(trends: Trends, console: "Console", cells: bool = True) -> Non
         f"{len(reported)} cells reported, {hidden} below the minimum of {trends.min_count} stance-taking statements"
         + "".join(f"; {line}" for line in skipped), highlight=False,
     )
+    for note in zero_shot_notes(trends.zero_shot):
+        console.print(f"[yellow]zero-shot:[/yellow] {escape(note)}", highlight=False)
     if not trends.shifts:
         console.print("No shift beyond the 95% intervals.")
         return

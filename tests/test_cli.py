@@ -299,3 +299,14 @@ def test_python_dash_m_runs_the_cli_as_the_script_does(tmp_path):
     missing = tmp_path / "missing.jsonl"
     completed = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(missing)], capture_output=True, text=True, cwd=ROOT)
     assert completed.returncode == 1 and "no such file" in completed.stdout + completed.stderr
+
+
+def test_run_records_the_targets_its_model_knows_so_trends_name_the_zero_shot_ones(tmp_path, tiny_config):
+    records = [{**record, "targets": [TARGETS[0], "Dam filling on the Almeda"], "gold": None} for record in tiny_records()]
+    db = tmp_path / "zs.db"
+    result = runner.invoke(app, ["run", str(write_jsonl(tmp_path / "in.jsonl", records)), "--config", str(tiny_config), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    shown = runner.invoke(app, ["trends", "--db", str(db), "--by", "actor", "--min-count", "1"], env={"COLUMNS": "400"})
+    assert shown.exit_code == 0, shown.output
+    assert "scored 'Dam filling on the Almeda' zero-shot: it never saw a labelled example of it" in shown.output
+    assert repr(TARGETS[0]) not in shown.output.split("zero-shot:")[1]

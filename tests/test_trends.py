@@ -15,6 +15,7 @@ from corpus.schema import ActorRef, PredictedStance, PredictionRecord, Provenanc
 from pipeline.actors import ActorRegistry
 from pipeline.cli import app
 from pipeline.config import DEFAULT_ACTORS_FILE
+from pipeline.report import build_report
 from pipeline.store import Store
 from pipeline.trends import TrendsError, compute_trends, load_statements
 from tests.conftest import TINY, write_jsonl
@@ -304,3 +305,32 @@ def test_a_model_name_several_stored_models_share_is_refused_with_the_matches(sh
         assert "--model 'm' matches 2 models (m@aaaaaaaaaaaa, m@dddddddddddd); give one of them as NAME@HASH" in " ".join(result.output.split())
     assert not (tmp_path / "r.html").exists()
     assert load_statements(shift_db, "m@ddd")["model_id"].unique().tolist() == ["m@dddddddddddd"]
+
+
+def test_trends_name_the_targets_a_model_scored_zero_shot_and_say_when_the_store_cannot_tell(shift_db, tmp_path):
+    with Store(shift_db) as store:  # as `run` records it: model m saw labelled examples of the flights target only
+        store.record_stance_model("a" * 64, frozenset({FLIGHTS}))
+    statements_csv = tmp_path / "st.csv"
+    result = runner.invoke(app, ["trends", "--db", str(shift_db), "--statements-csv", str(statements_csv)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert f"m@aaaaaaaaaaaa scored '{SMUGGLERS}' zero-shot: it never saw a labelled example of it." in result.output
+    assert "do not read trends from them" in result.output and repr(FLIGHTS) not in result.output
+    exported = pd.read_csv(statements_csv)
+    assert exported.groupby("target")["zero_shot"].unique().map(list).to_dict() == {FLIGHTS: [False], SMUGGLERS: [True]}
+    build_report(shift_db, tmp_path / "r.html", "month", "affiliation", 3, "none")
+    assert f"Zero-shot: m@aaaaaaaaaaaa scored &#x27;{SMUGGLERS}&#x27; zero-shot" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+    with sqlite3.connect(shift_db) as connection:  # a store written before runs recorded their models
+        connection.execute("DROP TABLE stance_models")
+    old = runner.invoke(app, ["trends", "--db", str(shift_db)], env={"COLUMNS": "400"})
+    assert old.exit_code == 0, old.output
+    assert "m@aaaaaaaaaaaa: the store does not record which targets this model was trained on" in old.output
+    assert load_statements(shift_db)["zero_shot"].isna().all()
+
+
+def test_a_model_that_knows_every_target_shown_gets_no_zero_shot_note(shift_db):
+    with Store(shift_db) as store:
+        store.record_stance_model("a" * 64, frozenset({FLIGHTS, SMUGGLERS}))
+    result = runner.invoke(app, ["trends", "--db", str(shift_db)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0 and "zero-shot" not in result.output
+    assert compute_trends(load_statements(shift_db)).zero_shot == {}
