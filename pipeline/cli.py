@@ -578,17 +578,18 @@ def trends(
     model: ModelFilterOption = None,
 ) -> None:
     """Stance per actor x target x period with 95% intervals and the shifts beyond them: a table here, or CSV / Parquet."""
-    from pipeline.trends import TrendsError, compute_trends, load_statements, render_trends, write_table
+    from pipeline.trends import TrendsError, compute_trends, load_statements, render_trends, unscored_languages, write_table
 
     db_path, settings = _trends_settings(config, db, period, by, min_count, weighting)
     try:
         statements = load_statements(db_path, model)
+        unscored = unscored_languages(db_path)
     except TrendsError as error:
         _fail(str(error))
     result = compute_trends(statements, settings.period, settings.group_by, settings.min_count, settings.weighting)
     exports = [(csv, result.aggregates, "csv"), (parquet, result.aggregates, "parquet"),
                (statements_csv, statements, "csv"), (statements_parquet, statements, "parquet")]
-    render_trends(result, Console(), cells=not any(path for path, _, _ in exports))
+    render_trends(result, Console(), cells=not any(path for path, _, _ in exports), unscored=unscored)
     for path, frame, file_format in exports:
         if path is not None:
             write_table(frame, path, file_format)

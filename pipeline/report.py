@@ -17,7 +17,7 @@ import re
 import sqlite3
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,7 +26,8 @@ import pandas as pd
 from evaluation.html_report import STYLE as EVALUATION_STYLE
 from evaluation.html_report import _escape, _table
 from pipeline.trends import (
-    GroupBy, Period, Trends, TrendsError, Weighting, compute_trends, load_statements, zero_shot_notes, zero_shot_targets,
+    GroupBy, Period, Trends, TrendsError, Weighting, compute_trends, load_statements, plural, unscored_languages, unscored_note,
+    zero_shot_notes, zero_shot_targets,
 )
 
 ALL_SOURCES = "all"
@@ -47,6 +48,8 @@ class ReportInputs:
     weighting: Weighting
     evaluation: dict[str, object] | None = None
     evaluation_file: Path | None = None
+    # Statements stored unscored, per language (`unscored_languages`): the page leaves them out and says so.
+    unscored: dict[str, int] = field(default_factory=dict)
 
 
 def read_evaluation(path: Path) -> dict[str, object]:
@@ -211,7 +214,8 @@ def _header_html(data: dict[str, object], inputs: ReportInputs, built_at: str) -
     parts = [
         "<h1>stancewatch: stance trends</h1>",
         f'<p>Model <code id="model-id">{_escape(meta["model_id"])}</code> · store <code>{_escape(inputs.db.name)}</code> · '
-        f"{len(data['statements'])} statements, {_escape(meta['first_date'])} to {_escape(meta['last_date'])} · built {_escape(built_at)}</p>",
+        f"{plural(len(data['statements']), 'statement')}, {_escape(meta['first_date'])} to {_escape(meta['last_date'])} · built {_escape(built_at)}</p>",
+        *([f'<p class="warn" id="unscored">{_escape(note)}.</p>'] if (note := unscored_note(inputs.unscored)) else []),
         f'<p class="note">Per {_escape(meta["period"])}: net stance index = (favor − against) / (favor + against), with a 95% Jeffreys '
         f"interval (band); a point needs at least {meta['min_count']} stance-taking statements; weighting: {_escape(meta['weighting'])}. "
         "A star marks a shift: the periods before and after it, pooled, have intervals that do not overlap; it stands at the level "
@@ -503,6 +507,7 @@ def build_report(
     inputs = ReportInputs(
         statements=load_statements(db, model), db=Path(db), period=period, group_by=group_by, min_count=min_count, weighting=weighting,
         evaluation=read_evaluation(evaluation_file) if evaluation_file else None, evaluation_file=evaluation_file,
+        unscored=unscored_languages(db),
     )
     page, trends = render_report(inputs)
     out = Path(out)

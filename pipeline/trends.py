@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -192,6 +193,38 @@ def zero_shot_targets(statements: pd.DataFrame) -> dict[str, tuple[str, ...] | N
         elif rows["zero_shot"].any():
             found[model_id] = tuple(sorted(rows.loc[rows["zero_shot"].astype(bool), "target"].unique()))
     return found
+
+
+def unscored_languages(db: Path) -> dict[str, int]:
+    """Statements the store holds unscored (a language outside `[language] supported`), per language as the run decided
+    it, most first: trends and the report cannot show them, so they say how many they leave out."""
+    from pipeline.language import DetectedLanguage, decide_language
+
+    connection = _open_read_only(db)
+    try:
+        if "unscored_reason" not in {row[1] for row in connection.execute("PRAGMA table_info(statements)")}:
+            return {}  # a store from before statements could be left unscored
+        rows = connection.execute("SELECT lang, lang_detected, lang_score FROM statements WHERE unscored_reason IS NOT NULL").fetchall()
+    finally:
+        connection.close()
+    languages = Counter(
+        decide_language(declared, DetectedLanguage(detected, score)) if detected is not None else declared or "unknown"
+        for declared, detected, score in rows
+    )
+    return dict(languages.most_common())
+
+
+def unscored_note(languages: dict[str, int]) -> str | None:
+    """What trends and the report say of the statements they leave out unscored, or None when there are none."""
+    if not languages:
+        return None
+    counts = ", ".join(f"{lang} {count}" for lang, count in languages.items())
+    return (f"{plural(sum(languages.values()), 'statement')} left out: stored unscored, in a language the models do not read "
+            f"({counts}; `[language] supported`)")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def period_of(dates: pd.Series, period: Period) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -380,8 +413,9 @@ def _format_index(value: float, low: float, high: float) -> str:
     return f"{value:+.2f} [{low:+.2f}, {high:+.2f}]"
 
 
-def render_trends(trends: Trends, console: "Console", cells: bool = True) -> None:
-    """The reported cells (when `cells`) and the shifts with their evidence ids, as terminal tables."""
+def render_trends(trends: Trends, console: "Console", cells: bool = True, unscored: dict[str, int] | None = None) -> None:
+    """The reported cells (when `cells`), what was left out (`unscored`: per language, from `unscored_languages`) and the
+    shifts with their evidence ids, as terminal tables."""
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
@@ -403,6 +437,8 @@ def render_trends(trends: Trends, console: "Console", cells: bool = True) -> Non
         f"{len(reported)} cells reported, {hidden} below the minimum of {trends.min_count} stance-taking statements"
         + "".join(f"; {line}" for line in skipped), highlight=False,
     )
+    if note := unscored_note(unscored or {}):
+        console.print(f"[yellow]unscored:[/yellow] {escape(note)}", highlight=False)
     for note in zero_shot_notes(trends.zero_shot):
         console.print(f"[yellow]zero-shot:[/yellow] {escape(note)}", highlight=False)
     if not trends.shifts:

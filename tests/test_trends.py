@@ -334,3 +334,21 @@ def test_a_model_that_knows_every_target_shown_gets_no_zero_shot_note(shift_db):
     result = runner.invoke(app, ["trends", "--db", str(shift_db)], env={"COLUMNS": "400"})
     assert result.exit_code == 0 and "zero-shot" not in result.output
     assert compute_trends(load_statements(shift_db)).zero_shot == {}
+
+
+def test_statements_stored_unscored_are_counted_per_language_where_trends_and_the_report_leave_them_out(shift_db, tmp_path):
+    from pipeline.language import DetectedLanguage
+
+    def unscored(sid: str, detected: DetectedLanguage, **declared: str):
+        statement = Statement(id=sid, text=f"Statement {sid}.", source_type="tweet", speaker="Masrour Barzani", date="2021-10-02", **declared)
+        return statement, detected, f"language {detected.lang!r} is not supported", "Masrour Barzani"
+
+    with Store(shift_db) as store:  # the declared Ukrainian stands where the detector is unsure, as the run decided
+        store.write_unscored([unscored("pl-1", DetectedLanguage("pl", 0.99)), unscored("pl-2", DetectedLanguage("pl", 0.97)),
+                              unscored("uk-1", DetectedLanguage("ru", 0.3), lang="uk")], store.start_run(["tweets.csv"], None))
+    result = runner.invoke(app, ["trends", "--db", str(shift_db)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "3 statements left out: stored unscored, in a language the models do not read (pl 2, uk 1; `[language] supported`)" in result.output
+    build_report(shift_db, tmp_path / "r.html", "month", "affiliation", 3, "none")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '<p class="warn" id="unscored">3 statements left out: stored unscored, in a language the models do not read (pl 2, uk 1;' in page
