@@ -27,7 +27,7 @@ from evaluation.html_report import STYLE as EVALUATION_STYLE
 from evaluation.html_report import _escape, _table
 from pipeline.trends import (
     GroupBy, Period, Trends, TrendsError, Weighting, compute_trends, load_statements, plural, unscored_languages, unscored_note,
-    zero_shot_notes, zero_shot_targets,
+    unsearched_note, zero_shot_notes, zero_shot_targets,
 )
 
 ALL_SOURCES = "all"
@@ -183,7 +183,7 @@ def read_top_claims(db: Path, per_speaker: int = TOP_CLAIMS_PER_SPEAKER) -> tupl
         order = f"c.{score} DESC" if score else "s.date DESC"
         threshold = "c.threshold" if "threshold" in columns else "NULL"
         query = (  # column names come from PRAGMA and a fixed list, never from data
-            f"SELECT COALESCE(s.speaker_actor, s.speaker) AS who, s.date, {('c.' + score) if score else 'NULL'}, {claim_text}, s.id, {threshold} "
+            f"SELECT COALESCE(s.speaker_actor, s.speaker) AS who, COALESCE(s.date, s.period), {('c.' + score) if score else 'NULL'}, {claim_text}, s.id, {threshold} "
             f"FROM claims c JOIN statements s ON s.id = c.statement_id {where} ORDER BY who, {order}"
         )
         rows = connection.execute(query).fetchall()
@@ -209,7 +209,7 @@ def _threshold_note(thresholds: set[float]) -> str | None:
             "(the threshold the model tuned on its dev split for F1, unless [claims] threshold set another).")
 
 
-def _header_html(data: dict[str, object], inputs: ReportInputs, built_at: str) -> str:
+def _header_html(data: dict[str, object], default_trends: Trends, inputs: ReportInputs, built_at: str) -> str:
     meta = data["meta"]
     parts = [
         "<h1>stancewatch: stance trends</h1>",
@@ -217,10 +217,11 @@ def _header_html(data: dict[str, object], inputs: ReportInputs, built_at: str) -
         f"{plural(len(data['statements']), 'statement')}, {_escape(meta['first_date'])} to {_escape(meta['last_date'])} · built {_escape(built_at)}</p>",
         *([f'<p class="warn" id="unscored">{_escape(note)}.</p>'] if (note := unscored_note(inputs.unscored)) else []),
         f'<p class="note">Per {_escape(meta["period"])}: net stance index = (favor − against) / (favor + against), with a 95% Jeffreys '
-        f"interval (band); a point needs at least {meta['min_count']} stance-taking statements; weighting: {_escape(meta['weighting'])}. "
+        f"interval (band); a point needs at least {plural(meta['min_count'], 'stance-taking statement')}; weighting: {_escape(meta['weighting'])}. "
         "A star marks a shift: the periods before and after it, pooled, have intervals that do not overlap; it stands at the level "
         "after the change. Click a point or a star for its statements. "
         "Stances are model predictions, not gold labels.</p>",
+        *([f'<p class="warn" id="unsearched">{_escape(note[0].upper() + note[1:])}.</p>'] if (note := unsearched_note(default_trends)) else []),
         *(f'<p class="warn zero-shot">Zero-shot: {_escape(note)}</p>' for note in zero_shot_notes(zero_shot_targets(inputs.statements))),
     ]
     evaluation = inputs.evaluation
@@ -450,7 +451,7 @@ init();
 """
 
 
-def _page(data: dict[str, object], inputs: ReportInputs, built_at: str, plotly_js: str) -> str:
+def _page(data: dict[str, object], default_trends: Trends, inputs: ReportInputs, built_at: str, plotly_js: str) -> str:
     filters = """
 <div id="filters">
   <label>Series by<select id="level-filter"></select></label>
@@ -470,7 +471,7 @@ def _page(data: dict[str, object], inputs: ReportInputs, built_at: str, plotly_j
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>stancewatch: stance trends</title>'
         f"<style>{PAGE_STYLE}</style>\n<script>{plotly_js}</script></head><body>\n"
-        f"{_header_html(data, inputs, built_at)}\n{filters}\n"
+        f"{_header_html(data, default_trends, inputs, built_at)}\n{filters}\n"
         '<div id="layout"><main><div id="charts"></div>' + shifts + "</main>\n"
         '<aside id="evidence"><h2>Evidence</h2><div id="evidence-body"><p class="note">Click a point or a shift star to see its statements.</p></div></aside></div>\n'
         f"{_claims_html(inputs.db)}\n"
@@ -485,7 +486,7 @@ def render_report(inputs: ReportInputs) -> tuple[str, Trends]:
 
     data, default = build_report_data(inputs)
     built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return _page(data, inputs, built_at, get_plotlyjs()), default
+    return _page(data, default, inputs, built_at, get_plotlyjs()), default
 
 
 @dataclass

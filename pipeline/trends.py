@@ -131,6 +131,10 @@ class Trends:
     min_count: int
     weighting: str
     skipped: dict[str, int] = field(default_factory=dict)
+    # Series that could be split at a period too thin to draw a point (each side holding `min_count` stance-taking
+    # statements), where shifts are not looked for; and how many of them would show a change beyond the intervals there.
+    unsearched_series: int = 0
+    unsearched_changes: int = 0
     # Per model: the targets shown that it scored zero-shot; None where the store does not record what it was trained on.
     zero_shot: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
 
@@ -313,25 +317,45 @@ def _pooled(cells: pd.DataFrame) -> tuple[float, float, float]:
     return (favor - against) / (favor + against), float(low[0]), float(high[0])
 
 
+def _split_gap(series: pd.DataFrame, start: int, split: int, end: int, min_count: int):
+    """(gap, before, after) of splitting series[start:end] before `split`: the gap between the pooled intervals (positive:
+    they do not overlap) and each side's index and interval; None when a side has under `min_count` stance-taking statements."""
+    before_cells, after_cells = series.iloc[start:split], series.iloc[split:end]
+    if min(before_cells["favor"].sum() + before_cells["against"].sum(), after_cells["favor"].sum() + after_cells["against"].sum()) < min_count:
+        return None
+    before, after = _pooled(before_cells), _pooled(after_cells)
+    return max(after[1] - before[2], before[1] - after[2]), before, after
+
+
 def _splits(series: pd.DataFrame, start: int, end: int, min_count: int):
     """Yields (start, split, end, before, after) for the widest-gap split of series[start:end], then within each side."""
     best = None
     for split in range(start + 1, end):
         if not series["reported"].iloc[split]:
             continue  # a shift is marked where its series draws a point: the after side starts at a reported period
-        before_cells, after_cells = series.iloc[start:split], series.iloc[split:end]
-        if min(before_cells["favor"].sum() + before_cells["against"].sum(), after_cells["favor"].sum() + after_cells["against"].sum()) < min_count:
-            continue
-        before, after = _pooled(before_cells), _pooled(after_cells)
-        gap = max(after[1] - before[2], before[1] - after[2])
-        if gap > 0 and (best is None or gap > best[0]):
-            best = (gap, split, before, after)
+        found = _split_gap(series, start, split, end, min_count)
+        if found is not None and found[0] > 0 and (best is None or found[0] > best[0]):
+            best = (found[0], split, found[1], found[2])
     if best is None:
         return
     _, split, before, after = best
     yield from _splits(series, start, split, min_count)
     yield start, split, end, before, after
     yield from _splits(series, split, end, min_count)
+
+
+def unsearched_splits(aggregates: pd.DataFrame, min_count: int) -> tuple[int, int]:
+    """Series with a split at an unreported period that pools `min_count` stance-taking statements a side (shifts are
+    not looked for there), and those of them whose pooled sides there do not overlap: what `--min-count` hid."""
+    possible = changed = 0
+    taking = aggregates[(aggregates["favor"] + aggregates["against"]) > 0]
+    for _, series in taking.groupby(["group", "target"], sort=False):
+        series = series.sort_values("period_start")
+        gaps = [found[0] for split in range(1, len(series)) if not series["reported"].iloc[split]
+                and (found := _split_gap(series, 0, split, len(series), min_count)) is not None]
+        possible += bool(gaps)
+        changed += any(gap > 0 for gap in gaps)
+    return possible, changed
 
 
 def _evidence_ids(statements: pd.DataFrame, group: str, target: str, periods: set[str], latest_first: bool) -> tuple[str, ...]:
@@ -366,23 +390,25 @@ def compute_trends(
     placed_on = rows["date"].where(~month_only, pd.to_datetime(rows["date_period"].where(month_only) + "-01").dt.date)
     undated, unresolved = placed_on.isna() if period == "month" else rows["date"].isna(), rows[group_column].isna()
     skipped = {
-        "statements without a date": int(rows.loc[undated & ~month_only, "statement_id"].nunique()),
-        "statements dated to a month only (on monthly trends they sit in their month)": int(rows.loc[undated & month_only, "statement_id"].nunique()),
-        "statements whose speaker is not a registry actor": int(rows.loc[~undated & unresolved, "statement_id"].nunique()),
+        "without a date": int(rows.loc[undated & ~month_only, "statement_id"].nunique()),
+        "dated to a month only (on monthly trends they sit in their month)": int(rows.loc[undated & month_only, "statement_id"].nunique()),
+        "whose speaker is not a registry actor": int(rows.loc[~undated & unresolved, "statement_id"].nunique()),
     }
     rows = rows[~undated & ~unresolved].assign(group=lambda frame: frame[group_column])
     labels, starts, ends = period_of(placed_on[rows.index], period)
     rows = rows.assign(period=labels, period_start=starts, period_end=ends)
     aggregates = aggregate(rows, min_count, weighting)
     shifts = detect_shifts(aggregates, rows, min_count)
+    unsearched_series, unsearched_changes = unsearched_splits(aggregates, min_count)
     # Several models: each with the number of statements it scored, so a mixed series is never mistaken for one model's.
-    model_id = ", ".join(model_ids.index) if len(model_ids) < 2 else ", ".join(f"{m} ({n} statements)" for m, n in model_ids.items())
+    model_id = ", ".join(model_ids.index) if len(model_ids) < 2 else ", ".join(f"{m} ({plural(n, 'statement')})" for m, n in model_ids.items())
     model_id = model_id or "-"
     aggregates = aggregates.assign(group_by=group_by, model_id=model_id)
     return Trends(
         statements=rows, aggregates=aggregates[list(AGGREGATE_COLUMNS)], shifts=shifts,
         model_id=model_id, period=period, group_by=group_by,
         min_count=min_count, weighting=weighting, skipped=skipped, zero_shot=zero_shot_targets(rows),
+        unsearched_series=unsearched_series, unsearched_changes=unsearched_changes,
     )
 
 
@@ -409,6 +435,16 @@ def zero_shot_notes(zero_shot: dict[str, tuple[str, ...] | None]) -> list[str]:
     return notes
 
 
+def unsearched_note(trends: Trends) -> str | None:
+    """Says when `--min-count` kept shifts from being looked for, or None: a short debate otherwise shows no shift unexplained."""
+    if not trends.unsearched_series:
+        return None
+    return (f"shifts are looked for only at periods that draw a point; {trends.unsearched_series} series could be "
+            f"split at a period below the minimum with at least {trends.min_count} stance-taking statements a side pooled, and "
+            f"{trends.unsearched_changes} of them would show a change beyond the 95% intervals there: give a lower --min-count or "
+            "a longer --period to see it")
+
+
 def _format_index(value: float, low: float, high: float) -> str:
     return f"{value:+.2f} [{low:+.2f}, {high:+.2f}]"
 
@@ -432,11 +468,13 @@ def render_trends(trends: Trends, console: "Console", cells: bool = True, unscor
                           _format_index(cell.net_index, cell.index_low, cell.index_high), "★" if cell.shift else "")
         console.print(table)
     hidden = int((~aggregates["reported"]).sum())
-    skipped = [f"{count} {what}" for what, count in trends.skipped.items() if count]
+    skipped = [f"{plural(count, 'statement')} {what}" for what, count in trends.skipped.items() if count]
     console.print(
-        f"{len(reported)} cells reported, {hidden} below the minimum of {trends.min_count} stance-taking statements"
+        f"{plural(len(reported), 'cell')} reported, {hidden} below the minimum of {plural(trends.min_count, 'stance-taking statement')}"
         + "".join(f"; {line}" for line in skipped), highlight=False,
     )
+    if note := unsearched_note(trends):
+        console.print(f"[yellow]shifts not looked for:[/yellow] {escape(note)}", highlight=False)
     if note := unscored_note(unscored or {}):
         console.print(f"[yellow]unscored:[/yellow] {escape(note)}", highlight=False)
     for note in zero_shot_notes(trends.zero_shot):

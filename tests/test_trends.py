@@ -85,7 +85,7 @@ def test_a_small_run_of_another_model_hides_nothing_and_a_model_can_be_chosen(sh
     assert len(newest) == len(everything), "each statement keeps its newest prediction"
     rescored = newest[newest["statement_id"] == "krg-09-02"].set_index("target")
     assert rescored.loc[SMUGGLERS, "label"] == "against" and rescored.loc[SMUGGLERS, "model_id"] == "n@bbbbbbbbbbbb"
-    assert compute_trends(newest).model_id == f"m@aaaaaaaaaaaa ({everything['statement_id'].nunique() - 1} statements), n@bbbbbbbbbbbb (1 statements)"
+    assert compute_trends(newest).model_id == f"m@aaaaaaaaaaaa ({everything['statement_id'].nunique() - 1} statements), n@bbbbbbbbbbbb (1 statement)"
     assert len(load_statements(shift_db, "n")) == 2 and len(load_statements(shift_db, "aaaa")) == len(everything)
     assert load_statements(shift_db, "m@aaaaaaaaaaaa").equals(everything)
     with pytest.raises(TrendsError, match="holds m@aaaaaaaaaaaa, n@bbbbbbbbbbbb|holds n@bbbbbbbbbbbb, m@aaaaaaaaaaaa"):
@@ -194,8 +194,7 @@ def test_undated_and_unresolved_statements_are_counted_not_plotted(tmp_path):
     trends = compute_trends(statements, min_count=1)
     assert trends.aggregates["statements"].sum() == 1
     assert trends.skipped == {
-        "statements without a date": 1, "statements dated to a month only (on monthly trends they sit in their month)": 0,
-        "statements whose speaker is not a registry actor": 1,
+        "without a date": 1, "dated to a month only (on monthly trends they sit in their month)": 0, "whose speaker is not a registry actor": 1,
     }
 
 
@@ -215,7 +214,7 @@ def test_a_statement_dated_to_a_month_only_sits_in_that_month_on_monthly_trends(
     assert not any(monthly.skipped.values())
     weekly = compute_trends(statements, period="week", min_count=1)
     assert weekly.aggregates["statements"].sum() == 1
-    assert weekly.skipped["statements dated to a month only (on monthly trends they sit in their month)"] == 1
+    assert weekly.skipped["dated to a month only (on monthly trends they sit in their month)"] == 1
 
 
 def two_model_store(tmp_path) -> Path:
@@ -352,3 +351,38 @@ def test_statements_stored_unscored_are_counted_per_language_where_trends_and_th
     build_report(shift_db, tmp_path / "r.html", "month", "affiliation", 3, "none")
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert '<p class="warn" id="unscored">3 statements left out: stored unscored, in a language the models do not read (pl 2, uk 1;' in page
+
+
+def test_a_turn_in_months_too_thin_to_draw_a_point_is_pointed_out_not_hidden(tmp_path):
+    """Two statements a month, against then favor: no month reaches --min-count 3, so no shift can be marked, though the
+    pooled months (4 a side) separate clearly."""
+    db = write_store(tmp_path / "thin.db", _monthly("Masrour Barzani", [(0, 2), (0, 2), (2, 0), (2, 0)], "thin"))
+    default = runner.invoke(app, ["trends", "--db", str(db), "--by", "actor", "--min-count", "3"], env={"COLUMNS": "400"})
+    assert default.exit_code == 0, default.output
+    assert "No shift beyond the 95% intervals." in default.output
+    assert ("1 series could be split at a period below the minimum with at least 3 stance-taking statements a side pooled, and 1 of "
+            "them would show a change beyond the 95% intervals there: give a lower --min-count or a longer --period") in default.output
+    assert "0 cells reported, 4 below the minimum of 3 stance-taking statements" in default.output
+    build_report(db, tmp_path / "r.html", "month", "actor", 3, "none")
+    assert '<p class="warn" id="unsearched">Shifts are looked for only at periods that draw a point; 1 series' in (tmp_path / "r.html").read_text()
+    lowered = runner.invoke(app, ["trends", "--db", str(db), "--by", "actor", "--min-count", "1"], env={"COLUMNS": "400"})
+    assert "2021-01–2021-02 → 2021-03–2021-04" in lowered.output and "shifts not looked for" not in lowered.output
+    single = runner.invoke(app, ["trends", "--db", str(db), "--by", "actor", "--min-count", "1", "--period", "day"], env={"COLUMNS": "400"})
+    assert "8 cells reported, 0 below the minimum of 1 stance-taking statement\n" in single.output
+
+
+def test_the_top_claims_of_a_statement_dated_to_a_month_only_show_its_month(tmp_path):
+    from corpus.schema import ArticleOrigin
+    from pipeline.ingest import Article
+    from pipeline.report import read_top_claims
+
+    statement, record = stored_statement("in-october", None, "Fuad Hussein", {FLIGHTS: "favor"})
+    statement = statement.model_copy(update={"origin": ArticleOrigin(article_id="art-1", start=0, end=10, period="2021-10")})
+    with Store(tmp_path / "m.db") as store:
+        store.write_article(Article(id="art-1", text="Hussein said in October that ..."), store.start_run(["article"], "m"))
+    db = write_store(tmp_path / "m.db", [(statement, record)])
+    with sqlite3.connect(db) as connection:
+        connection.execute("INSERT INTO claims(statement_id, start, end, text, checkworthy, score, quantities, dates, entities, model_hash, "
+                           "content_hash) VALUES ('in-october', 0, 10, 'A claim.', 1, 0.9, '[]', '[]', '[]', 'c', 'h')")
+    rows, _ = read_top_claims(db)
+    assert [(who, date) for who, date, *_ in rows] == [("Fuad Hussein", "2021-10")]
