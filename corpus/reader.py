@@ -121,6 +121,15 @@ def load_json_line(raw: str) -> object:
     return json.loads(raw, object_pairs_hook=_object_without_repeated_keys)
 
 
+def malformed_json_reason(error: json.JSONDecodeError, raw: str) -> str:
+    """The quarantine reason for a line json could not read, with the column (1-based, in characters of the line) where
+    it stopped: json's own colno counts from the line's newline when the error is at the line's end ("column 1")."""
+    line = raw.rstrip()
+    column = min(error.pos, len(line)) + 1
+    at_end = ", the end of the line" if column > len(line) else ""
+    return f"malformed JSON: {error.msg} (column {column}{at_end})"
+
+
 def repeated_key(raw: str) -> str | None:
     """The first key a JSON line names twice in one object, if any: json.loads and pydantic silently keep the last."""
     try:
@@ -152,7 +161,7 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord
             try:
                 payload = load_json_line(raw)
             except json.JSONDecodeError as error:
-                yield line_number, QuarantinedRecord(str(path), line_number, "<json>", f"malformed JSON: {error.msg} (column {error.colno})", raw[:2000])
+                yield line_number, QuarantinedRecord(str(path), line_number, "<json>", malformed_json_reason(error, raw), raw[:2000])
                 continue
             except RepeatedKeyError as error:
                 yield line_number, QuarantinedRecord(str(path), line_number, error.key, REPEATED_KEY_REASON, raw[:2000])
