@@ -17,6 +17,9 @@ from corpus.schema import Statement
 SUPPORTED_SUFFIXES = (".jsonl", ".csv")
 # CSV cells are flat: list fields are written as "T1|T2".
 CSV_LIST_FIELDS = ("targets",)
+# Columns every CSV needs. An empty cell in one is read as an empty value, so it is reported as empty (as in JSONL),
+# not as missing; an empty cell in any other column is absent.
+REQUIRED_CSV_COLUMNS = frozenset({"id", "text", "source_type"})
 # A statement is a remark, a post or a press paragraph: a longer text is a document (split it with
 # article ingestion), or a broken export. Quarantined, because the stance model reads only its first
 # few hundred tokens and would score a document by its opening.
@@ -201,7 +204,7 @@ def _iter_csv(path: Path, notes: list[str]) -> Iterator[tuple[int, Statement | Q
         except csv.Error as error:
             yield 1, QuarantinedRecord(str(path), 1, "<header>", f"unreadable CSV header: {error}", "")
             return
-        missing = {"id", "text", "source_type"} - set(fieldnames)
+        missing = REQUIRED_CSV_COLUMNS - set(fieldnames)
         if missing:
             # Every row would fail the same way: one record for the file, and the other inputs go on.
             yield 1, QuarantinedRecord(str(path), 1, "<header>", f"CSV header lacks required column(s) {sorted(missing)}", ",".join(fieldnames)[:2000])
@@ -234,7 +237,7 @@ def _iter_csv(path: Path, notes: list[str]) -> Iterator[tuple[int, Statement | Q
                 continue
             if spanned:
                 notes.append(f"{path}:{first_line}-{line_number}: one row over {line_number - first_line + 1} lines (a quoted cell with line breaks, or a quote left open that took in the rows after it)")
-            payload = {key: value for key, value in row.items() if value not in ("", None)}
+            payload = {key: value for key, value in row.items() if value not in ("", None) or key in REQUIRED_CSV_COLUMNS}
             for key in CSV_LIST_FIELDS:
                 if key in payload:
                     payload[key] = [part.strip() for part in payload[key].split("|") if part.strip()]
