@@ -264,12 +264,13 @@ def run(
         raise typer.Exit(EXIT_QUARANTINED)
 
 
-def _print_unseen_targets(targets: set[str]) -> None:
-    """Says which targets the model scored without ever seeing a labelled example: expect weaker stance there."""
+def _print_unseen_targets(targets: dict[str, str | None]) -> None:
+    """Says which targets the model scored without ever seeing a labelled example, expect weaker stance there, and which
+    trained target each one nearly matches."""
     if targets:
         from rich.markup import escape
 
-        names = ", ".join(repr(t) for t in sorted(targets))
+        names = ", ".join(repr(t) + (f" (did you mean {near!r}?)" if near else "") for t, near in sorted(targets.items()))
         console.print(
             f"[yellow]targets new to this model, scored zero-shot:[/yellow] {escape(names)}. Their labels are often wrong and "
             "their probabilities are not calibrated (calibration was fitted on trained targets only): do not read trends from "
