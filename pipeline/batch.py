@@ -14,7 +14,7 @@ from corpus.reader import QuarantinedRecord, ReadResult, as_given, read_statemen
 from corpus.schema import ActorRef, PredictionRecord, QuoteSpan, Statement
 from pipeline.actors import ActorRegistry
 from pipeline.config import StancewatchConfig
-from pipeline.enrich import Enricher
+from pipeline.enrich import Enricher, configured_targets
 from pipeline.ingest import ArticleDefaults
 from pipeline.language import DetectedLanguage, LanguageDetector, default_detector, language_verdict
 from pipeline.store import Store, StoreConflict, exclusive_run
@@ -40,6 +40,10 @@ class RunSummary:
     # Targets scored that the stance model never saw a labelled example of (zero-shot), each with the trained target it
     # nearly matches (a miscased or misspelt name?) or None.
     unseen_targets: dict[str, str | None] = field(default_factory=dict)
+    # Statements whose own `targets` leave out some of the config's: those are not scored on them (the record's win).
+    config_targets_not_applied: int = 0
+    # The config's targets that records naming their own left out.
+    config_targets_left_out: set[str] = field(default_factory=set)
     # Statements left without a date or a month in the store (an input without one keeps a stored date): trends cannot place them.
     undated: int = 0
     quarantined: int = 0
@@ -127,6 +131,7 @@ def run_batch(
         summary.unfinished_runs = store.unfinished_before(run_id)
         languages: dict[str, DetectedLanguage] = {}
         claims_hash = enrich_engine.claims_hash
+        config_targets = configured_targets(config)
 
         source = read_statements(inputs, read) if articles is None else _article_source(inputs, read, config, articles, store, run_id, conflicts)
 
@@ -143,6 +148,10 @@ def run_batch(
                         continue
                     targets = enrich_engine.targets_for(statement)
                     _note_unseen_targets(summary.unseen_targets, targets, enrich_engine.trained_targets)
+                    left_out = [t for t in config_targets if t not in targets]
+                    if left_out:
+                        summary.config_targets_not_applied += 1
+                        summary.config_targets_left_out.update(left_out)
                     scored = set() if rerun else store.scored_targets(statement, enrich_engine.model_hash)
                     missing = [t for t in targets if t not in scored]
                     if not missing and not rerun and claims_hash is not None and not store.has_claims(statement, claims_hash):

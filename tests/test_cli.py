@@ -145,6 +145,20 @@ def _without_gold(record: dict) -> dict:
     return {key: value for key, value in record.items() if key != "gold"}
 
 
+def test_the_run_says_when_records_naming_their_own_targets_leave_config_targets_out(tmp_path, tiny_config):
+    own = [{**_without_gold(record), "targets": [TARGETS[0]]} for record in tiny_records()[:2]]
+    configured = {**_without_gold(tiny_records()[2]), "targets": None}  # no targets of its own: scored on the config's
+    db = tmp_path / "s.db"
+    result = runner.invoke(app, ["run", str(write_jsonl(tmp_path / "in.jsonl", [*own, configured])), "--config", str(tiny_config), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"config targets left out: own targets\s*│\s*2", result.output), result.output
+    note = " ".join(result.output.split())
+    left_out = note.split("2 statement(s) name their own `targets`, which win over the config's [targets]: they were not scored on ")[1]
+    assert f"'{TARGETS[1]}'" in left_out.split(". ")[0] and f"'{TARGETS[0]}'" not in left_out.split(". ")[0], note
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select count(*) from stances where target = ?", (TARGETS[1],)).fetchone() == (1,)
+
+
 def test_a_missing_input_fails_before_any_model_loads_and_leaves_nothing_behind(tmp_path, tiny_config):
     db, out = tmp_path / "never.db", tmp_path / "never.jsonl"
     result = runner.invoke(app, ["run", str(tmp_path / "nothere.jsonl"), "--config", str(tiny_config), "--db", str(db)])
