@@ -17,6 +17,9 @@ from corpus.schema import Statement
 SUPPORTED_SUFFIXES = (".jsonl", ".csv")
 # CSV cells are flat: list fields are written as "T1|T2".
 CSV_LIST_FIELDS = ("targets",)
+# Columns every CSV needs. An empty cell in one is read as an empty value, so it is reported as empty (as in JSONL),
+# not as missing; an empty cell in any other column is absent.
+REQUIRED_CSV_COLUMNS = frozenset({"id", "text", "source_type"})
 # A statement is a remark, a post or a press paragraph: a longer text is a document (split it with
 # article ingestion), or a broken export. Quarantined, because the stance model reads only its first
 # few hundred tokens and would score a document by its opening.
@@ -121,6 +124,15 @@ def load_json_line(raw: str) -> object:
     return json.loads(raw, object_pairs_hook=_object_without_repeated_keys)
 
 
+def malformed_json_reason(error: json.JSONDecodeError, raw: str) -> str:
+    """The quarantine reason for a line json could not read, with the column (1-based, in characters of the line) where
+    it stopped: json's own colno counts from the line's newline when the error is at the line's end ("column 1")."""
+    line = raw.rstrip()
+    column = min(error.pos, len(line)) + 1
+    at_end = ", the end of the line" if column > len(line) else ""
+    return f"malformed JSON: {error.msg} (column {column}{at_end})"
+
+
 def repeated_key(raw: str) -> str | None:
     """The first key a JSON line names twice in one object, if any: json.loads and pydantic silently keep the last."""
     try:
@@ -152,7 +164,7 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord
             try:
                 payload = load_json_line(raw)
             except json.JSONDecodeError as error:
-                yield line_number, QuarantinedRecord(str(path), line_number, "<json>", f"malformed JSON: {error.msg} (column {error.colno})", raw[:2000])
+                yield line_number, QuarantinedRecord(str(path), line_number, "<json>", malformed_json_reason(error, raw), raw[:2000])
                 continue
             except RepeatedKeyError as error:
                 yield line_number, QuarantinedRecord(str(path), line_number, error.key, REPEATED_KEY_REASON, raw[:2000])
@@ -192,7 +204,7 @@ def _iter_csv(path: Path, notes: list[str]) -> Iterator[tuple[int, Statement | Q
         except csv.Error as error:
             yield 1, QuarantinedRecord(str(path), 1, "<header>", f"unreadable CSV header: {error}", "")
             return
-        missing = {"id", "text", "source_type"} - set(fieldnames)
+        missing = REQUIRED_CSV_COLUMNS - set(fieldnames)
         if missing:
             # Every row would fail the same way: one record for the file, and the other inputs go on.
             yield 1, QuarantinedRecord(str(path), 1, "<header>", f"CSV header lacks required column(s) {sorted(missing)}", ",".join(fieldnames)[:2000])
@@ -225,7 +237,7 @@ def _iter_csv(path: Path, notes: list[str]) -> Iterator[tuple[int, Statement | Q
                 continue
             if spanned:
                 notes.append(f"{path}:{first_line}-{line_number}: one row over {line_number - first_line + 1} lines (a quoted cell with line breaks, or a quote left open that took in the rows after it)")
-            payload = {key: value for key, value in row.items() if value not in ("", None)}
+            payload = {key: value for key, value in row.items() if value not in ("", None) or key in REQUIRED_CSV_COLUMNS}
             for key in CSV_LIST_FIELDS:
                 if key in payload:
                     payload[key] = [part.strip() for part in payload[key].split("|") if part.strip()]

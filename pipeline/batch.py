@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from corpus.reader import QuarantinedRecord, ReadResult, as_given, read_statemen
 from corpus.schema import ActorRef, PredictionRecord, QuoteSpan, Statement
 from pipeline.actors import ActorRegistry
 from pipeline.config import StancewatchConfig
-from pipeline.enrich import Enricher
+from pipeline.enrich import Enricher, configured_targets
 from pipeline.ingest import ArticleDefaults
 from pipeline.language import DetectedLanguage, LanguageDetector, default_detector, language_verdict
 from pipeline.store import Store, StoreConflict, exclusive_run
@@ -36,8 +37,13 @@ class RunSummary:
     metadata_updated: int = 0
     # Skipped statements with a claim whose check-worthiness a changed claims threshold turned.
     claims_rejudged: int = 0
-    # Targets scored that the stance model never saw a labelled example of (zero-shot).
-    unseen_targets: set[str] = field(default_factory=set)
+    # Targets scored that the stance model never saw a labelled example of (zero-shot), each with the trained target it
+    # nearly matches (a miscased or misspelt name?) or None.
+    unseen_targets: dict[str, str | None] = field(default_factory=dict)
+    # Statements whose own `targets` leave out some of the config's: those are not scored on them (the record's win).
+    config_targets_not_applied: int = 0
+    # The config's targets that records naming their own left out.
+    config_targets_left_out: set[str] = field(default_factory=set)
     # Statements left without a date or a month in the store (an input without one keeps a stored date): trends cannot place them.
     undated: int = 0
     quarantined: int = 0
@@ -66,8 +72,25 @@ class RunSummary:
 class PredictSummary:
     quarantined: list[QuarantinedRecord]
     written: int = 0
-    # Targets scored that the stance model never saw a labelled example of (zero-shot).
-    unseen_targets: set[str] = field(default_factory=set)
+    # Targets scored that the stance model never saw a labelled example of (zero-shot), each with the trained target it
+    # nearly matches (a miscased or misspelt name?) or None.
+    unseen_targets: dict[str, str | None] = field(default_factory=dict)
+
+
+# How alike (difflib's ratio, case and spacing aside) a zero-shot target must be to a trained one to be suggested for it.
+NEAR_TARGET_CUTOFF = 0.9
+
+
+def _note_unseen_targets(unseen: dict[str, str | None], targets: Iterable[str], trained: frozenset[str]) -> None:
+    """Adds to `unseen` the targets the model never trained on, each with the trained target it equals but for case and
+    spacing, or nearly ("four-day  working week" for "Four-day working week"): the name is kept as given, never rewritten."""
+    if not trained:  # a model that did not record what it was trained on
+        return
+    by_key = {" ".join(name.casefold().split()): name for name in sorted(trained)}
+    for target in targets:
+        if target not in trained and target not in unseen:
+            near = difflib.get_close_matches(" ".join(target.casefold().split()), by_key, n=1, cutoff=NEAR_TARGET_CUTOFF)
+            unseen[target] = by_key[near[0]] if near else None
 
 
 def _chunks(items: Iterable[Statement], size: int) -> Iterator[list[Statement]]:
@@ -110,6 +133,7 @@ def run_batch(
         summary.unfinished_runs = store.unfinished_before(run_id)
         languages: dict[str, DetectedLanguage] = {}
         claims_hash = enrich_engine.claims_hash
+        config_targets = configured_targets(config)
 
         source = read_statements(inputs, read) if articles is None else _article_source(inputs, read, config, articles, store, run_id, conflicts)
 
@@ -125,8 +149,11 @@ def run_batch(
                         on_statement()
                         continue
                     targets = enrich_engine.targets_for(statement)
-                    if enrich_engine.trained_targets:  # empty: a model that did not record what it was trained on
-                        summary.unseen_targets.update(t for t in targets if t not in enrich_engine.trained_targets)
+                    _note_unseen_targets(summary.unseen_targets, targets, enrich_engine.trained_targets)
+                    left_out = [t for t in config_targets if t not in targets]
+                    if left_out:
+                        summary.config_targets_not_applied += 1
+                        summary.config_targets_left_out.update(left_out)
                     scored = set() if rerun else store.scored_targets(statement, enrich_engine.model_hash)
                     missing = [t for t in targets if t not in scored]
                     if not missing and not rerun and claims_hash is not None and not store.has_claims(statement, claims_hash):
@@ -251,15 +278,14 @@ def predict_file(
 
 def _write_predictions(
     partial: Path, source: Iterable[Statement], enricher: Enricher, detector: LanguageDetector, config: StancewatchConfig,
-    on_statement: Callable[[], None], unseen_targets: set[str],
+    on_statement: Callable[[], None], unseen_targets: dict[str, str | None],
 ) -> int:
     written = 0
     trained = enricher.trained_targets
     quote_finder: ArticleStatementFinder | None = None  # parsed for quotes only when a press statement comes
     with partial.open("w", encoding="utf-8") as out:
         for chunk in _chunks(source, config.store.commit_every):
-            if trained:  # empty: a model that did not record what it was trained on
-                unseen_targets.update(t for s in chunk for t in enricher.targets_for(s) if t not in trained)
+            _note_unseen_targets(unseen_targets, (t for s in chunk for t in enricher.targets_for(s)), trained)
             # Keyed by object: the enricher hands back the statements it was given, and ids may repeat in an input.
             verdicts = {id(s): language_verdict(s, detector, config.language.supported) for s in chunk}
             enriched = {id(s): r for s, r in enricher.enrich([s for s in chunk if verdicts[id(s)][2] is None])}

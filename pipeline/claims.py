@@ -15,7 +15,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import minibatch
 
 from pipeline.config import StancewatchConfig
@@ -26,6 +26,7 @@ SPANS_KEY = "claims"
 MIN_CLAIM_CHARS = 12
 # Words a claim needs besides hashtags, handles, links and emoji: '😡 #Belarus #BorderCrisis' states nothing.
 MIN_CLAIM_WORDS = 2
+TAG_MARKS = ("#", "@")
 
 for _name, _default in (("claims", None), ("reference_date", None)):
     if not Doc.has_extension(_name):
@@ -64,13 +65,20 @@ class ClaimsComponent:
         if not doc.has_annotation("SENT_START"):
             self.sentencizer(doc)
         spans = []
+        carried: list = []
         for sentence in doc.sents:
             # A line break ends a claim too: headings and paragraphs carry no full stop between them.
-            tokens: list = []
+            tokens: list = carried
+            carried = []
             for token in [*sentence, None]:
                 if token is not None and not (token.is_space and "\n" in token.text):
                     tokens += [] if token.is_space else [token]
                     continue
+                if tokens and tokens[-1].text in TAG_MARKS:
+                    # The sentencizer ends "... on a Friday. #" after the '#' of "#4DayWeek": it goes with its tag, and a
+                    # lone '#' with no tag after it goes nowhere.
+                    mark = tokens.pop()
+                    carried = [mark] if token is None and _opens_a_tag(mark) else []
                 if tokens and tokens[-1].idx + len(tokens[-1]) - tokens[0].idx >= MIN_CLAIM_CHARS and _words(tokens) >= MIN_CLAIM_WORDS:
                     spans.append(doc[tokens[0].i : tokens[-1].i + 1])
                 tokens = []
@@ -111,6 +119,12 @@ class ClaimsComponent:
         for batch in minibatch(docs, size=batch_size or self.batch_size):
             self.set_annotations(batch, self.predict(batch))
             yield from batch
+
+
+def _opens_a_tag(mark: Token) -> bool:
+    """True when a '#' or '@' (spaCy splits it off a hashtag or handle) is glued to the word after it."""
+    doc = mark.doc
+    return not mark.whitespace_ and mark.i + 1 < len(doc) and not doc[mark.i + 1].is_space
 
 
 def _words(tokens: list) -> int:

@@ -264,14 +264,15 @@ def run(
         raise typer.Exit(EXIT_QUARANTINED)
 
 
-def _print_unseen_targets(targets: set[str]) -> None:
-    """Says which targets the model scored without ever seeing a labelled example: expect weaker stance there."""
+def _print_unseen_targets(targets: dict[str, str | None]) -> None:
+    """Says which targets the model scored without ever seeing a labelled example, expect weaker stance there, and which
+    trained target each one nearly matches."""
     if targets:
         from rich.markup import escape
 
         from pipeline.trends import ZERO_SHOT_CAVEAT
 
-        names = ", ".join(repr(t) for t in sorted(targets))
+        names = ", ".join(repr(t) + (f" (did you mean {near!r}?)" if near else "") for t, near in sorted(targets.items()))
         console.print(
             f"[yellow]targets new to this model, scored zero-shot:[/yellow] {escape(names)}. {ZERO_SHOT_CAVEAT} "
             "A few dozen labelled statements each make them known: "
@@ -299,6 +300,7 @@ def _print_run_summary(summary, seconds: float) -> None:
         ("statements scored and stored", summary.stored),
         *([("  of them already stored, scored again", summary.rescored)] if summary.rescored else []),
         ("skipped: already scored", summary.skipped),
+        *([("config targets left out: own targets", summary.config_targets_not_applied)] if summary.config_targets_not_applied else []),
         *([("skipped: stored unscored before", summary.skipped_unscored)] if summary.skipped_unscored else []),
         *([("corrected date, url, outlet", summary.metadata_updated)] if summary.metadata_updated else []),
         *([("claims re-judged: new threshold", summary.claims_rejudged)] if summary.claims_rejudged else []),
@@ -322,6 +324,15 @@ def _print_run_summary(summary, seconds: float) -> None:
         for target, counts in sorted(summary.label_counts.items()):
             labels.add_row(target, *(str(counts.get(label, 0)) for label in ("favor", "against", "none")))
         console.print(labels)
+    if summary.config_targets_not_applied:
+        from rich.markup import escape
+
+        left_out = ", ".join(repr(t) for t in sorted(summary.config_targets_left_out))
+        why = f", which win over the config's [targets]: they were not scored on {left_out}. List it in those records to score it there."
+        console.print(
+            f"[yellow]{summary.config_targets_not_applied} statement(s) name their own `targets`[/yellow]{escape(why)}",
+            highlight=False, soft_wrap=True,
+        )
     if summary.unscored_languages:
         languages = ", ".join(f"{lang} {count}" for lang, count in summary.unscored_languages.most_common())
         console.print(f"[yellow]unscored, language not supported:[/yellow] {languages}", highlight=False, soft_wrap=True)

@@ -61,6 +61,16 @@ def speaks_of_the_future(sentence: str, at: int) -> bool:
     return bool(_DEADLINE.search(sentence[:at])) and not _PAST_CUES.search(sentence)
 
 
+# A weekday that names no particular day, but any or each such day: "on a Friday", "every Friday", "on Fridays".
+_ANY_WEEKDAY = re.compile(rf"\b(?:(?:a|an|any|each|every)\s+(?:{'|'.join(WEEKDAYS)})\b|(?:{'|'.join(WEEKDAYS)})s\b)", re.IGNORECASE)
+
+
+def names_no_particular_day(mention: str) -> bool:
+    """True when `mention` is a generic weekday ("a Friday", "every Friday", "Fridays"): dateparser would make it the
+    nearest one. Pass the word before a weekday with it, as spaCy leaves "a" or "every" out of the DATE entity."""
+    return _ANY_WEEKDAY.search(mention) is not None
+
+
 def is_duration(mention: str) -> bool:
     """True when `mention` is a length of time ("a year", "six more months"): it names no date, whatever dateparser makes of it."""
     return _DURATION.fullmatch(mention.strip()) is not None
@@ -76,7 +86,7 @@ def resolve(mention: str, reference: dt.date | None, future: bool = False, past_
     A week ("last week") is its month when its days (with `past_only`, those up to the reference) lie in one; with
     `past_only`, a date after the reference ("next week", "in six months") is None: what has happened is not ahead.
     """
-    if is_duration(mention):
+    if is_duration(mention) or names_no_particular_day(mention):
         return None
     data = _parser(reference, future).get_date_data(mention)
     if data is None or data.date_obj is None or data.period not in ("time", "day", "week", "month", "year"):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from corpus.reader import REPEATED_KEY_REASON, InputFileError, QuarantinedRecord, ReadResult, RepeatedKeyError, load_json_line
+from corpus.reader import REPEATED_KEY_REASON, InputFileError, QuarantinedRecord, ReadResult, RepeatedKeyError, load_json_line, malformed_json_reason
 from corpus.schema import SourceType, blank_to_none, iso_date
 
 TEXT_SUFFIXES = (".txt",)
@@ -258,7 +258,7 @@ def read_article_records(path: Path, result: ReadResult, defaults: ArticleDefaul
             try:
                 article = _article_from_record(load_json_line(raw), Path(path), line, defaults)
             except json.JSONDecodeError as error:
-                result.quarantined.append(QuarantinedRecord(str(path), line, "<json>", f"malformed JSON: {error.msg} (column {error.colno})", raw[:2000]))
+                result.quarantined.append(QuarantinedRecord(str(path), line, "<json>", malformed_json_reason(error, raw), raw[:2000]))
                 continue
             except RepeatedKeyError as error:
                 result.quarantined.append(QuarantinedRecord(str(path), line, error.key, REPEATED_KEY_REASON, raw[:2000]))

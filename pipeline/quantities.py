@@ -8,7 +8,7 @@ is kept only when each of its parts is a whole word of the match; otherwise the 
 number becomes the unit ("ten migrant smugglers" -> smugglers), or an abbreviation ending the phrase ("1.2 million
 TEU"). Press shorthand it misreads ("€5m" as euro·metre, "1.5bn" as barns, "$250-300 million" as one sum, "£1.2bn-£1.5bn"
 as pounds to a power, "a £310m" as one pound) is spelled out before it parses, with offsets kept into the original text;
-so are shares in words ("one in five", "a third of", "two-thirds of"), as the percent they state (20, 33.333333, 66.666667
+so are shares in words ("one in five", "a third of", "two-thirds of", "down by a fifth"), as the percent they state (20, 33.333333, 66.666667
 percent, as "20%" reads). spaCy's NER (already run on the statement) supplies the DATE entities, which dateparser resolves
 against the statement's date, and the named entities. Years are dates, not quantities, unless they count something ("over
 2000 people"); a year after a preposition counts only a plural noun right after it ("Since 2015 EU states" is a date).
@@ -23,7 +23,7 @@ from typing import Any
 
 from spacy.tokens import Span
 
-from pipeline.dates import is_duration, speaks_of_the_future
+from pipeline.dates import is_duration, names_no_particular_day, speaks_of_the_future
 from pipeline.dates import resolve as resolve_date
 
 NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL", "DATE", "TIME"})
@@ -50,11 +50,19 @@ ORDINAL_WORDS = tuple("first second third fourth fifth sixth seventh eighth nint
 SMALL_NUMBER_WORDS = {word: value for value, word in enumerate("one two three four five six seven eight nine ten".split(), start=1)}
 FRACTION_DENOMINATORS = {"half": 2, "quarter": 4} | {word: rank for rank, word in enumerate(ORDINAL_WORDS, start=1) if rank > 2}
 _SMALL_NUMBER = "|".join(SMALL_NUMBER_WORDS)
-# "half of" after "the", "first" or "second" is a period ("the first half of 2020"), not a share.
+# "half of" after "the", "first" or "second" is a period ("the first half of 2020"), not a share. A change by a share
+# ("down by a fifth", "cut by half") has no "of": after "by" a fraction ends the phrase, and counts only after a word of
+# change (_CHANGE_BEFORE_BY), as "backed by a third party" is no share.
 _SHARE = re.compile(
     rf"\b(?:(?P<part>{_SMALL_NUMBER}|\d{{1,3}}) in (?P<whole>{_SMALL_NUMBER}|\d{{1,3}}(?:,\d{{3}})*)"
-    rf"|(?:(?P<numerator>an?|{_SMALL_NUMBER})[ -])?(?<!the )(?<!first )(?<!second )"
-    rf"(?P<fraction>{'|'.join(FRACTION_DENOMINATORS)})s?(?=\s+of\b))\b",
+    rf"|(?P<by>(?<=\bby ))?(?:(?P<numerator>an?|{_SMALL_NUMBER})[ -])?(?<!the )(?<!first )(?<!second )"
+    rf"(?P<fraction>{'|'.join(FRACTION_DENOMINATORS)})s?(?(by)(?![\w-])|(?=\s+of\b)))\b",
+    re.IGNORECASE,
+)
+_CHANGE_BEFORE_BY = re.compile(
+    r"\b(?:up|down|ris(?:e|es|en|ing)|rose|f[ae]ll(?:s|en|ing)?|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)|grow(?:s|n|ing)?|grew"
+    r"|increas(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|cut(?:s|ting)?|reduc(?:e|es|ed|ing)|slash(?:es|ed|ing)?|rais(?:e|es|ed|ing)"
+    r"|lower(?:s|ed|ing)?|climb(?:s|ed|ing)?|jump(?:s|ed|ing)?|boost(?:s|ed|ing)?|shr[iau]nk(?:s|ing)?)\b(?:\s+[\w'-]+){0,3}\s+by\s+$",
     re.IGNORECASE,
 )
 SCALE_WORDS = {"k": "thousand", "m": "million", "mn": "million", "mln": "million", "b": "billion", "bn": "billion", "tn": "trillion", "trn": "trillion"}
@@ -221,9 +229,11 @@ def _word_value(word: str) -> int:
 
 
 def _share_percent(match: re.Match) -> float | None:
-    """The percent a matched share states ("one in five" -> 20, "two-thirds" -> 66.67), or None where the words state no
-    share: a fraction other than "half" with no number before it ("the third of May"), or a part not less than the whole
-    ("ten in five minutes")."""
+    """The percent a matched share states ("one in five" -> 20, "two-thirds" -> 66.67, "down by a fifth" -> 20), or None
+    where the words state no share: a fraction other than "half" with no number before it ("the third of May"), "by" a
+    fraction after no word of change, or a part not less than the whole ("ten in five minutes")."""
+    if match.group("by") is not None and not _CHANGE_BEFORE_BY.search(match.string, 0, match.start()):
+        return None
     if match.group("whole"):
         part, whole = _word_value(match.group("part")), _word_value(match.group("whole"))
     else:
@@ -393,8 +403,8 @@ def normalize_dates(span: Span, reference: dt.date | None, counted: list[dict[st
 
     A date without a year ("October 9") takes its year from the statement's date: the nearest such day on
     or before it, or on or after it when its clause speaks of the future ("will open in April", "by December",
-    "if elected on Thursday"); with neither a year nor a statement date, `iso` is None. `exact` is True only for a
-    whole day. A length of time ("by a year", "within a decade") is no date, and not reported.
+    "if elected on Thursday"); with neither a year nor a statement date, `iso` is None, as for a weekday that names no
+    particular day ("on a Friday", "every Friday", "on Fridays"). `exact` is True only for a whole day. A length of time ("by a year", "within a decade") is no date, and not reported.
     """
     found = []
     for entity in span.ents:
@@ -405,7 +415,9 @@ def normalize_dates(span: Span, reference: dt.date | None, counted: list[dict[st
         if _BARE_NUMBER.fullmatch(entity.text) and not MIN_YEAR <= int(re.sub(r"\D", "", entity.text)) <= MAX_YEAR:
             continue  # "another 1000+ by January": a count the small model took for a year
         future = speaks_of_the_future(span.text, entity.start_char - span.start_char)
-        resolved = resolve_date(entity.text, reference, future)
+        word_before = span.doc[entity.start - 1].text if entity.start > 0 else ""
+        generic = names_no_particular_day(f"{word_before} {entity.text}")  # "on a Friday": any Friday, not the nearest
+        resolved = None if generic else resolve_date(entity.text, reference, future)
         iso, precision = (resolved[0].strftime(ISO_FORMATS[resolved[1]]), resolved[1]) if resolved else (None, None)
         found.append({"start": entity.start_char, "end": entity.end_char, "text": entity.text, "iso": iso, "precision": precision, "exact": precision == "day"})
     return found

@@ -64,6 +64,38 @@ def test_each_bad_jsonl_record_is_quarantined_between_kept_neighbours(tmp_path, 
     assert reason.lower() in quarantined[2].reason.lower(), quarantined[2].reason
 
 
+def test_malformed_json_names_the_column_of_the_line_where_it_stopped(tmp_path):
+    from pipeline.ingest import read_article_records
+
+    unclosed = '{"id": "c1", "text": "Zuwa ended the pilot.", "source_type": "tweet", "date": "2024-03-21"'  # no closing brace
+    bad_value = '{"id": "c2", "text": "Zuwa ended the pilot.", "source_type": tweet}'
+    path = tmp_path / "in.jsonl"
+    path.write_text(f"{unclosed}\n{bad_value}\r\n", encoding="utf-8")
+    _, quarantined = _read(path)
+    assert quarantined[1].reason == f"malformed JSON: Expecting ',' delimiter (column {len(unclosed) + 1}, the end of the line)"
+    assert quarantined[2].reason == f"malformed JSON: Expecting value (column {bad_value.index('tweet') + 1})"
+    # columns count characters, not bytes, and the article reader says the same
+    articles = tmp_path / "articles.jsonl"
+    article = '{"text": "Žuwa ended the pilot, said the minister."'
+    articles.write_text(article + "\n", encoding="utf-8")
+    result = ReadResult([])
+    assert list(read_article_records(articles, result)) == []
+    assert result.quarantined[0].reason == f"malformed JSON: Expecting ',' delimiter (column {len(article) + 1}, the end of the line)"
+
+
+def test_an_empty_required_csv_cell_is_reported_as_empty_as_in_jsonl(tmp_path):
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_bytes(_line({**_good("j1"), "text": ""}) + _line({**_good(""), "text": "Minsk again."}))
+    _, from_jsonl = _read(jsonl)
+    csv_path = tmp_path / "in.csv"
+    csv_path.write_text("id,text,source_type,speaker\nvt-24,Fine.,tweet,@a\nvt-25,,tweet,@a\n,Minsk again.,tweet,@a\n", encoding="utf-8")
+    kept, from_csv = _read(csv_path)
+    assert kept == ["vt-24"] and list(from_csv) == [3, 4]
+    assert (from_csv[3].file, from_csv[3].field, from_csv[3].reason) == (str(csv_path), "text", "text is empty or whitespace")
+    assert (from_csv[3].field, from_csv[3].reason) == (from_jsonl[1].field, from_jsonl[1].reason)
+    assert (from_csv[4].field, from_csv[4].reason) == (from_jsonl[2].field, from_jsonl[2].reason)
+
+
 def test_a_50_mb_line_is_never_read_whole(tmp_path):
     import tracemalloc
 

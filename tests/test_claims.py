@@ -145,7 +145,9 @@ def test_quantities_are_normalized(nlp, text, surface, expected):
      "Negative incentives rarely work.", "The stance took a turn in December.",
      # a year after a preposition, before a name or a noun it does not count; ordinals that rank, with or without "of"
      "Since 2015 EU states have tightened borders.", "In 2020 ISIS lost its last town.", "By 2030 emissions must halve.", "It is the fifth time this year.",
-     "She won a third term.", "The bill passed its third reading.", "The third of May was cold."],
+     "She won a third term.", "The bill passed its third reading.", "The third of May was cold.",
+     # "by" an ordinal with no word of change before it, or one that modifies a noun
+     "The deal was backed by a third party.", "He was followed by a fifth.", "It was led by a fifth-year student."],
 )
 def test_ordinals_years_and_pronouns_are_not_quantities(nlp, text):
     assert _quantities(nlp, text) == []
@@ -162,6 +164,11 @@ def test_ordinals_years_and_pronouns_are_not_quantities(nlp, text):
         ("Two-thirds of members voted yes.", "Two-thirds", 66.666667, None),
         ("Half of the beds are empty.", "Half", 50, None),
         ("Three quarters of voters agree.", "Three quarters", 75, None),
+        # a change by a share: no "of", but "by" after a word of change
+        ("Sick leave is down by a fifth, the minister said.", "a fifth", 20, None),
+        ("Prices rose by a third.", "a third", 33.333333, None),
+        ("Costs were cut by half.", "half", 50, None),
+        ("They cut the budget by two thirds.", "two thirds", 66.666667, None),
     ],
 )
 def test_shares_in_words_read_as_the_percent_they_state(nlp, text, surface, value, qualifier):
@@ -206,6 +213,31 @@ def test_a_date_without_a_year_is_the_nearest_one_in_the_direction_the_sentence_
     # A condition or a promise looks ahead ('if elected on Thursday', written on a Tuesday), a past condition does not.
     assert iso("Okafor promised to cancel the process if elected on Thursday.", dt.date(2023, 5, 2)) == {"Thursday": "2023-05-04"}
     assert iso("She asked if he had resigned on Thursday.", dt.date(2023, 5, 2)) == {"Thursday": "2023-04-27"}
+
+
+def test_a_weekday_that_names_no_particular_day_gets_no_date(nlp):
+    from pipeline.quantities import normalize_dates
+
+    friday = dt.date(2024, 1, 5)
+
+    def dated(text: str) -> list[tuple[str, str | None, bool]]:
+        return [(d["text"], d["iso"], d["exact"]) for d in normalize_dates(nlp(text)[:], friday)]
+
+    assert dated("My kids might actually see me on a Friday.") == [("Friday", None, False)]
+    assert dated("We meet each Friday.") == [("Friday", None, False)]
+    assert dated("We meet on Fridays.") == [("Fridays", None, False)]
+    # a particular Friday still resolves: written on a Friday, "on Friday" and "this Friday" are that day
+    assert dated("I saw her on Friday.") == [("Friday", "2024-01-05", True)]
+    assert dated("I see her this Friday.") == [("Friday", "2024-01-05", True)]
+    assert dated("I saw her last Friday.") == [("last Friday", "2023-12-29", True)]
+
+
+def test_a_generic_weekday_resolves_to_no_date():
+    from pipeline.dates import resolve
+
+    friday = dt.date(2024, 1, 5)
+    assert resolve("every Friday", friday) is None and resolve("a Friday", friday) is None and resolve("Fridays", friday) is None
+    assert resolve("Friday", friday) == (friday, "day")
 
 
 @pytest.mark.parametrize(
@@ -299,6 +331,19 @@ def test_component_scores_sentences_and_attaches_normalized_quantities(nlp, tiny
     assert [(q["value"], q["unit"]) for q in arrested["quantities"]] == [(10, "smugglers")]
     assert arrested["dates"][0]["iso"] == "2021-11-30"  # the Tuesday before the statement's date
     assert all(text[c["start"] : c["end"]] == c["text"] for c in claims)
+
+
+def test_a_sentence_leaves_the_hashtag_after_it_whole(nlp, tiny_claims_model_dir):
+    from pipeline.claims import ClaimsComponent
+    from models.registry import load_claims_model
+
+    component = ClaimsComponent(load_claims_model(tiny_claims_model_dir))
+    tweet = nlp("Four-day week pilot? Finally! My kids might actually see me on a Friday. #4DayWeek")
+    assert [span.text for span in component.candidates(tweet)] == ["Four-day week pilot?", "My kids might actually see me on a Friday."]
+    tagged = nlp("We won the vote today. #FourDayWeek is coming for everyone now")
+    assert [span.text for span in component.candidates(tagged)] == ["We won the vote today.", "#FourDayWeek is coming for everyone now"]
+    lone = nlp("Great news for all of us. #")
+    assert [span.text for span in component.candidates(lone)] == ["Great news for all of us."]
 
 
 @pytest.fixture(scope="session")

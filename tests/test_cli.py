@@ -120,6 +120,45 @@ def test_targets_the_model_never_trained_on_are_named(tmp_path, tiny_config, tin
     assert "targets new to this model, scored zero-shot: 'Dam filling on the Almeda'. Their labels are often wrong" in note, result.output
 
 
+def test_a_new_target_that_nearly_names_a_trained_one_asks_did_you_mean_and_is_kept_as_given(tmp_path, tiny_config, tiny_model_dir):
+    miscased, misspelt = TARGETS[1].lower().replace(" ", "  ", 1), TARGETS[0].replace("instrumentalizes", "instrumentalises")
+    out = tmp_path / "p.jsonl"
+    argv = ["predict", str(write_jsonl(tmp_path / "in.jsonl", tiny_records()[:2])), "--out", str(out), "--model", str(tiny_model_dir),
+            "--config", str(tiny_config), "--targets", miscased, misspelt, "Dam filling on the Almeda"]
+    result = runner.invoke(app, normalise_argv(argv))
+    assert result.exit_code == 0, result.output
+    note = " ".join(result.output.split())
+    assert f"'{misspelt}' (did you mean '{TARGETS[0]}'?)" in note, note
+    assert f"(did you mean '{TARGETS[1]}'?)" in note and "'Dam filling on the Almeda', " in note, note
+    assert {s["target"] for line in out.read_text().splitlines() for s in json.loads(line)["stances"]} == {miscased, misspelt, "Dam filling on the Almeda"}
+    # `run` says the same of a record's own targets, and stores them as given
+    record = {**_without_gold(tiny_records()[0]), "targets": [TARGETS[0].upper()]}
+    db = tmp_path / "s.db"
+    ran = runner.invoke(app, ["run", str(write_jsonl(tmp_path / "own.jsonl", [record])), "--config", str(tiny_config), "--db", str(db)])
+    assert ran.exit_code == 0, ran.output
+    assert f"'{TARGETS[0].upper()}' (did you mean '{TARGETS[0]}'?)" in " ".join(ran.output.split()), ran.output
+    with sqlite3.connect(db) as connection:
+        assert {row[0] for row in connection.execute("select target from stances")} == {TARGETS[0].upper()}
+
+
+def _without_gold(record: dict) -> dict:
+    return {key: value for key, value in record.items() if key != "gold"}
+
+
+def test_the_run_says_when_records_naming_their_own_targets_leave_config_targets_out(tmp_path, tiny_config):
+    own = [{**_without_gold(record), "targets": [TARGETS[0]]} for record in tiny_records()[:2]]
+    configured = {**_without_gold(tiny_records()[2]), "targets": None}  # no targets of its own: scored on the config's
+    db = tmp_path / "s.db"
+    result = runner.invoke(app, ["run", str(write_jsonl(tmp_path / "in.jsonl", [*own, configured])), "--config", str(tiny_config), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"config targets left out: own targets\s*│\s*2", result.output), result.output
+    note = " ".join(result.output.split())
+    left_out = note.split("2 statement(s) name their own `targets`, which win over the config's [targets]: they were not scored on ")[1]
+    assert f"'{TARGETS[1]}'" in left_out.split(". ")[0] and f"'{TARGETS[0]}'" not in left_out.split(". ")[0], note
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select count(*) from stances where target = ?", (TARGETS[1],)).fetchone() == (1,)
+
+
 def test_a_missing_input_fails_before_any_model_loads_and_leaves_nothing_behind(tmp_path, tiny_config):
     db, out = tmp_path / "never.db", tmp_path / "never.jsonl"
     result = runner.invoke(app, ["run", str(tmp_path / "nothere.jsonl"), "--config", str(tiny_config), "--db", str(db)])
