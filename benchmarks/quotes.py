@@ -66,7 +66,7 @@ def _row(name: str, dataset: str, gold: list, predicted: list, rate: float, comm
 def score_articles(finder: ArticleStatementFinder, name: str, collection: str, split: str, seed: int) -> list[str]:
     articles = read_annotated_articles(ARTICLES_DIR / collection / f"{split}.jsonl")
     started = time.perf_counter()
-    predicted = [predicted_tuples(finder.extractor.extract(a.text, a.date, a.outlet)) for a in articles]
+    predicted = [predicted_tuples(finder.extractor.extract(a.text, a.date, a.outlet, a.title or None)) for a in articles]
     rate = len(articles) / (time.perf_counter() - started)
     gold = [a.gold_tuples() for a in articles]
     registry = f"{collection} registry" if (ACTORS_DIR / f"{collection}.toml").is_file() else "default registry"

@@ -185,11 +185,16 @@ def _without_sourcing(text: str, draft: _Draft) -> _Draft:
     return replace(draft, end=trim(text, draft.start, sourcing.start())[1]) if sourcing else draft
 
 
-def _headline_end(text: str) -> int:
-    """Where a one-line first paragraph without a closing full stop (a headline) ends; 0 where there is none."""
+def _headline_end(text: str, title: str | None = None) -> int:
+    """Where the headline ends: the article's title when the text opens with it as a line of its own (a page's <h1>,
+    a record's `title`), else a one-line first paragraph without a closing full stop; 0 where there is none."""
+    first_line = text.lstrip().split("\n", 1)[0]
+    if title and first_line.strip() == title.strip():
+        return text.index(first_line) + len(first_line)
     first = text.find("\n\n")
     line = text[:first].strip() if first > 0 else ""
-    return first if line and "\n" not in line and len(line) <= 200 and not re.search(r"[.!?]$", line) else 0
+    # A one-line lede ending in a full stop inside a quote mark ('... was "a disaster."') is a sentence, not a headline.
+    return first if line and "\n" not in line and len(line) <= 200 and not re.search(r"[.!?][\"'”’]*$", line) else 0
 
 
 def _named_draft(doc: Doc, body: tuple[int, int], kind: QuoteKind, who: str) -> _Draft:
@@ -319,14 +324,15 @@ class QuoteExtractor:
                "RIGHT_ATTRS": {"DEP": "nsubj", "LOWER": {"NOT_IN": ["who", "which", "that", "whom"]}}}]],
         )
 
-    def extract(self, text: str, article_date: dt.date | None = None, outlet: str | None = None) -> list[ExtractedQuote]:
+    def extract(self, text: str, article_date: dt.date | None = None, outlet: str | None = None,
+                title: str | None = None) -> list[ExtractedQuote]:
         if "\r" not in text:
-            return self.extract_doc(self.parse(text), article_date, outlet)
+            return self.extract_doc(self.parse(text), article_date, outlet, title)
         # Windows or old Mac line ends: the rules read a blank line as '\n\n', so the text is parsed with '\n' line
         # ends and the offsets mapped back onto the text as given (which the statements keep byte for byte).
         kept = [i for i, char in enumerate(text) if not (char == "\r" and text[i + 1 : i + 2] == "\n")]
         unix = text.replace("\r\n", "\n").replace("\r", "\n")
-        return [replace(q, start=kept[q.start], end=kept[q.end - 1] + 1) for q in self.extract_doc(self.parse(unix), article_date, outlet)]
+        return [replace(q, start=kept[q.start], end=kept[q.end - 1] + 1) for q in self.extract_doc(self.parse(unix), article_date, outlet, title)]
 
     def parse(self, text: str) -> Doc:
         """The text parsed a paragraph at a time and joined back: a blank line is a hard boundary, so the words of one
@@ -339,11 +345,16 @@ class QuoteExtractor:
         doc.ents = [e for e in map(_without_leading_dash, doc.ents) if e is not None]
         return doc
 
-    def extract_doc(self, doc: Doc, article_date: dt.date | None = None, outlet: str | None = None) -> list[ExtractedQuote]:
-        """`outlet` ('Notes from Poland') is the last clue to the country an unqualified 'The Border Guard' belongs to."""
+    def extract_doc(self, doc: Doc, article_date: dt.date | None = None, outlet: str | None = None,
+                    title: str | None = None) -> list[ExtractedQuote]:
+        """`outlet` ('Notes from Poland') is the last clue to the country an unqualified 'The Border Guard' belongs to;
+        `title`, the article's, is where its headline ends when the text opens with it."""
         marks = quote_mark_spans(doc.text)
-        drafts = self._cue_drafts(doc, marks)
-        drafts += self._unattributed_quotes(doc, marks, drafts)
+        headline_end = _headline_end(doc.text, title)
+        # A headline's own reporting ('Union says four-day week is overdue') is headlinese for what the body reports;
+        # only its words in quote marks, with their cue ('"I never stopped believing," says Moreau'), are a statement.
+        drafts = [d for d in self._cue_drafts(doc, marks) if d.kind == "direct" or d.start >= headline_end]
+        drafts += self._unattributed_quotes(doc, marks, drafts, headline_end)
         drafts += self._press_release_drafts(doc)
         questions, answers = _transcript_turns(doc.text, outlet)
         drafts += _transcript_answers(doc, questions, answers)
@@ -479,7 +490,7 @@ class QuoteExtractor:
             return None
         return _Draft(start, end, "according_to", None, source, phrase.start, dates if content_after else [])
 
-    def _unattributed_quotes(self, doc: Doc, marks: list[tuple[int, int]], drafts: list[_Draft]) -> list[_Draft]:
+    def _unattributed_quotes(self, doc: Doc, marks: list[tuple[int, int]], drafts: list[_Draft], headline_end: int) -> list[_Draft]:
         """Quoted stretches no cue claimed: a continuation of the paragraph's last speaker, or of the quote the paragraph
         before left open (the press convention for a quote over several paragraphs), or unknown."""
         text = doc.text
@@ -492,7 +503,7 @@ class QuoteExtractor:
                 continue  # 'the council's so-called "ring of steel"': a term, not a quote
             if WORK_INTRODUCER.search(text[max(0, mark[0] - 30) : mark[0]]) and _reads_as_a_title(text[start:end]):
                 continue
-            if mark[1] < _headline_end(text):
+            if mark[1] < headline_end:
                 continue  # a headline's quote without a cue repeats one the body attributes
             paragraph_start = text.rfind("\n\n", 0, mark[0]) + 1
             previous = [d for d in drafts + found if paragraph_start <= d.start < mark[0] and d.kind != "press_release"]
@@ -993,12 +1004,16 @@ def _with_known_pronoun(actor: Actor, mention: Span | None, history: list[ActorM
     return actor
 
 
+# Conjunctions that set a second speaker's words against the first's: 'X said A, while Y called it B'.
+CONTRAST_MARKS = frozenset({"while", "whereas"})
+
+
 def _starts_an_attribution(child: Token) -> bool:
     """A clause hung on a reported clause that is the writer's next attribution: 'before adding', 'while Y argued'."""
     if child.dep_ == "prep" and child.lower_ in ("before", "after"):
         return any(c.dep_ == "pcomp" and c.lemma_ in SPEECH_CUES for c in child.children)
     if child.dep_ in ("advcl", "conj") and child.lemma_ in SPEECH_CUES:
-        return any(c.dep_ == "mark" and c.lower_ in ("while", "whereas", "as") for c in child.children) or any(c.dep_ == "nsubj" for c in child.children)
+        return any((c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS | {"as"}) or c.dep_ == "nsubj" for c in child.children)
     return False
 
 
@@ -1192,9 +1207,11 @@ def _content_parts(heads: list[Token], cue: Token) -> list[tuple[list[Token], To
 
 def _content_tokens(head: Token, cue: Token) -> list[Token]:
     """The clause under `head`, without its 'that', a second statement or speech verb coordinated to it, a leading
-    time adverbial ('said on Thursday the cabinet had ...'), or a trailing participle of the writer's (', implying')."""
+    time adverbial ('said on Thursday the cabinet had ...'), a trailing participle of the writer's (', implying'), a new
+    attribution (', while Y called it ...') or the writer's time after a quoted fragment ('"...", weeks later')."""
     doc = head.doc
     excluded: set[int] = set()
+    writer_goes_on = len(doc)  # where the writer's own words take over: nothing after it is the speaker's
     for child in head.children:
         coordinated_statement = child.dep_ == "conj" and (
             any(c.dep_ == "mark" for c in child.children) or child.lemma_ in SPEECH_CUES
@@ -1205,11 +1222,18 @@ def _content_tokens(head: Token, cue: Token) -> list[Token]:
         before = doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
         if before is not None and before.text in CLOSING_MARKS and before.i > 0:
             before = doc[before.i - 1]
-        if child.dep_ == "advcl" and child.tag_ == "VBG" and child.i > head.i and before is not None and before.text == ",":
-            excluded.update(range(before.i, child.right_edge.i + 1))
-        # ', before adding: ...' and ', while Y argued that ...': the writer goes on to a new attribution.
-        if child.i > head.i and before is not None and before.text == "," and _starts_an_attribution(child):
-            excluded.update(range(before.i, child.right_edge.i + 1))
+        # ', implying ...', ', before adding: ...' and ', while Y called it "B"' ('while' or 'whereas' needs no comma): the
+        # writer goes on to a participle or a new attribution, and what the parser hung on the content after it (B's
+        # closing mark) goes with it.
+        if child.i < head.i:
+            continue
+        after_comma = before is not None and before.text == ","
+        participle = child.dep_ == "advcl" and child.tag_ == "VBG"
+        contrasted = any(c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in child.children)
+        if after_comma and (participle or _starts_an_attribution(child)):
+            writer_goes_on = min(writer_goes_on, before.i)
+        elif contrasted and _starts_an_attribution(child):
+            writer_goes_on = min(writer_goes_on, child.left_edge.i)
     pre_mark = [c for c in head.children if c.dep_ == "mark"]
     first = pre_mark[0].i + 1 if pre_mark and pre_mark[0].lower_ == "that" else head.left_edge.i
     if head.dep_ == "conj" and pre_mark:
@@ -1221,7 +1245,7 @@ def _content_tokens(head: Token, cue: Token) -> list[Token]:
     for child in sorted(head.lefts, key=lambda c: c.i):
         if child.i == first and child.dep_ in ("prep", "npadvmod") and any(t.ent_type_ == "DATE" for t in child.subtree):
             first = child.right_edge.i + 1
-    last = head.right_edge.i
+    last = min(head.right_edge.i, writer_goes_on - 1)
     if cue.head == head and cue.i > head.i:  # the reporting clause after the content ('A will strike, B announced')
         last = min(last, cue.left_edge.i - 1)
     # An object-content cue ('urged Brussels to act', 'called on Berlin to push'): the object and the clause after it.
@@ -1238,6 +1262,7 @@ def _content_tokens(head: Token, cue: Token) -> list[Token]:
         occasion = next((t for t in head.subtree if _speaking_event(t) and t.right_edge.i == last), None)
         if occasion is not None:
             last = occasion.i - 1
+    last = min(last, _writers_adjunct_start(doc, first, last) - 1)
     tokens = [doc[i] for i in range(first, last + 1) if i not in excluded and i != cue.i]
     # ', describing the route as ...' / ', implying ...': a participle after a comma is a new act, not content.
     for index, token in enumerate(tokens[1:], start=1):
@@ -1252,9 +1277,50 @@ def _content_tokens(head: Token, cue: Token) -> list[Token]:
         if token.text == ":" and index + 1 < len(tokens) and tokens[index + 1].text in "\"“«'‘":
             tokens = tokens[:index]
             break
-    while tokens and (tokens[-1].is_punct and tokens[-1].text not in CLOSING_MARKS + "?!"):
+    while tokens and not _may_end_content(tokens):
         tokens.pop()
     return tokens
+
+
+# Punctuation a clause keeps at its end: a closing mark (trimmed later with its fragment's), '?' and '!' (GUIDELINES
+# §7) and a figure's '%' ('unless the rise reached 8%').
+KEPT_AT_END = CLOSING_MARKS + "?!%"
+BRACKET_PAIRS = {")": "(", "]": "["}
+
+
+def _may_end_content(tokens: list[Token]) -> bool:
+    """True unless the last token is punctuation the clause does not end with (a comma, a dash, a bracket it never
+    opened); a closing bracket whose opening one it holds stays ('rose to 8% (from 6%)')."""
+    last = tokens[-1]
+    if not last.is_punct or last.text in KEPT_AT_END:
+        return True
+    return last.text in BRACKET_PAIRS and any(t.text == BRACKET_PAIRS[last.text] for t in tokens)
+
+
+# Words that say when something was said: ', weeks before leaving office', ', after the vote'.
+WHEN_WORDS = frozenset({"before", "after", "during", "ahead", "amid", "when"})
+ADJUNCT_DEPS = frozenset({"prep", "npadvmod", "advmod", "tmod", "advcl"})
+
+
+def _writers_adjunct_start(doc: Doc, first: int, last: int) -> int:
+    """Where the clause's last phrase begins when it is the writer's: after a quoted fragment and a comma ('... "was
+    working better than anyone expected", weeks before leaving office'), a phrase that only says when the words were
+    said or at what gathering. A coordinated verb there ('"reckless", and would cost jobs') goes on with the speaker's
+    clause. `last + 1` where there is no such phrase."""
+    for token in doc[first + 1 : last + 1]:
+        start = token.left_edge.i
+        if token.dep_ not in ADJUNCT_DEPS or token.right_edge.i < last or start < first + 2:
+            continue
+        glued = doc[start - 2 : start]  # a comma and a closing mark, in either order, with no space between them
+        after_fragment = (not glued[0].whitespace_ and {glued[0].text, glued[1].text} & set(CLOSING_MARKS)
+                          and "," in (glued[0].text, glued[1].text))
+        conjunctions = {c.lower_ for c in token.children if c.dep_ == "mark"}
+        says_when = (token.lower_ in WHEN_WORDS or conjunctions & WHEN_WORDS or _speaking_event(token)
+                     or (token.dep_ != "advcl" and token.lower_ not in NOT_WHEN_SAID
+                         and any(t.ent_type_ in ("DATE", "TIME") for t in token.subtree)))
+        if after_fragment and says_when:
+            return start - 2
+    return last + 1
 
 
 def _only_marks_outside(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> bool:
@@ -1582,4 +1648,4 @@ class ArticleStatementFinder:
         self.extractor = QuoteExtractor(load_article_nlp(spacy_models, registry_files), self.registry)
 
     def statements(self, article: Article) -> list[Statement]:
-        return article_statements(article, self.extractor.extract(article.text, article.date, article.outlet))
+        return article_statements(article, self.extractor.extract(article.text, article.date, article.outlet, article.title))

@@ -173,6 +173,73 @@ def test_a_headline_and_a_dateline_stay_out_of_the_first_paragraphs_statement(ex
     ]
 
 
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Iraq says return flights will resume next week",
+        "Airlines warn Minsk sanctions will strand passengers",
+        "Border guards report record crossings as temperatures fall",
+        "Aid groups: Belarus camp is a humanitarian disaster, according to the UN",
+    ],
+)
+def test_a_headlines_own_reporting_is_no_statement_but_the_first_paragraphs_is(extractor, headline):
+    """Headlinese ('X says Y' without quote marks) sums up what the body reports; it yielded 'return flights will
+    resume next week' with the cue 'says' (and 'will strand passengers' without its subject)."""
+    text = (f"{headline}\n\nBAGHDAD, Nov 9 (Reuters) - Iraqi Foreign Minister Fuad Hussein said on Tuesday that a second "
+            "flight would bring 400 citizens home from Minsk.")
+    assert [(quote, speaker) for quote, speaker, _, _ in found(extractor, text, dt.date(2021, 11, 9))] == [
+        ("a second flight would bring 400 citizens home from Minsk", "Fuad Hussein"),
+    ]
+
+
+def test_an_articles_title_over_one_line_break_is_its_headline(extractor):
+    """A page's <h1> or a record's `title` may sit a single line break above the lede: the title given with the text
+    marks the headline there too."""
+    headline = "Poland says border fence will be finished by June"
+    text = (f"{headline}\nWARSAW - Polish Interior Minister Mariusz Kaminski said on Monday that the barrier along the "
+            "Belarusian border would cost 1.6 billion zloty.")
+    quotes = extractor.extract(text, dt.date(2022, 1, 24), title=headline)
+    assert [(text[q.start : q.end], q.speaker) for q in quotes] == [
+        ("the barrier along the Belarusian border would cost 1.6 billion zloty", "Mariusz Kaminski"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ending", "content_end"),
+    [
+        ("unless the rise reached 8%.", "reached 8%"),
+        ("once temperatures passed 40°C.", "passed 40°C"),
+        ("after the camp had cost £5m.", "cost £5m"),
+        ("as arrivals rose (by 12%).", "rose (by 12%)"),
+    ],
+)
+def test_a_clause_keeps_its_figures_sign_and_closing_bracket_at_its_end(extractor, ending, content_end):
+    """GUIDELINES §7 strips only whitespace, quote marks and ', . ; :' from a span's edges: the '%' of 'reached 8%'
+    was dropped as punctuation, and a bracket the clause opened stays closed."""
+    text = f"Fuad Hussein said on Monday that Iraq would suspend flights {ending}"
+    [(quote, _, _, _)] = found(extractor, text)
+    assert quote == f"Iraq would suspend flights {ending.split(content_end)[0]}{content_end}"
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ('Fuad Hussein said in March that the returns "were going better than anyone expected", weeks before the second '
+         'flight.', 'the returns "were going better than anyone expected'),
+        ('Fuad Hussein said the flights "would not be suspended," two days after the summit.', 'the flights "would not be suspended'),
+        ('Fuad Hussein said the camp was "a disgrace to Europe", at a rally outside the ministry.', 'the camp was "a disgrace to Europe'),
+        ('Fuad Hussein said the camp was "a disgrace to Europe", on Tuesday.', 'the camp was "a disgrace to Europe'),
+        # The speaker's clause goes on after the fragment: a coordinated verb, a deadline.
+        ('Fuad Hussein said the plan was "reckless", and would cost lives.', 'the plan was "reckless", and would cost lives'),
+        ('Fuad Hussein said the camp "would be closed", by the end of the year.', 'the camp "would be closed", by the end of the year'),
+    ],
+)
+def test_a_mixed_quote_leaves_out_the_writers_when_after_its_fragment(extractor, text, content):
+    """GUIDELINES §7: the clause ends at the fragment's last word when what follows the comma only says when or where
+    the words were said; it kept ', weeks before leaving office'."""
+    assert [(quote, kind) for quote, _, _, kind in found(extractor, text)] == [(content, "mixed")]
+
+
 def test_a_quote_left_open_over_paragraphs_keeps_its_speaker_and_never_joins_the_next_cue(extractor):
     text = ('"We did not want this strike," union leader Claus Weselsky told ZDF. "The offer is an insult to every driver.\n\n'
             '"If the company wants peace, it knows what to do."\n\nDeutsche Bahn called the walkout "completely unnecessary".')

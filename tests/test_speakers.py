@@ -361,3 +361,37 @@ def test_a_press_statement_never_names_a_bare_pronoun_as_its_speaker(port_finder
     statement = Statement(id="p-1", text='Dockers marched on Monday. "We will not give in," she said.', source_type="press",
                           speaker="Harbour Workers' Union", date=dt.date(2023, 5, 2), targets=["A port sale"])
     assert [q.speaker for q in _quotes_in(port_finder, statement)] == [""]
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "expected"),
+    [
+        ('Lena Holt said the 4% offer was "generous by any measure", while the mayor called it "an insult to every docker".',
+         dt.date(2023, 6, 1), [('the 4% offer was "generous by any measure', "Lena Holt"), ("an insult to every docker", "Paul Mbeki")]),
+        ('Lena Holt said the sale would save 300 jobs, whereas the mayor argued that the port "needs a public owner".',
+         dt.date(2023, 4, 3), [("the sale would save 300 jobs", "Lena Holt"), ('the port "needs a public owner', "Ines Varga")]),
+        ('Lena Holt said the deal was "good for Eastport", but the mayor described it as "a fire sale".',
+         dt.date(2023, 6, 1), [('the deal was "good for Eastport', "Lena Holt"), ("a fire sale", "Paul Mbeki")]),
+        ('Paul Mbeki said the deal was good for Eastport, and Harrow Shipping said it was final.',
+         dt.date(2023, 6, 1), [("the deal was good for Eastport", "Paul Mbeki"), ("it was final", "Harrow Shipping Group")]),
+        ('Lena Holt said the offer was "our last word" while the mayor argued it would cost 300 jobs.',
+         dt.date(2023, 6, 1), [('the offer was "our last word', "Lena Holt"), ("it would cost 300 jobs", "Paul Mbeki")]),
+    ],
+)
+def test_a_second_reporting_clause_ends_the_first_quote_and_starts_its_own(port_extractor, text, day, expected):
+    """'X said A, while Y called it "B"': the second speaker's words went to the first, as one statement running to B's
+    closing mark. The office resolves to its holder on the day."""
+    assert [(quote, speaker) for quote, speaker, _ in speakers(port_extractor, text, day)] == expected
+
+
+def test_an_article_records_title_above_its_lede_is_no_statement(port_finder):
+    """A record's `title` (or a page's <h1>) a single line break above the lede: headlinese, not the mayor's words."""
+    from pipeline.ingest import Article
+
+    title = "Mayor says port sale will go ahead"
+    text = (f"{title}\nEASTPORT - Paul Mbeki said on Tuesday that the council would sign the sale contract with Harrow Shipping "
+            "by the end of the month.")
+    article = Article(id="eastport-1", text=text, title=title, date=dt.date(2023, 6, 7))
+    assert [(s.text, s.speaker) for s in port_finder.statements(article)] == [
+        ("the council would sign the sale contract with Harrow Shipping by the end of the month", "Paul Mbeki"),
+    ]
