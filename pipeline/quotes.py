@@ -114,9 +114,16 @@ class _Draft:
     speaker_text: str | None = None
 
 
-# A transcript's turns: 'Q: When did you find out?' / 'A: On the morning after the awards.', or answers under the
-# interviewee's name in capitals ('LINDQVIST: No. Every valid ballot was counted.').
-TRANSCRIPT_TURN = re.compile(r"^(?:(?P<turn>Q|A)[:.]|(?P<label>[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]{2,})?):)\s+(?P<body>\S.*)$", re.M)
+# A transcript's turns: 'Q: When did you find out?' / 'A: On the morning after the awards.', or turns under a speaker's
+# label in capitals: a name ('LINDQVIST:'), an honorific and a surname ('MR REES:', 'Ms HALVORSEN:'), an office with its
+# holder in brackets ('THE WATER COMMISSIONER (Ms Priya Halvorsen):') or a presiding officer ('The SPEAKER:').
+TRANSCRIPT_TURN = re.compile(
+    r"^(?:(?P<turn>Q|A)[:.]|(?P<label>(?:(?:The|Mr|Mrs|Ms|Miss|Dr|Madam|Sir|Dame|Lord|Lady)\.? )?[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,4})"
+    r"(?: \((?P<holder>[^()\n]{2,80})\))?:)\s+(?P<body>\S.*)$", re.M)
+# The chair of a sitting ('The SPEAKER:', 'MADAM DEPUTY SPEAKER:', 'THE CHAIR (Mr Lowe):'): calls to order and to
+# speak ('Order. I call Mr Rees.') are procedure, no one's statement.
+PRESIDING_OFFICER = re.compile(
+    r"^(?:the |mr |madam |madame )?(?:deputy |lord )?(?:speaker|chair|chairman|chairwoman|chairperson|presiding officer)$", re.I)
 
 
 # A blank line, with the whitespace after it: where a paragraph ends.
@@ -135,40 +142,80 @@ def _without_leading_dash(entity: Span) -> Span | None:
 BYLINE = re.compile(r"^\s*By (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})", re.M)
 
 
-def _transcript_turns(text: str, outlet: str | None) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
-    """(questions, answers) of a Q&A layout, or none where it lacks either. The interviewer asks under 'Q:' or under
-    the label of the outlet or of the byline's writer ('ECHO:', 'KERR:'); the other turns ('A:', 'LINDQVIST:') answer."""
+def _turn_people(doc: Doc, turns: list[re.Match[str]]) -> list[Span]:
+    """The people the text names outside the turns' labels (a tagger may take 'REES' in 'MR REES:' for a name); an
+    office's holder in brackets is one."""
+    labels = [(t.start(), t.start("holder") if t.group("holder") else t.start("body")) for t in turns]
+    return [e for e in doc.ents if e.label_ == "PERSON" and not any(start <= e.start_char < end for start, end in labels)]
+
+
+def _people_labelled(label: str, people: list[Span]) -> list[Span]:
+    """The people whose name holds every word of a turn's label, its honorific aside ('MR REES': 'Mr Dafydd Rees')."""
+    words = {w.lower() for w in name_words(label)}
+    return [p for p in people if words <= {w.lower() for w in p.text.split()}]
+
+
+def _names_a_participant(turn: re.Match[str], people: list[Span], registry: ActorRegistry, on: dt.date | None) -> bool:
+    """Whether a label in capitals names someone speaking rather than heading a section ('NOTES TO EDITORS:', 'UPDATE:',
+    'WASHINGTON:'): it has a holder in brackets or an honorific, or it names a person of the registry or of the text."""
+    label = turn.group("label")
+    if turn.group("holder") or (len(label.split()) > 1 and label.split()[0].lower().rstrip(".") in HONORIFICS):
+        return True
+    actor = registry.resolve(label, on)
+    return actor.kind == "person" if actor is not None else bool(_people_labelled(label, people))
+
+
+def _transcript_turns(doc: Doc, outlet: str | None, registry: ActorRegistry,
+                      on: dt.date | None) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+    """(unspoken, spoken) turns of a transcript, or none where the text is not one. In an interview the interviewer asks
+    under 'Q:' or under the label of the outlet or of the byline's writer ('ECHO:', 'KERR:'), and the other turns ('A:',
+    'LINDQVIST:') answer: two questions and two answers, or one explicit 'Q:' and its answer (a lone line under a
+    capitalised label is as likely a heading). In a sitting with no interviewer, each of two or more turns labelled
+    with a participant ('MR REES:', 'MS HALVORSEN:') is their statement, a question to a minister as well; the
+    presiding officer's turns are procedure."""
     interviewer = {w.upper() for w in (outlet or "").split()} | {
-        w.upper() for byline in BYLINE.finditer(text) for w in byline.group("name").split()}
+        w.upper() for byline in BYLINE.finditer(doc.text) for w in byline.group("name").split()}
 
     def asks(turn: re.Match[str]) -> bool:
         label = turn.group("label")
         return turn.group("turn") == "Q" or (label is not None and set(label.split()) <= interviewer)
 
-    turns = list(TRANSCRIPT_TURN.finditer(text))
+    def presides(turn: re.Match[str]) -> bool:
+        return turn.group("label") is not None and PRESIDING_OFFICER.match(turn.group("label")) is not None
+
+    turns = list(TRANSCRIPT_TURN.finditer(doc.text))
     questions = [t for t in turns if asks(t)]
-    answers = [t for t in turns if not asks(t)]
-    return (questions, answers) if questions and answers else ([], [])
-
-
-def _transcript_answers(doc: Doc, questions: list[re.Match[str]], answers: list[re.Match[str]]) -> list[_Draft]:
-    """The answers of a Q&A transcript are the interviewee's: the last person the introduction names before the first
-    question ('We spoke to Marchetti on Friday.'), or under a name label, the person of the introduction the label
-    names. A transcript has two questions and two answers, or one explicit 'Q:' and its answer: a lone line under a
-    capitalised label is as likely a heading."""
-    text = doc.text
+    chair = [t for t in turns if presides(t)]
+    others = [t for t in turns if not asks(t) and not presides(t)]
     explicit = any(q.group("turn") == "Q" for q in questions)
-    if not answers or len(questions) < (1 if explicit else 2) or len(answers) < (1 if explicit else 2):
-        return []
-    first_question = questions[0].start()
-    people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= first_question]
+    if len(questions) >= (1 if explicit else 2) and len(others) >= (1 if explicit else 2):
+        return questions + chair, others
+    people = _turn_people(doc, turns)
+    spoken = [t for t in others if t.group("label") is not None and _names_a_participant(t, people, registry, on)]
+    return (chair, spoken) if len(spoken) >= 2 else ([], [])
+
+
+def _turn_drafts(doc: Doc, unspoken: list[re.Match[str]], spoken: list[re.Match[str]]) -> list[_Draft]:
+    """Each spoken turn is its speaker's: an office's holder in brackets; the person of the text a label names, as the
+    text first names them in full, else the label itself ('Mr Rees'); for a bare 'A:', the interviewee, the last
+    person the introduction names before the first question ('We spoke to Marchetti on Friday.')."""
+    text = doc.text
+    people = _turn_people(doc, unspoken + spoken)
+    first_question = min((t.start() for t in unspoken), default=len(text))
+    introduced = [p for p in people if p.end_char <= first_question]
     drafts = []
-    for turn in answers:
-        label = turn.group("label")
-        named = [p for p in people if label.lower() in p.text.lower().split()] if label else people
-        if not named and not label:
+    for turn in spoken:
+        label, holder = turn.group("label"), turn.group("holder")
+        named = _people_labelled(label, people) if label else introduced[-1:]
+        if holder:
+            who, anchor = holder, doc.char_span(turn.start("holder"), turn.end("holder"), alignment_mode="expand").start
+        elif named:
+            name = max(named, key=len)  # the fullest name; the first of them
+            who, anchor = name.text, name.start
+        elif label:
+            who, anchor = label.title(), doc.char_span(turn.start(), turn.end(), alignment_mode="expand").start
+        else:
             continue
-        who, anchor = (named[-1].text, named[-1].start) if named else (label.title(), 0)
         drafts.append(_Draft(*trim(text, turn.start("body"), turn.end("body")), "direct", None, None, anchor, [], speaker_text=who))
     return drafts
 
@@ -356,11 +403,12 @@ class QuoteExtractor:
         drafts = [d for d in self._cue_drafts(doc, marks) if d.kind == "direct" or d.start >= headline_end]
         drafts += self._unattributed_quotes(doc, marks, drafts, headline_end)
         drafts += self._press_release_drafts(doc)
-        questions, answers = _transcript_turns(doc.text, outlet)
-        drafts += _transcript_answers(doc, questions, answers)
-        # An interviewer's 'In February you said ...' puts a question to the interviewee: no one's statement.
-        asked = [(q.start(), q.end()) for q in questions]
-        drafts = [d for d in drafts if not any(start <= d.start < end for start, end in asked)]
+        unspoken, spoken = _transcript_turns(doc, outlet, self.registry, article_date)
+        drafts += _turn_drafts(doc, unspoken, spoken)
+        # An interviewer's 'In February you said ...' puts a question to the interviewee, and the Speaker's 'I call Mr
+        # Rees to ask ...' calls on a member: no one's statement.
+        unspoken_spans = [(t.start(), t.end()) for t in unspoken]
+        drafts = [d for d in drafts if not any(start <= d.start < end for start, end in unspoken_spans)]
         drafts = [_without_sourcing(doc.text, d) for d in _without_overlaps(drafts)]
         return self._resolve(doc, drafts, article_date, outlet)
 
@@ -1524,11 +1572,13 @@ def _titled_before(who: str, history: list[ActorMention]) -> Actor | None:
 
 def _signed_person(who: str) -> Actor | None:
     """'Laura Chen, Chief Financial Officer' under a statement the registry cannot place: the person, named as signed
-    (titles before the name dropped: 'Dr. Anna Berg' is Anna Berg)."""
+    (titles before the name dropped: 'Dr. Anna Berg' is Anna Berg); an honorific makes a surname alone a person's
+    ('Mr Pelling', a transcript's 'MR PELLING:', is Pelling)."""
     words = who.split(",")[0].split()
+    honorific = bool(words) and words[0].lower().strip(".") in HONORIFICS
     while words and words[0].lower().strip(".") in SIGNATURE_TITLES:
         words = words[1:]
-    if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
+    if (1 if honorific else 2) <= len(words) <= 4 and all(w[:1].isupper() for w in words):
         return unregistered_person(" ".join(words))
     return None
 

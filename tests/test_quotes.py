@@ -627,6 +627,69 @@ def test_answers_under_the_interviewee_s_name_label_are_theirs(extractor):
                        ("If the court orders one, we will carry it out within ten days", "Sofia Lindqvist")]
 
 
+def test_every_participant_turn_of_a_sitting_is_their_statement_and_the_chairs_procedure_is_none(extractor):
+    """Turns under 'MS ASHBY:' or an office with its holder in brackets are each participant's statement, a member's
+    question included, named as the text gives the name in full; the chair's 'I call ... to ask' is procedure, and
+    'Will the transport member tell ...' is no statement of the member's."""
+    text = ("CALDERWICK COUNTY COUNCIL\nRecord of Proceedings\nTuesday 4 March 2025\n\nBus Services (Rural Routes)\n\n"
+            "The CHAIR: Order, order. I call Councillor Bronwen Ashby to ask the first question.\n\n"
+            "MS ASHBY: Will the transport member tell the council why the 41 service was cut without consultation?\n\n"
+            "THE TRANSPORT MEMBER (Mr Kwame Osei): The route carried fewer than ten passengers a day. We consulted the "
+            "parish councils in January.\n\n"
+            "MR PELLING: Does the member accept that the parish councils opposed the cut?\n\n"
+            "MR OSEI: I accept that two of them did. I have asked officers to review the timetable.\n\n"
+            "The CHAIR: That concludes questions.")
+    assert found(extractor, text, dt.date(2025, 3, 4)) == [
+        ("Will the transport member tell the council why the 41 service was cut without consultation?", "Bronwen Ashby", None, "direct"),
+        ("The route carried fewer than ten passengers a day. We consulted the parish councils in January", "Kwame Osei", None, "direct"),
+        ("Does the member accept that the parish councils opposed the cut?", "Pelling", None, "direct"),
+        ("I accept that two of them did. I have asked officers to review the timetable", "Kwame Osei", None, "direct"),
+    ]
+
+
+def test_two_turns_under_title_case_honorifics_are_a_transcript_of_their_own(extractor):
+    text = ("Rail franchise hearing\n\n"
+            "Dr OKONJO: The operator missed its punctuality target in nine months of twelve.\n\n"
+            "Mrs TREVELYAN: Passengers told the committee that the trains were overcrowded.")
+    assert found(extractor, text, dt.date(2025, 3, 4)) == [
+        ("The operator missed its punctuality target in nine months of twelve", "Okonjo", None, "direct"),
+        ("Passengers told the committee that the trains were overcrowded", "Trevelyan", None, "direct"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a letterhead, then a release's notes to editors and contact under capitalised labels
+        "HOLLOWAY ROAD RESIDENTS\n\nPRESS RELEASE\n\nThe residents' group said on Monday that 40 flats still had no "
+        "heating.\n\nNOTES TO EDITORS: The group was founded in 1998 and represents 400 households.\n\n"
+        "MEDIA CONTACT: Jo Bright, 07700 900123",
+        # a live blog's labels
+        "Live: flooding in the valley\n\nUPDATE: The county council said the river had burst its banks at Holm.\n\n"
+        "BREAKING: Police said two people had been rescued from a car near the bridge.\n\n"
+        "UPDATE: The fire service said residents of Lower Holm should leave their homes.",
+        # datelines of a round-up, cities a registry knows among them
+        "World in brief\n\nWARSAW: Border guards said they had stopped 300 attempts to cross on Sunday.\n\n"
+        "MINSK: The foreign ministry said the migrants were the EU's responsibility.\n\n"
+        "WASHINGTON: The State Department said it was following the situation closely.",
+    ],
+)
+def test_a_heading_a_dateline_or_a_live_blog_label_in_capitals_starts_no_transcript(extractor, text):
+    """Only what a cue reports is a statement: no labelled paragraph is read as a speaker's turn."""
+    quotes = extractor.extract(text, dt.date(2021, 11, 8))
+    assert quotes and all(q.cue == "said" and q.kind == "indirect" for q in quotes)
+
+
+def test_answers_under_an_honorific_and_a_surname_in_an_interview(extractor):
+    text = ("Interview: the harbour master\n\nRhona Gillies has run Ullapool harbour for a decade.\n\n"
+            "Q: Will the cut close the harbour?\n\nMS GILLIES: No. But it will close some boats.\n\n"
+            "Q: Who decided?\n\nMS GILLIES: Negotiators in London.")
+    assert found(extractor, text, dt.date(2025, 2, 3)) == [
+        ("No. But it will close some boats", "Rhona Gillies", None, "direct"),
+        ("Negotiators in London", "Rhona Gillies", None, "direct"),
+    ]
+
+
 def test_a_from_header_with_a_long_title_names_the_person(extractor):
     text = ("The service confirmed the fire is contained.\n\n"
             "From Minister for Emergency Services Jacob Rowe:\n"

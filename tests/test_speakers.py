@@ -395,3 +395,17 @@ def test_an_article_records_title_above_its_lede_is_no_statement(port_finder):
     assert [(s.text, s.speaker) for s in port_finder.statements(article)] == [
         ("the council would sign the sale contract with Harrow Shipping by the end of the month", "Paul Mbeki"),
     ]
+
+
+def test_a_transcript_label_names_the_registry_actor_and_a_bracketed_holder_beats_the_office(extractor):
+    """'MR KAMINSKI:' is the registry's Kaminski, an office alone its holder on the day, and an office with a name in
+    brackets the person named, whoever held the office; 'Will the minister tell us ...' is the member's own question."""
+    text = ("Bundestag, 10 November 2021\n\n"
+            "THE GERMAN INTERIOR MINISTER: Fewer people crossed from Belarus than in October.\n\n"
+            "MS NOWAK: Will the minister tell us what the fence will cost?\n\n"
+            "THE GERMAN INTERIOR MINISTER (Ms Nancy Faeser): We will set out the costs when we take office.\n\n"
+            "MR KAMINSKI: Less than the crisis costs us every month.")
+    assert [(speaker, mention) for _, speaker, mention in speakers(extractor, text, dt.date(2021, 11, 10))] == [
+        ("Horst Seehofer", "The German Interior Minister"), ("Nowak", "Ms Nowak"),
+        ("Nancy Faeser", "Ms Nancy Faeser"), ("Mariusz Kaminski", "Mr Kaminski"),
+    ]
