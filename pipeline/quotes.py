@@ -1056,12 +1056,18 @@ def _with_known_pronoun(actor: Actor, mention: Span | None, history: list[ActorM
 CONTRAST_MARKS = frozenset({"while", "whereas"})
 
 
+# What a speech verb reports, when it reports words: 'argued that ...', 'called it "..."', 'described it as ...'.
+REPORTED_COMPLEMENTS = frozenset({"ccomp", "xcomp", "oprd", "dobj"})
+
+
 def _starts_an_attribution(child: Token) -> bool:
-    """A clause hung on a reported clause that is the writer's next attribution: 'before adding', 'while Y argued'."""
+    """A clause hung on a reported clause that is the writer's next attribution: 'before adding', 'while Y argued that'.
+    Its verb must report words: 'while the region argues over who should pay' is the speaker's own clause going on."""
     if child.dep_ == "prep" and child.lower_ in ("before", "after"):
         return any(c.dep_ == "pcomp" and c.lemma_ in SPEECH_CUES for c in child.children)
     if child.dep_ in ("advcl", "conj") and child.lemma_ in SPEECH_CUES:
-        return any((c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS | {"as"}) or c.dep_ == "nsubj" for c in child.children)
+        introduced = any((c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS | {"as"}) or c.dep_ == "nsubj" for c in child.children)
+        return introduced and any(c.dep_ in REPORTED_COMPLEMENTS for c in child.children)
     return False
 
 

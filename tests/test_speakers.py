@@ -376,6 +376,11 @@ def test_a_press_statement_never_names_a_bare_pronoun_as_its_speaker(port_finder
          dt.date(2023, 6, 1), [("the deal was good for Eastport", "Paul Mbeki"), ("it was final", "Harrow Shipping Group")]),
         ('Lena Holt said the offer was "our last word" while the mayor argued it would cost 300 jobs.',
          dt.date(2023, 6, 1), [('the offer was "our last word', "Lena Holt"), ("it would cost 300 jobs", "Paul Mbeki")]),
+        # a speech verb that reports no words is the speaker's own clause going on
+        ("Lena Holt said dockers are losing their jobs while the council argues over who should pay.",
+         dt.date(2023, 6, 1), [("dockers are losing their jobs while the council argues over who should pay", "Lena Holt")]),
+        ("Paul Mbeki says the port is failing, while the unions argue about pensions.",
+         dt.date(2023, 6, 1), [("the port is failing, while the unions argue about pensions", "Paul Mbeki")]),
     ],
 )
 def test_a_second_reporting_clause_ends_the_first_quote_and_starts_its_own(port_extractor, text, day, expected):
