@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry, period_days
 from pipeline.dates import resolve as resolve_mention, week_days
-from pipeline.ingest import Article
+from pipeline.ingest import DATELINE_LINES, Article
 from pipeline.speakers import (
     FAMILY_PRONOUNS, HONORIFICS, ORGANISATION_KINDS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS,
     QUOTE_MARKS, SINGLE_MARKS, SPOKES_NOUNS, UNREGISTERED_ORGANISATION, ActorMention, ArticleContext, SpeakerResolver, canonical_word,
@@ -133,6 +133,31 @@ def _without_leading_dash(entity: Span) -> Span | None:
 
 # A byline, whose writer may label their questions in an interview: 'By Anna Kerr, 21 September 2023'.
 BYLINE = re.compile(r"^\s*By (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})", re.M)
+
+
+def _byline_writer(text: str) -> str | None:
+    """The writer a byline near the top names ('By Dr Ingrid Solberg', 'By Anna Kerr, 21 September 2023'): the 'I' of
+    their own reporting. A line that runs on past the name is a sentence ('By Friday the union had ...'), not a byline."""
+    for line in [line for line in text.splitlines() if line.strip()][:DATELINE_LINES]:
+        byline = BYLINE.match(line)
+        if byline is not None and re.fullmatch(r"\s*(?:[,|].{0,60})?", line[byline.end() :]):
+            return byline.group("name")
+    return None
+
+
+def _biography_sentences(doc: Doc) -> list[Span]:
+    """The bio lines at an article's top: a paragraph of one sentence that says who a named person is ('Dr Ingrid
+    Solberg is a hydrologist at Marrowdale University.')."""
+    top = [line for line in doc.text.splitlines() if line.strip()][:DATELINE_LINES]
+    found = []
+    for sentence in doc.sents:
+        line = sentence.text.strip()
+        if line not in top or sentence.root.lemma_ != "be" or not any(c.dep_ == "attr" for c in sentence.root.children):
+            continue
+        subject = next((c for c in sentence.root.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.ent_type_ == "PERSON":
+            found.append(sentence)
+    return found
 
 
 def _transcript_turns(text: str, outlet: str | None) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
@@ -598,9 +623,14 @@ class QuoteExtractor:
         ]
         offices = self.resolver.office_mentions(doc, article_date, told)
         history = sorted(history + self._unregistered_mentions(doc, told) + offices, key=lambda m: m.position)
+        # A writer's bio line ('Dr Ingrid Solberg is a hydrologist at Marrowdale University.') says where they work; its
+        # organisation is no antecedent for a later 'it' or 'a spokeswoman'.
+        biography = _biography_sentences(doc)
+        history = [m for m in history if m.actor.kind == "person" or not any(s.start <= m.position < s.end for s in biography)]
         context = self.resolver.context(doc, outlet)
         resolved: list[_Resolved] = []
         descriptions: list[tuple[int, str, str]] = []  # speakers the text only described: (position, head noun, mention)
+        writer = _byline_writer(doc.text)
         for draft in sorted(drafts, key=lambda d: (d.anchor, d.start)):
             date, period, date_text = resolve_date(draft.date_tokens, article_date)
             # A statement dated only to a month, or to a week that no one month holds, names an office's holder all
@@ -618,8 +648,11 @@ class QuoteExtractor:
                     # the name after a comma describes her, or is the reported clause's own subject.
                     mention = _before_apposition(mention)
                 described = _described_before(mention, descriptions, history)
-                actor = None if described else (self.resolver.resolve(mention, history, on, context) or _named_here(mention, history)
-                                                 or self._unregistered_speaker(mention))
+                if mention.text == "I":  # the writer's own reporting ('I told members that ...'): theirs where a byline names them
+                    actor = writer and (self.registry.resolve(writer, on) or _signed_person(writer))
+                else:
+                    actor = None if described else (self.resolver.resolve(mention, history, on, context) or _named_here(mention, history)
+                                                     or self._unregistered_speaker(mention))
                 # An unresolved mention is kept as the text names the speaker, without the description after it
                 # ('Tech Workers United, a labor group that ...' -> 'Tech Workers United').
                 # A name keeps no leading 'the' (GUIDELINES §7): 'the Valais cantonal police' -> 'Valais cantonal police'.

@@ -1024,3 +1024,34 @@ def test_a_gathering_left_out_of_a_call_still_dates_it(extractor):
     """The gathering is where the call was made: its day is the statement's."""
     quotes = extractor.extract("Dev Mistry called for a public inquiry at a council meeting on Tuesday.", dt.date(2023, 5, 4))
     assert [q.date for q in quotes] == [dt.date(2023, 5, 2)]
+
+
+def quoted_by(extractor, text, day=dt.date(2025, 7, 18)):
+    """Each statement as (its text, speaker, speaker mention)."""
+    return [(text[q.start : q.end], q.speaker, q.speaker_mention) for q in extractor.extract(text, day)]
+
+
+@pytest.mark.parametrize(("byline", "bio", "writer"), [
+    ("By Maren Holt", "Dr Maren Holt is an ecologist at Fennick College.", "Maren Holt"),
+    ("By Dr Tobias Lund, 18 July 2025", "Tobias Lund is a soil scientist at the Brannock Institute.", "Tobias Lund"),
+])
+def test_an_op_eds_first_person_reporting_is_its_bylined_writers_and_its_spokeswoman_is_the_organisations(extractor, byline, bio, writer):
+    """'I told members that ...' in an op-ed is the writer's own statement (the byline names them), never the organisation
+    of the bio line; 'Its spokeswoman' speaks for the organisation 'its' is, not for the bio line's."""
+    text = (f"Rivers cannot wait\n\n{byline}\n\n{bio}\n\nI have watched the river fall for a decade.\n\n"
+            "When I spoke to the committee in May, I told members that the wells would run dry by August.\n\n"
+            "The Growers' Association is right about one thing. Its spokeswoman told me on Monday: \"No farm can plan like this.\"")
+    assert quoted_by(extractor, text) == [
+        ("the wells would run dry by August", writer, "I"),
+        ("No farm can plan like this", "Growers' Association", "Its spokeswoman"),
+    ]
+
+
+def test_without_a_byline_the_writers_i_names_no_one_and_a_bio_lines_organisation_is_no_antecedent(extractor):
+    text = ("Rivers cannot wait\n\nDr Maren Holt is an ecologist at Fennick College.\n\n"
+            "I told the committee that the wells would run dry by August.\n\nIt said last year that the wells were fine.")
+    assert quoted_by(extractor, text) == [
+        ("the wells would run dry by August", None, "I"),
+        ("the wells were fine", None, "It"),
+    ]
+
