@@ -434,6 +434,8 @@ class QuoteExtractor:
             # A clause that holds the speaker is no content of theirs (the parser's 'read ... by Mr Thorne, Amira's mother').
             heads = [h for h in contents.get(cue.i, []) if subject is None or not h.left_edge.i <= subject.i <= h.right_edge.i]
             heads = heads or _reported_before(cue)  # whose subtree holds the speaker's clause, cut off in _content_tokens
+            if _participle_of_its_subject(cue, heads):
+                continue
             found = self._drafts_for_cue(doc, cue, subject, heads, marks)
             if cue.lemma_ == "shoot" and not any(c.lower_ == "back" for c in cue.children):
                 continue  # only 'shot back' is said
@@ -1166,6 +1168,29 @@ def _reads_as_a_full_name(entity: Span) -> bool:
 def _reads_as_a_title(quoted: str) -> bool:
     """A few words, one phrase: not sentences someone said."""
     return len(quoted.split()) <= MAX_TITLE_WORDS and not re.search(r"[.!?]\s", quoted)
+
+
+FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
+
+
+def _participle_of_its_subject(cue: Token, heads: list[Token]) -> bool:
+    """'The hosepipe ban announced this week is necessary': the parser took the participle for the main verb and the
+    sentence's own verb for its reported clause, which then is finite but has no subject (nor 'that') of its own, and
+    follows the noun and participle with only a time or place between. The noun is what was announced, not who spoke."""
+    def adjunct(token: Token) -> bool:
+        while token.head != cue and token.head != token:
+            token = token.head
+        return token.head == cue and token.dep_ in ADJUNCT_DEPS
+
+    def own_verb(head: Token) -> bool:
+        finite = head.tag_ in FINITE_TAGS or any(c.dep_ == "aux" and c.tag_ in FINITE_TAGS for c in head.children)
+        # A subject or 'that' the parser hung on the clause's auxiliary ('that Halvorsen had co-operated') counts too.
+        opening = cue.doc[head.left_edge.i : head.i]
+        return (head.dep_ == "ccomp" and head.i > cue.i and finite and not any(t.dep_ in SUBJECT_DEPS or t.dep_ == "mark" for t in opening)
+                and all(adjunct(t) for t in cue.doc[cue.i + 1 : head.left_edge.i]))
+
+    noun_before = any(c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") and c.right_edge.i == cue.i - 1 for c in cue.children)
+    return cue.tag_ in ("VBD", "VBN") and noun_before and any(own_verb(h) for h in heads)
 
 
 def _verbless_subject(cue: Token) -> Token | None:

@@ -1055,3 +1055,19 @@ def test_without_a_byline_the_writers_i_names_no_one_and_a_bio_lines_organisatio
         ("the wells were fine", None, "It"),
     ]
 
+
+@pytest.mark.parametrize("text", [
+    "The hosepipe ban announced this week will not be enough.",
+    "The water levy announced this week is unfair, but it is a start.",
+    "The pay deal announced this month is too little.",
+    "The cuts confirmed this week are too deep.",
+])
+def test_a_participle_after_a_noun_is_no_reporting_clause(extractor, text):
+    """'The ban announced this week is necessary': what was announced is no speaker and the rest of the sentence no
+    statement (the parser made 'announced' the main verb and 'is necessary' its reported clause)."""
+    assert quoted_by(extractor, text) == []
+
+
+def test_a_reported_clause_with_its_own_subject_after_the_cue_stays_a_statement(extractor):
+    text = "The council announced on Monday it is closing the library."
+    assert quoted_by(extractor, text) == [("it is closing the library", None, "The council")]
