@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry, period_days
 from pipeline.dates import resolve as resolve_mention, week_days
-from pipeline.ingest import DATELINE_LINES, Article
+from pipeline.ingest import DATELINE_LINES, Article, letterhead_end
 from pipeline.speakers import (
     FAMILY_PRONOUNS, HONORIFICS, ORGANISATION_KINDS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS,
     QUOTE_MARKS, SINGLE_MARKS, SPOKES_NOUNS, UNREGISTERED_ORGANISATION, ActorMention, ArticleContext, SpeakerResolver, canonical_word,
@@ -212,14 +212,18 @@ def _without_sourcing(text: str, draft: _Draft) -> _Draft:
 
 def _headline_end(text: str, title: str | None = None) -> int:
     """Where the headline ends: the article's title when the text opens with it as a line of its own (a page's <h1>,
-    a record's `title`), else a one-line first paragraph without a closing full stop; 0 where there is none."""
-    first_line = text.lstrip().split("\n", 1)[0]
-    if title and first_line.strip() == title.strip():
-        return text.index(first_line) + len(first_line)
-    first = text.find("\n\n")
-    line = text[:first].strip() if first > 0 else ""
-    # A one-line lede ending in a full stop inside a quote mark ('... was "a disaster."') is a sentence, not a headline.
-    return first if line and "\n" not in line and len(line) <= 200 and not re.search(r"[.!?][\"'”’]*$", line) else 0
+    a record's `title`), else a one-line first paragraph without a closing full stop; 0 where there is none. A press
+    release's headline is the first such line below its letterhead ('MARROWDALE FARMERS' UNION', 'PRESS RELEASE')."""
+    for start in dict.fromkeys((letterhead_end(text), 0)):
+        first_line = text[start:].lstrip().split("\n", 1)[0]
+        if title and first_line.strip() == title.strip():
+            return text.index(first_line, start) + len(first_line)
+        first = text.find("\n\n", start)
+        line = text[start:first].strip() if first > start else ""
+        # A one-line lede ending in a full stop inside a quote mark ('... was "a disaster."') is a sentence, not a headline.
+        if line and "\n" not in line and len(line) <= 200 and not re.search(r"[.!?][\"'”’]*$", line):
+            return first
+    return 0
 
 
 def _named_draft(doc: Doc, body: tuple[int, int], kind: QuoteKind, who: str) -> _Draft:

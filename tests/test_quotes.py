@@ -1071,3 +1071,25 @@ def test_a_participle_after_a_noun_is_no_reporting_clause(extractor, text):
 def test_a_reported_clause_with_its_own_subject_after_the_cue_stays_a_statement(extractor):
     text = "The council announced on Monday it is closing the library."
     assert quoted_by(extractor, text) == [("it is closing the library", None, "The council")]
+
+
+@pytest.mark.parametrize("letterhead", [
+    "KESTREL VALLEY GROWERS\n\nNEWS RELEASE\n\n3 March 2024",
+    "KESTREL VALLEY GROWERS\nPRESS RELEASE\n\nFor immediate release - 3 March 2024",
+    "FOR IMMEDIATE RELEASE",
+])
+@pytest.mark.parametrize("title", [
+    "Growers call for a fair price for Kestrel water",
+    "Growers warn the drought will ruin the harvest",
+])
+def test_a_press_releases_headline_below_its_letterhead_is_no_statement(extractor, letterhead, title):
+    """The letterhead (the issuer in capitals, 'PRESS RELEASE', a release or date line) is not the title: the headline
+    below it is, and its own reporting is no statement, whether the title comes from the text or from nowhere."""
+    from pipeline.ingest import headline
+
+    text = (f"{letterhead}\n\n{title}\n\nThe Kestrel Valley Growers today urged the council to reopen the weir before May.\n\n"
+            "The growers said the river had fallen to its lowest level in forty years.")
+    assert headline(text) == title
+    for given in (headline(text), None):
+        assert [text[q.start : q.end] for q in extractor.extract(text, dt.date(2024, 3, 3), title=given)] == [
+            "the council to reopen the weir before May", "the river had fallen to its lowest level in forty years"]
