@@ -1483,11 +1483,13 @@ def _date_tokens(cue: Token, head: Token | None, content: list[Token]) -> list[T
         own = dates(head, head.i)
         if own:
             return own
-    # Where else the parser hangs the occasion: on a speaking clause before the cue ('Speaking on Monday, X said'),
-    # on the cue's audience before the content ('told a board meeting on Monday that ...').
+    # Where else the parser hangs the occasion: on a speaking clause or a 'when' clause before the cue ('Speaking on
+    # Monday, X said', 'When I gave evidence in June, I told members ...'), on the cue's audience before the content
+    # ('told a board meeting on Monday that ...').
     occasions = [
         child for child in cue.children
-        if (child.dep_ == "advcl" and child.i < cue.i and child.lemma_ in SPEAKING_OCCASIONS)
+        if (child.dep_ == "advcl" and child.i < cue.i
+            and (child.lemma_ in SPEAKING_OCCASIONS or any(c.lower_ == "when" and c.dep_ in ("advmod", "mark") for c in child.children)))
         or (child.dep_ in ("dobj", "dative") and child.i not in inside_content)
     ]
     # Or on a gathering hung on what was called for, which the content leaves out: 'called for X at a rally on Monday'.

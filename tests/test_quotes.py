@@ -1093,3 +1093,13 @@ def test_a_press_releases_headline_below_its_letterhead_is_no_statement(extracto
     for given in (headline(text), None):
         assert [text[q.start : q.end] for q in extractor.extract(text, dt.date(2024, 3, 3), title=given)] == [
             "the council to reopen the weir before May", "the river had fallen to its lowest level in forty years"]
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("When I spoke to the committee in May, I told members that the wells would run dry.", "2025-05"),
+    ("When she met the growers in April, Maren Holt told them that the weir would reopen.", "2025-04"),
+    ("When the council met in June, Dev Mistry said the levy was unfair.", "2025-06"),
+])
+def test_a_month_in_a_when_clause_before_the_cue_dates_the_speaking(extractor, text, period):
+    """README, Dates: a month alone leaves `date` empty and sets `period`; the 'when' clause says when it was said."""
+    assert [(q.date, q.period) for q in extractor.extract(text, dt.date(2025, 7, 18))] == [(None, period)]
