@@ -1103,3 +1103,16 @@ def test_a_press_releases_headline_below_its_letterhead_is_no_statement(extracto
 def test_a_month_in_a_when_clause_before_the_cue_dates_the_speaking(extractor, text, period):
     """README, Dates: a month alone leaves `date` empty and sets `period`; the 'when' clause says when it was said."""
     assert [(q.date, q.period) for q in extractor.extract(text, dt.date(2025, 7, 18))] == [(None, period)]
+
+
+@pytest.mark.parametrize(("signature", "speaker"), [
+    ("Rhian Powell, Director, Centre for Eastern Studies", "Centre for Eastern Studies"),  # the registry's organisation
+    ("Rhian Powell, Director, Kestrel Valley Growers", "Rhian Powell"),  # an organisation the registry lacks: the person
+])
+def test_a_signed_officials_quote_speaks_for_a_registered_organisation_and_keeps_the_name_in_its_mention(extractor, signature, speaker):
+    """GUIDELINES §7: a named official the registry lacks, of an organisation it has, speaks for the organisation;
+    the mention keeps the name, so the analyst still sees who signed."""
+    text = ("Winter warning\n\nThe group said on Monday that the camps were not ready for winter.\n\n"
+            f"\"People are sleeping in summer tents. Some of them will not survive the month.\"\n— {signature}")
+    assert quoted_by(extractor, text)[-1] == (
+        "People are sleeping in summer tents. Some of them will not survive the month", speaker, signature)
