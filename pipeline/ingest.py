@@ -159,16 +159,35 @@ DATELINE_LINES, DATELINE_LINE_CHARS = 6, 100
 HEADLINE_MAX_WORDS = 25
 
 
+# A press release's letterhead line: 'PRESS RELEASE', 'For immediate release - 21 July 2025', 'Embargoed until ...'.
+_RELEASE_LINE = re.compile(r"(?:(?:press|news|media) release|for immediate release|embargoed)\b", re.IGNORECASE)
+_BLOCK = re.compile(r"\S[^\n]*(?:\n[ \t]*\S[^\n]*)*")  # lines between blank lines
+
+
+def _letterhead_line(line: str) -> bool:
+    line = line.strip()
+    capitals = line.upper() == line and any(char.isalpha() for char in line)  # the issuer: 'MARROWDALE FARMERS' UNION'
+    return capitals or bool(_RELEASE_LINE.match(line)) or _FULL_DATE.fullmatch(line) is not None
+
+
+def letterhead_end(text: str) -> int:
+    """Where the text below a press release's letterhead starts: past the paragraphs at the top that name the issuer in
+    capitals, say 'PRESS RELEASE' or 'For immediate release - 21 July 2025', or give a date; 0 where there are none."""
+    return next((block.start() for block in _BLOCK.finditer(text) if not all(map(_letterhead_line, block.group().splitlines()))), 0)
+
+
 def headline(text: str) -> str | None:
-    """A plain-text article's title: its first line when a blank line follows it and it reads as a headline (short,
-    not a sentence that ends in a full stop or a quote); the text keeps it, so offsets are unchanged."""
-    lines = text.strip().splitlines()
-    if len(lines) < 3 or lines[1].strip():
-        return None
-    first = lines[0].strip()
-    if not 0 < len(first.split()) <= HEADLINE_MAX_WORDS or first.endswith((".", "!", "?", '"', "\u201d", ":", ",")):
-        return None
-    return first
+    """A plain-text article's title: its first line, or the first below a press release's letterhead, when a blank line
+    follows it and it reads as a headline (short, not a sentence that ends in a full stop or a quote); the text keeps
+    it, so offsets are unchanged."""
+    for start in dict.fromkeys((letterhead_end(text), 0)):
+        lines = text[start:].strip().splitlines()
+        if len(lines) < 3 or lines[1].strip():
+            continue
+        first = lines[0].strip()
+        if 0 < len(first.split()) <= HEADLINE_MAX_WORDS and not first.endswith((".", "!", "?", '"', "\u201d", ":", ",")):
+            return first
+    return None
 
 
 def dateline_date(text: str) -> dt.date | None:

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry, period_days
 from pipeline.dates import resolve as resolve_mention, week_days
-from pipeline.ingest import Article
+from pipeline.ingest import DATELINE_LINES, Article, letterhead_end
 from pipeline.speakers import (
     FAMILY_PRONOUNS, HONORIFICS, ORGANISATION_KINDS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS,
     QUOTE_MARKS, SINGLE_MARKS, SPOKES_NOUNS, UNREGISTERED_ORGANISATION, ActorMention, ArticleContext, SpeakerResolver, canonical_word,
@@ -142,6 +142,31 @@ def _without_leading_dash(entity: Span) -> Span | None:
 BYLINE = re.compile(r"^\s*By (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})", re.M)
 
 
+def _byline_writer(text: str) -> str | None:
+    """The writer a byline near the top names ('By Dr Ingrid Solberg', 'By Anna Kerr, 21 September 2023'): the 'I' of
+    their own reporting. A line that runs on past the name is a sentence ('By Friday the union had ...'), not a byline."""
+    for line in [line for line in text.splitlines() if line.strip()][:DATELINE_LINES]:
+        byline = BYLINE.match(line)
+        if byline is not None and re.fullmatch(r"\s*(?:[,|].{0,60})?", line[byline.end() :]):
+            return byline.group("name")
+    return None
+
+
+def _biography_sentences(doc: Doc) -> list[Span]:
+    """The bio lines at an article's top: a paragraph of one sentence that says who a named person is ('Dr Ingrid
+    Solberg is a hydrologist at Marrowdale University.')."""
+    top = [line for line in doc.text.splitlines() if line.strip()][:DATELINE_LINES]
+    found = []
+    for sentence in doc.sents:
+        line = sentence.text.strip()
+        if line not in top or sentence.root.lemma_ != "be" or not any(c.dep_ == "attr" for c in sentence.root.children):
+            continue
+        subject = next((c for c in sentence.root.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.ent_type_ == "PERSON":
+            found.append(sentence)
+    return found
+
+
 def _turn_people(doc: Doc, turns: list[re.Match[str]]) -> list[Span]:
     """The people the text names outside the turns' labels (a tagger may take 'REES' in 'MR REES:' for a name); an
     office's holder in brackets is one."""
@@ -234,14 +259,18 @@ def _without_sourcing(text: str, draft: _Draft) -> _Draft:
 
 def _headline_end(text: str, title: str | None = None) -> int:
     """Where the headline ends: the article's title when the text opens with it as a line of its own (a page's <h1>,
-    a record's `title`), else a one-line first paragraph without a closing full stop; 0 where there is none."""
-    first_line = text.lstrip().split("\n", 1)[0]
-    if title and first_line.strip() == title.strip():
-        return text.index(first_line) + len(first_line)
-    first = text.find("\n\n")
-    line = text[:first].strip() if first > 0 else ""
-    # A one-line lede ending in a full stop inside a quote mark ('... was "a disaster."') is a sentence, not a headline.
-    return first if line and "\n" not in line and len(line) <= 200 and not re.search(r"[.!?][\"'”’]*$", line) else 0
+    a record's `title`), else a one-line first paragraph without a closing full stop; 0 where there is none. A press
+    release's headline is the first such line below its letterhead ('MARROWDALE FARMERS' UNION', 'PRESS RELEASE')."""
+    for start in dict.fromkeys((letterhead_end(text), 0)):
+        first_line = text[start:].lstrip().split("\n", 1)[0]
+        if title and first_line.strip() == title.strip():
+            return text.index(first_line, start) + len(first_line)
+        first = text.find("\n\n", start)
+        line = text[start:first].strip() if first > start else ""
+        # A one-line lede ending in a full stop inside a quote mark ('... was "a disaster."') is a sentence, not a headline.
+        if line and "\n" not in line and len(line) <= 200 and not re.search(r"[.!?][\"'”’]*$", line):
+            return first
+    return 0
 
 
 def _named_draft(doc: Doc, body: tuple[int, int], kind: QuoteKind, who: str) -> _Draft:
@@ -457,6 +486,8 @@ class QuoteExtractor:
             # A clause that holds the speaker is no content of theirs (the parser's 'read ... by Mr Thorne, Amira's mother').
             heads = [h for h in contents.get(cue.i, []) if subject is None or not h.left_edge.i <= subject.i <= h.right_edge.i]
             heads = heads or _reported_before(cue)  # whose subtree holds the speaker's clause, cut off in _content_tokens
+            if _participle_of_its_subject(cue, heads):
+                continue
             found = self._drafts_for_cue(doc, cue, subject, heads, marks)
             if cue.lemma_ == "shoot" and not any(c.lower_ == "back" for c in cue.children):
                 continue  # only 'shot back' is said
@@ -646,9 +677,14 @@ class QuoteExtractor:
         ]
         offices = self.resolver.office_mentions(doc, article_date, told)
         history = sorted(history + self._unregistered_mentions(doc, told) + offices, key=lambda m: m.position)
+        # A writer's bio line ('Dr Ingrid Solberg is a hydrologist at Marrowdale University.') says where they work; its
+        # organisation is no antecedent for a later 'it' or 'a spokeswoman'.
+        biography = _biography_sentences(doc)
+        history = [m for m in history if m.actor.kind == "person" or not any(s.start <= m.position < s.end for s in biography)]
         context = self.resolver.context(doc, outlet)
         resolved: list[_Resolved] = []
         descriptions: list[tuple[int, str, str]] = []  # speakers the text only described: (position, head noun, mention)
+        writer = _byline_writer(doc.text)
         for draft in sorted(drafts, key=lambda d: (d.anchor, d.start)):
             date, period, date_text = resolve_date(draft.date_tokens, article_date)
             # A statement dated only to a month, or to a week that no one month holds, names an office's holder all
@@ -666,8 +702,11 @@ class QuoteExtractor:
                     # the name after a comma describes her, or is the reported clause's own subject.
                     mention = _before_apposition(mention)
                 described = _described_before(mention, descriptions, history)
-                actor = None if described else (self.resolver.resolve(mention, history, on, context) or _named_here(mention, history)
-                                                 or self._unregistered_speaker(mention))
+                if mention.text == "I":  # the writer's own reporting ('I told members that ...'): theirs where a byline names them
+                    actor = writer and (self.registry.resolve(writer, on) or _signed_person(writer))
+                else:
+                    actor = None if described else (self.resolver.resolve(mention, history, on, context) or _named_here(mention, history)
+                                                     or self._unregistered_speaker(mention))
                 # An unresolved mention is kept as the text names the speaker, without the description after it
                 # ('Tech Workers United, a labor group that ...' -> 'Tech Workers United').
                 # A name keeps no leading 'the' (GUIDELINES §7): 'the Valais cantonal police' -> 'Valais cantonal police'.
@@ -1189,6 +1228,29 @@ def _reads_as_a_title(quoted: str) -> bool:
     return len(quoted.split()) <= MAX_TITLE_WORDS and not re.search(r"[.!?]\s", quoted)
 
 
+FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
+
+
+def _participle_of_its_subject(cue: Token, heads: list[Token]) -> bool:
+    """'The hosepipe ban announced this week is necessary': the parser took the participle for the main verb and the
+    sentence's own verb for its reported clause, which then is finite but has no subject (nor 'that') of its own, and
+    follows the noun and participle with only a time or place between. The noun is what was announced, not who spoke."""
+    def adjunct(token: Token) -> bool:
+        while token.head != cue and token.head != token:
+            token = token.head
+        return token.head == cue and token.dep_ in ADJUNCT_DEPS
+
+    def own_verb(head: Token) -> bool:
+        finite = head.tag_ in FINITE_TAGS or any(c.dep_ == "aux" and c.tag_ in FINITE_TAGS for c in head.children)
+        # A subject or 'that' the parser hung on the clause's auxiliary ('that Halvorsen had co-operated') counts too.
+        opening = cue.doc[head.left_edge.i : head.i]
+        return (head.dep_ == "ccomp" and head.i > cue.i and finite and not any(t.dep_ in SUBJECT_DEPS or t.dep_ == "mark" for t in opening)
+                and all(adjunct(t) for t in cue.doc[cue.i + 1 : head.left_edge.i]))
+
+    noun_before = any(c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") and c.right_edge.i == cue.i - 1 for c in cue.children)
+    return cue.tag_ in ("VBD", "VBN") and noun_before and any(own_verb(h) for h in heads)
+
+
 def _verbless_subject(cue: Token) -> Token | None:
     """'One ticket-holder, who had travelled from Dublin, posted on X that ...': the parser reads the sentence as a noun
     with a participle and leaves the cue without a subject; that noun is who posted."""
@@ -1475,11 +1537,13 @@ def _date_tokens(cue: Token, head: Token | None, content: list[Token]) -> list[T
         own = dates(head, head.i)
         if own:
             return own
-    # Where else the parser hangs the occasion: on a speaking clause before the cue ('Speaking on Monday, X said'),
-    # on the cue's audience before the content ('told a board meeting on Monday that ...').
+    # Where else the parser hangs the occasion: on a speaking clause or a 'when' clause before the cue ('Speaking on
+    # Monday, X said', 'When I gave evidence in June, I told members ...'), on the cue's audience before the content
+    # ('told a board meeting on Monday that ...').
     occasions = [
         child for child in cue.children
-        if (child.dep_ == "advcl" and child.i < cue.i and child.lemma_ in SPEAKING_OCCASIONS)
+        if (child.dep_ == "advcl" and child.i < cue.i
+            and (child.lemma_ in SPEAKING_OCCASIONS or any(c.lower_ == "when" and c.dep_ in ("advmod", "mark") for c in child.children)))
         or (child.dep_ in ("dobj", "dative") and child.i not in inside_content)
     ]
     # Or on a gathering hung on what was called for, which the content leaves out: 'called for X at a rally on Monday'.

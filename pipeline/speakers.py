@@ -186,6 +186,8 @@ class SpeakerResolver:
         context = context or ArticleContext()
         head = mention.root
         lower = head.lower_
+        if lower == "i":
+            return None  # the writer, whom only a byline names (QuoteExtractor), never the last actor named
         if head.pos_ == "PRON" or (len(mention) == 1 and lower in PERSON_PRONOUNS | GROUP_PRONOUNS):
             return self._pronoun(head, history)
         # The whole mention as a name, alias or office; else its part up to the head noun, so that a trailing
@@ -321,7 +323,8 @@ class SpeakerResolver:
         if lower in PERSON_ROLE_NOUNS or lower in SPOKES_NOUNS:
             titled = self._titled_person(words, core.start, history, owner)
             if titled is not None or lower not in PERSON_ROLE_NOUNS:
-                return titled
+                # 'Its spokeswoman' speaks for the organisation 'its' is, not for the last one that spoke.
+                return titled or (owner if lower in SPOKES_NOUNS and owner is not None and owner.kind not in ("person", "country") else None)
             return self._office_holder(words, core.start, history, on, context, owner)
         if lower in ORGANISATION_NOUNS or head.pos_ == "PROPN":
             # A name runs on through its 'of' ('The Ministry of Migration'); a place after it does not ('in Minsk').

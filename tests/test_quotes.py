@@ -1087,3 +1087,95 @@ def test_a_gathering_left_out_of_a_call_still_dates_it(extractor):
     """The gathering is where the call was made: its day is the statement's."""
     quotes = extractor.extract("Dev Mistry called for a public inquiry at a council meeting on Tuesday.", dt.date(2023, 5, 4))
     assert [q.date for q in quotes] == [dt.date(2023, 5, 2)]
+
+
+def quoted_by(extractor, text, day=dt.date(2025, 7, 18)):
+    """Each statement as (its text, speaker, speaker mention)."""
+    return [(text[q.start : q.end], q.speaker, q.speaker_mention) for q in extractor.extract(text, day)]
+
+
+@pytest.mark.parametrize(("byline", "bio", "writer"), [
+    ("By Maren Holt", "Dr Maren Holt is an ecologist at Fennick College.", "Maren Holt"),
+    ("By Dr Tobias Lund, 18 July 2025", "Tobias Lund is a soil scientist at the Brannock Institute.", "Tobias Lund"),
+])
+def test_an_op_eds_first_person_reporting_is_its_bylined_writers_and_its_spokeswoman_is_the_organisations(extractor, byline, bio, writer):
+    """'I told members that ...' in an op-ed is the writer's own statement (the byline names them), never the organisation
+    of the bio line; 'Its spokeswoman' speaks for the organisation 'its' is, not for the bio line's."""
+    text = (f"Rivers cannot wait\n\n{byline}\n\n{bio}\n\nI have watched the river fall for a decade.\n\n"
+            "When I spoke to the committee in May, I told members that the wells would run dry by August.\n\n"
+            "The Growers' Association is right about one thing. Its spokeswoman told me on Monday: \"No farm can plan like this.\"")
+    assert quoted_by(extractor, text) == [
+        ("the wells would run dry by August", writer, "I"),
+        ("No farm can plan like this", "Growers' Association", "Its spokeswoman"),
+    ]
+
+
+def test_without_a_byline_the_writers_i_names_no_one_and_a_bio_lines_organisation_is_no_antecedent(extractor):
+    text = ("Rivers cannot wait\n\nDr Maren Holt is an ecologist at Fennick College.\n\n"
+            "I told the committee that the wells would run dry by August.\n\nIt said last year that the wells were fine.")
+    assert quoted_by(extractor, text) == [
+        ("the wells would run dry by August", None, "I"),
+        ("the wells were fine", None, "It"),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "The hosepipe ban announced this week will not be enough.",
+    "The water levy announced this week is unfair, but it is a start.",
+    "The pay deal announced this month is too little.",
+    "The cuts confirmed this week are too deep.",
+])
+def test_a_participle_after_a_noun_is_no_reporting_clause(extractor, text):
+    """'The ban announced this week is necessary': what was announced is no speaker and the rest of the sentence no
+    statement (the parser made 'announced' the main verb and 'is necessary' its reported clause)."""
+    assert quoted_by(extractor, text) == []
+
+
+def test_a_reported_clause_with_its_own_subject_after_the_cue_stays_a_statement(extractor):
+    text = "The council announced on Monday it is closing the library."
+    assert quoted_by(extractor, text) == [("it is closing the library", None, "The council")]
+
+
+@pytest.mark.parametrize("letterhead", [
+    "KESTREL VALLEY GROWERS\n\nNEWS RELEASE\n\n3 March 2024",
+    "KESTREL VALLEY GROWERS\nPRESS RELEASE\n\nFor immediate release - 3 March 2024",
+    "FOR IMMEDIATE RELEASE",
+])
+@pytest.mark.parametrize("title", [
+    "Growers call for a fair price for Kestrel water",
+    "Growers warn the drought will ruin the harvest",
+])
+def test_a_press_releases_headline_below_its_letterhead_is_no_statement(extractor, letterhead, title):
+    """The letterhead (the issuer in capitals, 'PRESS RELEASE', a release or date line) is not the title: the headline
+    below it is, and its own reporting is no statement, whether the title comes from the text or from nowhere."""
+    from pipeline.ingest import headline
+
+    text = (f"{letterhead}\n\n{title}\n\nThe Kestrel Valley Growers today urged the council to reopen the weir before May.\n\n"
+            "The growers said the river had fallen to its lowest level in forty years.")
+    assert headline(text) == title
+    for given in (headline(text), None):
+        assert [text[q.start : q.end] for q in extractor.extract(text, dt.date(2024, 3, 3), title=given)] == [
+            "the council to reopen the weir before May", "the river had fallen to its lowest level in forty years"]
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("When I spoke to the committee in May, I told members that the wells would run dry.", "2025-05"),
+    ("When she met the growers in April, Maren Holt told them that the weir would reopen.", "2025-04"),
+    ("When the council met in June, Dev Mistry said the levy was unfair.", "2025-06"),
+])
+def test_a_month_in_a_when_clause_before_the_cue_dates_the_speaking(extractor, text, period):
+    """README, Dates: a month alone leaves `date` empty and sets `period`; the 'when' clause says when it was said."""
+    assert [(q.date, q.period) for q in extractor.extract(text, dt.date(2025, 7, 18))] == [(None, period)]
+
+
+@pytest.mark.parametrize(("signature", "speaker"), [
+    ("Rhian Powell, Director, Centre for Eastern Studies", "Centre for Eastern Studies"),  # the registry's organisation
+    ("Rhian Powell, Director, Kestrel Valley Growers", "Rhian Powell"),  # an organisation the registry lacks: the person
+])
+def test_a_signed_officials_quote_speaks_for_a_registered_organisation_and_keeps_the_name_in_its_mention(extractor, signature, speaker):
+    """GUIDELINES §7: a named official the registry lacks, of an organisation it has, speaks for the organisation;
+    the mention keeps the name, so the analyst still sees who signed."""
+    text = ("Winter warning\n\nThe group said on Monday that the camps were not ready for winter.\n\n"
+            f"\"People are sleeping in summer tents. Some of them will not survive the month.\"\n— {signature}")
+    assert quoted_by(extractor, text)[-1] == (
+        "People are sleeping in summer tents. Some of them will not survive the month", speaker, signature)
