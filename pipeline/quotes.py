@@ -438,6 +438,9 @@ class QuoteExtractor:
         # Rees to ask ...' calls on a member: no one's statement.
         unspoken_spans = [(t.start(), t.end()) for t in unspoken]
         drafts = [d for d in drafts if not any(start <= d.start < end for start, end in unspoken_spans)]
+        # A paragraph's label ('UPDATE: Residents should leave, the fire service said') heads what follows: never content.
+        labels = {(turn.start("label"), turn.end("label")) for turn in TRANSCRIPT_TURN.finditer(doc.text) if turn.group("label")}
+        drafts = [d for d in drafts if (d.start, d.end) not in labels]
         drafts = [_without_sourcing(doc.text, d) for d in _without_overlaps(drafts)]
         return self._resolve(doc, drafts, article_date, outlet)
 
@@ -1660,8 +1663,11 @@ def _before_apposition(mention: Span) -> Span:
 
 
 def _looks_like_name(who: str) -> bool:
-    words = who.split()
-    return 1 <= len(words) <= 8 and words[0][:1].isupper() and not who.rstrip().endswith((".", "?", "!"))
+    """A signature, not a sentence: a name and up to three titles after commas, each a few words ('Marta Lindqvist, Head
+    of Mission, International Organization for Migration')."""
+    parts = [part.split() for part in who.split(",")]
+    return (1 <= len(parts) <= 4 and all(1 <= len(words) <= 8 for words in parts[:1] + [p for p in parts[1:] if p])
+            and parts[0][0][:1].isupper() and not who.rstrip().endswith((".", "?", "!")))
 
 
 def _without_overlaps(drafts: list[_Draft]) -> list[_Draft]:

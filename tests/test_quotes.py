@@ -690,6 +690,26 @@ def test_a_heading_a_dateline_or_a_live_blog_label_in_capitals_starts_no_transcr
     assert quotes and all(q.cue == "said" and q.kind == "indirect" for q in quotes)
 
 
+def test_a_live_blog_label_before_reported_words_is_not_content(extractor):
+    text = ("Live: flooding in the valley\n\n"
+            "UPDATE: Residents of Lower Holm should leave their homes, the fire service said.\n\n"
+            "BREAKING: Two people have been rescued from a car near the bridge, police said.")
+    assert found(extractor, text, dt.date(2025, 7, 15)) == [
+        ("Residents of Lower Holm should leave their homes", None, "said", "indirect"),
+        ("Two people have been rescued from a car near the bridge", None, "said", "indirect"),
+    ]
+
+
+def test_a_signature_with_a_long_title_still_signs_the_quote(extractor):
+    """'— NAME, Head of Mission, International Organization for Migration': a name and its titles run past eight words."""
+    text = ('The mission will stay open.\n\n"We will not abandon the people stranded at the border."\n\n'
+            "— Aino Virtanen, Head of Mission, International Organization for Migration")
+    quotes = extractor.extract(text, dt.date(2021, 11, 20))
+    assert [(text[q.start : q.end], q.speaker_mention) for q in quotes] == [
+        ("We will not abandon the people stranded at the border", "Aino Virtanen, Head of Mission, International Organization for Migration"),
+    ]
+
+
 def test_a_from_header_with_a_long_title_names_the_person(extractor):
     text = ("The service confirmed the fire is contained.\n\n"
             "From Minister for Emergency Services Jacob Rowe:\n"
