@@ -14,7 +14,7 @@ from corpus.reader import QuarantinedRecord, ReadResult, as_given, read_statemen
 from corpus.schema import ActorRef, PredictionRecord, QuoteSpan, Statement
 from pipeline.actors import ActorRegistry
 from pipeline.config import StancewatchConfig
-from pipeline.enrich import Enricher, configured_targets
+from pipeline.enrich import Enricher
 from pipeline.ingest import ArticleDefaults
 from pipeline.language import DetectedLanguage, LanguageDetector, default_detector, language_verdict
 from pipeline.store import Store, StoreConflict, exclusive_run
@@ -35,7 +35,7 @@ class RunSummary:
     skipped_unscored: int = 0
     # Skipped statements whose date, url or outlet the input corrected.
     metadata_updated: int = 0
-    # Skipped statements with a claim whose check-worthiness a changed claims threshold turned.
+    # Stored statements with a claim whose check-worthiness a changed claims threshold turned.
     claims_rejudged: int = 0
     # Targets scored that the stance model never saw a labelled example of (zero-shot), each with the trained target it
     # nearly matches (a miscased or misspelt name?) or None.
@@ -84,13 +84,13 @@ NEAR_TARGET_CUTOFF = 0.9
 def _note_unseen_targets(unseen: dict[str, str | None], targets: Iterable[str], trained: frozenset[str]) -> None:
     """Adds to `unseen` the targets the model never trained on, each with the trained target it equals but for case and
     spacing, or nearly ("four-day  working week" for "Four-day working week"): the name is kept as given, never rewritten."""
-    if not trained:  # a model that did not record what it was trained on
+    new = [target for target in targets if target not in trained and target not in unseen]
+    if not trained or not new:  # a model that did not record what it was trained on, or nothing new
         return
     by_key = {" ".join(name.casefold().split()): name for name in sorted(trained)}
-    for target in targets:
-        if target not in trained and target not in unseen:
-            near = difflib.get_close_matches(" ".join(target.casefold().split()), by_key, n=1, cutoff=NEAR_TARGET_CUTOFF)
-            unseen[target] = by_key[near[0]] if near else None
+    for target in new:
+        near = difflib.get_close_matches(" ".join(target.casefold().split()), by_key, n=1, cutoff=NEAR_TARGET_CUTOFF)
+        unseen[target] = by_key[near[0]] if near else None
 
 
 def _chunks(items: Iterable[Statement], size: int) -> Iterator[list[Statement]]:
@@ -133,7 +133,9 @@ def run_batch(
         summary.unfinished_runs = store.unfinished_before(run_id)
         languages: dict[str, DetectedLanguage] = {}
         claims_hash = enrich_engine.claims_hash
-        config_targets = configured_targets(config)
+        if claims_hash is not None:
+            summary.claims_rejudged = store.rejudge_claims(claims_hash, enrich_engine.claims_threshold)
+        config_targets = enrich_engine.default_targets
 
         source = read_statements(inputs, read) if articles is None else _article_source(inputs, read, config, articles, store, run_id, conflicts)
 
@@ -161,8 +163,6 @@ def run_batch(
                     if not missing:
                         summary.skipped += 1
                         summary.metadata_updated += store.refresh_metadata(statement, _speaker_actor(enrich_engine.registry, statement))
-                        if claims_hash is not None:
-                            summary.claims_rejudged += store.rejudge_claims(statement, claims_hash, enrich_engine.claims_threshold)
                         on_statement()
                         continue
                     lang, detected, reason = language_verdict(statement, detector, config.language.supported)

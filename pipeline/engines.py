@@ -26,6 +26,7 @@ class Engine(Protocol):
     model_hash: str | None
     claims_hash: str | None
     claims_threshold: float | None
+    default_targets: list[str]
     trained_targets: frozenset[str]
 
     def targets_for(self, statement: Statement) -> list[str]: ...
@@ -47,6 +48,7 @@ class LocalEngine:
         self.model_hash = self.enricher.model.weights_sha256_
         self.claims_hash = self.enricher.claims_hash
         self.claims_threshold = self.enricher.claims_threshold
+        self.default_targets = self.enricher.default_targets
         self.trained_targets = self.enricher.trained_targets
 
     def targets_for(self, statement: Statement) -> list[str]:

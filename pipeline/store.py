@@ -294,17 +294,16 @@ class Store:
         ).fetchone()
         return row is not None
 
-    def rejudge_claims(self, statement: Statement, claims_hash: str, threshold: float) -> bool:
-        """Judges a stored statement's claims by `threshold` where another one judged them: the stored score decides,
-        so a changed `[claims] threshold` needs no model run. True when a claim's check-worthiness changed."""
-        where = "WHERE statement_id = ?2 AND model_hash = ?3 AND score IS NOT NULL AND threshold IS NOT ?1"
+    def rejudge_claims(self, claims_hash: str, threshold: float) -> int:
+        """Judges this claims model's stored claims by `threshold` where another one judged them: the stored score
+        decides, so a changed `[claims] threshold` needs no model run. Returns how many statements had a claim turned."""
+        where = "WHERE model_hash = ?2 AND score IS NOT NULL AND threshold IS NOT ?1"
         with self.connection:
-            changed = self.connection.execute(
-                f"UPDATE claims SET checkworthy = (score >= ?1), threshold = ?1 {where} AND checkworthy IS NOT (score >= ?1)",
-                (threshold, statement.id, claims_hash),
-            ).rowcount
-            self.connection.execute(f"UPDATE claims SET threshold = ?1 {where}", (threshold, statement.id, claims_hash))
-        return bool(changed)
+            (turned,) = self.connection.execute(
+                f"SELECT COUNT(DISTINCT statement_id) FROM claims {where} AND checkworthy IS NOT (score >= ?1)", (threshold, claims_hash)
+            ).fetchone()
+            self.connection.execute(f"UPDATE claims SET checkworthy = (score >= ?1), threshold = ?1 {where}", (threshold, claims_hash))
+        return turned
 
     def admit(self, statement: Statement) -> tuple[Statement, bool]:
         """Raises when the id is stored with other content. Otherwise returns the statement, with the stored date
