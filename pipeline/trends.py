@@ -131,12 +131,6 @@ class Trends:
     min_count: int
     weighting: str
     skipped: dict[str, int] = field(default_factory=dict)
-    # Series that could be split at a period too thin to draw a point (each side holding `min_count` stance-taking
-    # statements), where shifts are not looked for; and how many of them would show a change beyond the intervals there.
-    unsearched_series: int = 0
-    unsearched_changes: int = 0
-    # Per model: the targets shown that it scored zero-shot; None where the store does not record what it was trained on.
-    zero_shot: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
 
 
 def _open_read_only(db: Path) -> sqlite3.Connection:
@@ -399,7 +393,6 @@ def compute_trends(
     rows = rows.assign(period=labels, period_start=starts, period_end=ends)
     aggregates = aggregate(rows, min_count, weighting)
     shifts = detect_shifts(aggregates, rows, min_count)
-    unsearched_series, unsearched_changes = unsearched_splits(aggregates, min_count)
     # Several models: each with the number of statements it scored, so a mixed series is never mistaken for one model's.
     model_id = ", ".join(model_ids.index) if len(model_ids) < 2 else ", ".join(f"{m} ({plural(n, 'statement')})" for m, n in model_ids.items())
     model_id = model_id or "-"
@@ -407,8 +400,7 @@ def compute_trends(
     return Trends(
         statements=rows, aggregates=aggregates[list(AGGREGATE_COLUMNS)], shifts=shifts,
         model_id=model_id, period=period, group_by=group_by,
-        min_count=min_count, weighting=weighting, skipped=skipped, zero_shot=zero_shot_targets(rows),
-        unsearched_series=unsearched_series, unsearched_changes=unsearched_changes,
+        min_count=min_count, weighting=weighting, skipped=skipped,
     )
 
 
@@ -437,11 +429,12 @@ def zero_shot_notes(zero_shot: dict[str, tuple[str, ...] | None]) -> list[str]:
 
 def unsearched_note(trends: Trends) -> str | None:
     """Says when `--min-count` kept shifts from being looked for, or None: a short debate otherwise shows no shift unexplained."""
-    if not trends.unsearched_series:
+    series, changes = unsearched_splits(trends.aggregates, trends.min_count)
+    if not series:
         return None
-    return (f"shifts are looked for only at periods that draw a point; {trends.unsearched_series} series could be "
+    return (f"shifts are looked for only at periods that draw a point; {series} series could be "
             f"split at a period below the minimum with at least {trends.min_count} stance-taking statements a side pooled, and "
-            f"{trends.unsearched_changes} of them would show a change beyond the 95% intervals there: give a lower --min-count or "
+            f"{changes} of them would show a change beyond the 95% intervals there: give a lower --min-count or "
             "a longer --period to see it")
 
 
@@ -477,7 +470,7 @@ def render_trends(trends: Trends, console: "Console", cells: bool = True, unscor
         console.print(f"[yellow]shifts not looked for:[/yellow] {escape(note)}", highlight=False)
     if note := unscored_note(unscored or {}):
         console.print(f"[yellow]unscored:[/yellow] {escape(note)}", highlight=False)
-    for note in zero_shot_notes(trends.zero_shot):
+    for note in zero_shot_notes(zero_shot_targets(trends.statements)):
         console.print(f"[yellow]zero-shot:[/yellow] {escape(note)}", highlight=False)
     if not trends.shifts:
         console.print("No shift beyond the 95% intervals.")

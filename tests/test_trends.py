@@ -17,7 +17,7 @@ from pipeline.cli import app
 from pipeline.config import DEFAULT_ACTORS_FILE
 from pipeline.report import build_report
 from pipeline.store import Store
-from pipeline.trends import TrendsError, compute_trends, load_statements
+from pipeline.trends import TrendsError, compute_trends, load_statements, zero_shot_targets
 from tests.conftest import TINY, write_jsonl
 
 SMUGGLERS = "Smuggling networks are to blame"
@@ -332,7 +332,7 @@ def test_a_model_that_knows_every_target_shown_gets_no_zero_shot_note(shift_db):
         store.record_stance_model("a" * 64, frozenset({FLIGHTS, SMUGGLERS}))
     result = runner.invoke(app, ["trends", "--db", str(shift_db)], env={"COLUMNS": "400"})
     assert result.exit_code == 0 and "zero-shot" not in result.output
-    assert compute_trends(load_statements(shift_db)).zero_shot == {}
+    assert zero_shot_targets(compute_trends(load_statements(shift_db)).statements) == {}
 
 
 def test_statements_stored_unscored_are_counted_per_language_where_trends_and_the_report_leave_them_out(shift_db, tmp_path):
