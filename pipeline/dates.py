@@ -105,6 +105,7 @@ def resolve(mention: str, reference: dt.date | None, future: bool = False, past_
     return resolved, period
 
 
+@lru_cache(maxsize=4096)  # dateparser is slow, and each dated quote asks after `resolve` parsed the same mention
 def week_days(mention: str, reference: dt.date | None) -> tuple[dt.date, dt.date] | None:
     """The days, up to the reference, of the week a mention names ('last week'), or None for any other mention: a week
     across two months dates no statement, but who held an office then is still the one who held it all week."""

@@ -438,9 +438,6 @@ class QuoteExtractor:
         # Rees to ask ...' calls on a member: no one's statement.
         unspoken_spans = [(t.start(), t.end()) for t in unspoken]
         drafts = [d for d in drafts if not any(start <= d.start < end for start, end in unspoken_spans)]
-        # A paragraph's label ('UPDATE: Residents should leave, the fire service said') heads what follows: never content.
-        labels = {(turn.start("label"), turn.end("label")) for turn in TRANSCRIPT_TURN.finditer(doc.text) if turn.group("label")}
-        drafts = [d for d in drafts if (d.start, d.end) not in labels]
         drafts = [_without_sourcing(doc.text, d) for d in _without_overlaps(drafts)]
         return self._resolve(doc, drafts, article_date, outlet)
 
@@ -462,7 +459,8 @@ class QuoteExtractor:
                 current = subjects.get(cue_i)
                 if not quoted(doc[other_i]) and (current is None or current.i < other_i < cue_i):
                     subjects[cue_i] = doc[other_i]
-            elif not (doc[cue_i].lemma_ in COMPLEMENT_CUES and doc[other_i].dep_ == "ccomp") and not _gerund_complement(doc[other_i]):
+            elif not (doc[cue_i].lemma_ in COMPLEMENT_CUES and doc[other_i].dep_ == "ccomp") and not _gerund_complement(doc[other_i]) \
+                    and not _labels_its_sentence(doc[other_i]):
                 contents.setdefault(cue_i, []).append(doc[other_i])
         drafts: list[_Draft] = []
         for match_id, start, end in self.cues(doc):
@@ -953,12 +951,19 @@ def _attribution_end(phrase: Span, source: Token) -> tuple[int, list[Token]]:
     return (comma + 1 if _describes_a_source(description) and _opens_a_clause(rest) else end), dates
 
 
+def _labels_its_sentence(head: Token) -> bool:
+    """A sentence's opening label ('UPDATE: Residents should leave, the fire service said'), which the parser may take
+    for what was said: it heads what follows, and is never content."""
+    doc = head.doc
+    return head.i == head.sent.start and head.pos_ not in ("VERB", "AUX") and head.i + 1 < len(doc) and doc[head.i + 1].text == ":"
+
+
 def _describes_a_source(phrase: Span) -> bool:
     """A noun phrase without a verb of its own ('the council leader', 'a Rotterdam-based operator'), not a time ('last
     year'); or a participle of the saying ('speaking on Monday')."""
     root = phrase.root
     if root.pos_ in ("NOUN", "PROPN"):
-        return root.ent_type_ not in ("DATE", "TIME") and not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in phrase)
+        return root.ent_type_ not in ("DATE", "TIME") and not any(t.tag_ in FINITE_TAGS for t in phrase)
     return root.tag_ == "VBG" and root.lemma_ in SPEECH_CUES | SPEAKING_OCCASIONS and not any(c.dep_ in ("aux", "nsubj") for c in root.children)
 
 
