@@ -190,7 +190,7 @@ def _names_a_participant(turn: re.Match[str], people: list[Span], registry: Acto
     return actor.kind == "person" if actor is not None else bool(_people_labelled(label, people))
 
 
-def _transcript_turns(doc: Doc, outlet: str | None, registry: ActorRegistry,
+def _transcript_turns(doc: Doc, outlet: str | None, writer: str | None, registry: ActorRegistry,
                       on: dt.date | None) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
     """(unspoken, spoken) turns of a transcript, or none where the text is not one. In an interview the interviewer asks
     under 'Q:' or under the label of the outlet or of the byline's writer ('ECHO:', 'KERR:'), and the other turns ('A:',
@@ -198,8 +198,7 @@ def _transcript_turns(doc: Doc, outlet: str | None, registry: ActorRegistry,
     capitalised label is as likely a heading). In a sitting with no interviewer, each of two or more turns labelled
     with a participant ('MR REES:', 'MS HALVORSEN:') is their statement, a question to a minister as well; the
     presiding officer's turns are procedure."""
-    interviewer = {w.upper() for w in (outlet or "").split()} | {
-        w.upper() for byline in BYLINE.finditer(doc.text) for w in byline.group("name").split()}
+    interviewer = {w.upper() for w in f"{outlet or ''} {writer or ''}".split()}
 
     def asks(turn: re.Match[str]) -> bool:
         label = turn.group("label")
@@ -432,14 +431,15 @@ class QuoteExtractor:
         drafts = [d for d in self._cue_drafts(doc, marks) if d.kind == "direct" or d.start >= headline_end]
         drafts += self._unattributed_quotes(doc, marks, drafts, headline_end)
         drafts += self._press_release_drafts(doc)
-        unspoken, spoken = _transcript_turns(doc, outlet, self.registry, article_date)
+        writer = _byline_writer(doc.text)  # the interviewer of a Q&A, and the 'I' of their own reporting
+        unspoken, spoken = _transcript_turns(doc, outlet, writer, self.registry, article_date)
         drafts += _turn_drafts(doc, unspoken, spoken)
         # An interviewer's 'In February you said ...' puts a question to the interviewee, and the Speaker's 'I call Mr
         # Rees to ask ...' calls on a member: no one's statement.
         unspoken_spans = [(t.start(), t.end()) for t in unspoken]
         drafts = [d for d in drafts if not any(start <= d.start < end for start, end in unspoken_spans)]
         drafts = [_without_sourcing(doc.text, d) for d in _without_overlaps(drafts)]
-        return self._resolve(doc, drafts, article_date, outlet)
+        return self._resolve(doc, drafts, article_date, outlet, writer)
 
     # --- finding content -------------------------------------------------------------------------------------
 
@@ -664,7 +664,8 @@ class QuoteExtractor:
 
     # --- speakers and dates --------------------------------------------------------------------------------
 
-    def _resolve(self, doc: Doc, drafts: list[_Draft], article_date: dt.date | None, outlet: str | None = None) -> list[ExtractedQuote]:
+    def _resolve(self, doc: Doc, drafts: list[_Draft], article_date: dt.date | None, outlet: str | None,
+                 writer: str | None) -> list[ExtractedQuote]:
         # A subject inside someone's statement ('"Lukashenko did not invent ...," he wrote') is the speaker's topic, not
         # the article's: it never takes a later 'he'.
         reported = [(d.start, d.end) for d in drafts] + quote_mark_spans(doc.text)
@@ -685,7 +686,6 @@ class QuoteExtractor:
         context = self.resolver.context(doc, outlet)
         resolved: list[_Resolved] = []
         descriptions: list[tuple[int, str, str]] = []  # speakers the text only described: (position, head noun, mention)
-        writer = _byline_writer(doc.text)
         for draft in sorted(drafts, key=lambda d: (d.anchor, d.start)):
             date, period, date_text = resolve_date(draft.date_tokens, article_date)
             # A statement dated only to a month, or to a week that no one month holds, names an office's holder all
