@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -190,12 +191,17 @@ def headline(text: str) -> str | None:
     return None
 
 
+def top_lines(text: str) -> list[str]:
+    """The first non-empty lines of an article, where a dateline, a byline or a writer's bio line sits."""
+    return list(islice((line for line in text.splitlines() if line.strip()), DATELINE_LINES))
+
+
 def dateline_date(text: str) -> dt.date | None:
     """The publication date a plain-text article prints at its top ('For immediate release - 2 August 2024',
     'WARSAW, June 10, 2024 (Wire) -'), or None."""
     from pipeline.dates import resolve
 
-    for line in [line for line in text.splitlines() if line.strip()][:DATELINE_LINES]:
+    for line in top_lines(text):
         # A long line is running text, though a wire dateline opens one ('WARSAW, June 10, 2024 (Wire) - Opposition ...').
         dash = line.find(" - ", 0, DATELINE_LINE_CHARS)
         head = line if len(line) <= DATELINE_LINE_CHARS else line[:dash] if dash > 0 else ""

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from corpus.schema import ArticleOrigin, Statement
 from pipeline.actors import Actor, ActorRegistry, period_days
 from pipeline.dates import resolve as resolve_mention, week_days
-from pipeline.ingest import DATELINE_LINES, Article, letterhead_end
+from pipeline.ingest import Article, letterhead_end, top_lines
 from pipeline.speakers import (
     FAMILY_PRONOUNS, HONORIFICS, ORGANISATION_KINDS, ORGANISATION_NOUNS, PERSON_NOUNS, PERSON_ROLE_NOUNS, PRONOUN_FORMS,
     QUOTE_MARKS, SINGLE_MARKS, SPOKES_NOUNS, UNREGISTERED_ORGANISATION, ActorMention, ArticleContext, SpeakerResolver, canonical_word,
@@ -145,7 +145,7 @@ BYLINE = re.compile(r"^\s*By (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})"
 def _byline_writer(text: str) -> str | None:
     """The writer a byline near the top names ('By Dr Ingrid Solberg', 'By Anna Kerr, 21 September 2023'): the 'I' of
     their own reporting. A line that runs on past the name is a sentence ('By Friday the union had ...'), not a byline."""
-    for line in [line for line in text.splitlines() if line.strip()][:DATELINE_LINES]:
+    for line in top_lines(text):
         byline = BYLINE.match(line)
         if byline is not None and re.fullmatch(r"\s*(?:[,|].{0,60})?", line[byline.end() :]):
             return byline.group("name")
@@ -155,7 +155,7 @@ def _byline_writer(text: str) -> str | None:
 def _biography_sentences(doc: Doc) -> list[Span]:
     """The bio lines at an article's top: a paragraph of one sentence that says who a named person is ('Dr Ingrid
     Solberg is a hydrologist at Marrowdale University.')."""
-    top = [line for line in doc.text.splitlines() if line.strip()][:DATELINE_LINES]
+    top = top_lines(doc.text)
     found = []
     for sentence in doc.sents:
         line = sentence.text.strip()
