@@ -1703,25 +1703,24 @@ HARD_WRAP_COLUMNS = 100
 
 @Language.component("stancewatch_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """A blank line ends a sentence, and so does a first line without a full stop (a headline), and a dateline is a
-    sentence of its own: a headline must not run into the first paragraph, nor 'BRASILIA, March 3 (Reuters)'
-    become the subject of its reporting verb."""
-    paragraph_starts = [0] + [t.i + 1 for t in doc[:-1] if t.is_space and "\n\n" in t.text.replace("\r", "")]
+    """A first line without a full stop (a headline) ends a sentence, and a dateline is a sentence of its own: a
+    headline must not run into its paragraph, nor 'BRASILIA, March 3 (Reuters)' become the subject of its reporting
+    verb. `QuoteExtractor.parse` hands the pipeline one paragraph at a time, so blank lines need no handling here."""
+    if not len(doc):
+        return doc
     token_at = {t.idx: t.i for t in doc}
+    starts = [0]  # where a dateline may open a sentence
     # A headline with a single line break under it (as HTML extraction leaves one) ends there too; a text
     # hard-wrapped at 70-80 columns is not split, since its second line is no longer than that.
     first_line, _, rest = doc.text.partition("\n")
     second_line = rest.split("\n", 1)[0].strip()
     if (first_line.strip() and len(first_line) <= 200 and not re.search(r"[.!?:;,\"'”’]\s*$", first_line)
             and len(second_line) > HARD_WRAP_COLUMNS and second_line[:1].isupper()):
-        after = next((t.i for t in doc if t.idx > len(doc.text.split("\n", 1)[0]) and not t.is_space), None)
-        if after is not None and after not in paragraph_starts:
-            paragraph_starts = sorted([*paragraph_starts, after])
-    for start in paragraph_starts:
-        if start >= len(doc):
-            continue
-        if start > 0:
-            doc[start].is_sent_start = True
+        after = next((t.i for t in doc if t.idx > len(first_line) and not t.is_space), None)
+        if after is not None:
+            doc[after].is_sent_start = True
+            starts.append(after)
+    for start in starts:
         dateline = DATELINE.match(doc.text, doc[start].idx)
         if dateline and dateline.end() in token_at:
             doc[token_at[dateline.end()]].is_sent_start = True
