@@ -12,9 +12,9 @@ so are shares in words ("one in five", "a third of", "two-thirds of", "down by a
 percent, as "20%" reads). spaCy's NER (already run on the statement) supplies the DATE entities, which dateparser resolves
 against the statement's date, and the named entities. Years are dates, not quantities, unless they count something ("over
 2000 people"); a year after a preposition counts only a plural noun right after it ("Since 2015 EU states" is a date), and
-two years as a range are a period ("From 2015 to 2020 exports rose"). A number that begins a hyphenated compound before a
-noun ("a four-day week", "a 10-year low") describes the noun, and a fraction after an ordinal names a period ("the first
-half of the year"): neither is a quantity.
+two years as a range are a period ("From 2015 to 2020 exports rose"). A fraction after an ordinal names a period ("the
+first half of the year"), not a quantity. A number that begins a compound ("a 508-km fence", "a 10% rise", "a four-day
+week") is kept: the compound usually states the measured fact.
 """
 
 from __future__ import annotations
@@ -217,21 +217,6 @@ def _abbreviated_unit(span: Span, end_char: int) -> str | None:
     return word.text if len(following) == 1 or following[1].is_punct or following[1].is_stop else None
 
 
-def _describes_a_noun(span: Span, start: int) -> bool:
-    """True when the number at `start` begins a hyphenated compound before a word ("a four-day working week", "a 10-year
-    low", "a three-point plan", "a 24-year-old man"): the compound says what kind of thing the noun is, not how much of
-    anything there is. The words after a hyphen are no number ("twenty-five people"), and a stop word after the compound
-    is no noun ("rose 5-percent in May")."""
-    doc = span.doc
-    first = next((t.i for t in span if t.idx >= start), span.end)
-    end = first + 1  # the token after the compound so far
-    while end + 1 < span.end and doc[end].text == "-" and not (doc[end - 1].whitespace_ or doc[end].whitespace_):
-        if not doc[end + 1].is_alpha or doc[end + 1].like_num:
-            break
-        end += 2
-    return first + 1 < end < span.end and bool(doc[end - 1].whitespace_) and doc[end].is_alpha and not doc[end].is_stop
-
-
 def _is_period(surface: str, start: int, end: int, dates: list[Span]) -> bool:
     """True when a range's ends are both years and spaCy dates one of them ("from 2015 to 2020"): a period, whose years
     are dates, as a single year after a preposition is. "from 2000 to 2500 people" has an end that is no year."""
@@ -387,7 +372,7 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
         # a share ("one in five", "a third") starts with what the checks below take for an article or an ordinal
         is_share = (start - offset, end - offset) in spelled.shares
         is_ordinal = surface.lower() in ORDINAL_WORDS or any(s < number_end and start < e for s, e in ordinals)
-        if not is_share and (number in NOT_COUNTS or is_ordinal or _describes_a_noun(span, start)):
+        if not is_share and (number in NOT_COUNTS or is_ordinal):
             continue
         if not is_share and not _may_state_a_quantity(surface):
             continue  # quantulum reads some words as numbers ("negative" -> 0)
@@ -407,7 +392,7 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
         if unit is None and any(d.start_char <= start and end <= d.end_char for d in dates):
             continue  # a year or a day of the month, reported as a date
         value = quantity.value
-        if unit in TIME_NOT_ANGLE and not _ANGLE_MARK.search(surface):  # 'a drive of 40 minutes' is no minute of arc
+        if unit in TIME_NOT_ANGLE and not _ANGLE_MARK.search(surface):  # 'a 40-minute drive' is no minute of arc
             unit, dimension = TIME_NOT_ANGLE[unit], "time"
         if unit == "dozen":  # "a dozen were children": twelve, counting what follows if anything
             value, unit = value * 12, _counted_noun(span, end)
