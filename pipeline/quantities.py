@@ -11,7 +11,10 @@ as pounds to a power, "a £310m" as one pound) is spelled out before it parses, 
 so are shares in words ("one in five", "a third of", "two-thirds of", "down by a fifth"), as the percent they state (20, 33.333333, 66.666667
 percent, as "20%" reads). spaCy's NER (already run on the statement) supplies the DATE entities, which dateparser resolves
 against the statement's date, and the named entities. Years are dates, not quantities, unless they count something ("over
-2000 people"); a year after a preposition counts only a plural noun right after it ("Since 2015 EU states" is a date).
+2000 people"); a year after a preposition counts only a plural noun right after it ("Since 2015 EU states" is a date), and
+two years as a range are a period ("From 2015 to 2020 exports rose"). A fraction after an ordinal names a period ("the
+first half of the year"), not a quantity. A number that begins a compound ("a 508-km fence", "a 10% rise", "a four-day
+week") is kept: the compound usually states the measured fact.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ NUMBER_WORDS = frozenset(
 COUNT_BRIDGES = frozenset({"of", "the", "other", "more", "additional", "new", "those", "these", "their", "our"})
 # quantulum reads ordinals as fractions ("third" -> 1/3); spaCy's ORDINAL entities miss sentence-initial ones. In order.
 ORDINAL_WORDS = tuple("first second third fourth fifth sixth seventh eighth ninth tenth".split())
+# A fraction after an ordinal names a period ("the first half of the year", "second-quarter profits"): it ranks, as the ordinal does.
+_ORDINAL_PERIOD = re.compile(rf"\b(?:{'|'.join(ORDINAL_WORDS)}|last|\d+(?:st|nd|rd|th))[ -](?:half|quarter)\b", re.IGNORECASE)
 # A share in words ("one in five", "a third of", "two-thirds of", "half of") is read as the percent it states, so it compares
 # with "20%". Only these two forms: an ordinal that ranks ("a third term", "the fifth time") has no "of" after it.
 SMALL_NUMBER_WORDS = {word: value for value, word in enumerate("one two three four five six seven eight nine ten".split(), start=1)}
@@ -87,6 +92,13 @@ _SCALED_RANGE = re.compile(
 _RANGE_CONNECTOR = re.compile(
     rf"\d[A-Za-z]*\s*(?:-|–|—|to|and)\s*{_CURRENCY_BEFORE}?\w|\b\w+\s+(?:to|and)\s+{_CURRENCY_BEFORE}?\w", re.IGNORECASE
 )
+# "£5m and £3m": quantulum reads "and £3m" as units of the first sum, so two sums are parted by a comma; after "between" they
+# are a range ("between $5 and $10"), which quantulum reads with "to".
+_SUM_AND_SUM = re.compile(rf"\s+(?:and|or)\s+(?={_CURRENCY_BEFORE}\d)")
+_BETWEEN_BEFORE = re.compile(r"\bbetween(?:\s+\S+){1,2}$", re.IGNORECASE)
+# "passed by 71 to 58": a tally, not a range (quantulum drops a range whose second end is lower, and both numbers with it).
+# Only "to": a dash between a higher and a lower number is as often a span of years ("2020-21").
+_TALLY = re.compile(rf"(?<![\w.,])(?P<first>{_NUMBER})(?P<connector>\s+to\s+)(?P<second>{_NUMBER})(?!\w|[.,]\d)")
 CURRENCY_CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 # A comma before one or two digits and a scale word is a decimal comma ("1,5 million", "2,5 mln"): never thousands.
 _DECIMAL_COMMA = re.compile(rf"(?<=\d),(?=\d{{1,2}}\s?(?:{_SCALE})(?![A-Za-z]))")
@@ -205,6 +217,15 @@ def _abbreviated_unit(span: Span, end_char: int) -> str | None:
     return word.text if len(following) == 1 or following[1].is_punct or following[1].is_stop else None
 
 
+def _is_period(surface: str, start: int, end: int, dates: list[Span]) -> bool:
+    """True when a range's ends are both years and spaCy dates one of them ("from 2015 to 2020"): a period, whose years
+    are dates, as a single year after a preposition is. "from 2000 to 2500 people" has an end that is no year."""
+    years = re.findall(r"\d[\d.,]*", surface)
+    return all(year.isdigit() and MIN_YEAR <= int(year) <= MAX_YEAR for year in years) and any(
+        d.start_char < end and start < d.end_char for d in dates
+    )
+
+
 def _qualifier(text: str, start: int, is_range: bool) -> str | None:
     match = _QUALIFIER_AT_END.search(text[max(0, start - 24) : start])
     qualifier = match.group(1).lower() if match else None
@@ -283,6 +304,13 @@ class _SpelledOut:
         for match in _CODE_BEFORE_NUMBER.finditer(text):
             if not any(start < match.start() < end for start, end in ranges):  # a range's second code goes with its connector
                 edits.append((match.start(), match.end(), CURRENCY_CODES[match.group("code")]))
+        for match in _SUM_AND_SUM.finditer(text):
+            if not any(start <= match.start() < end for start, end in ranges):
+                edits.append((*match.span(), " to " if _BETWEEN_BEFORE.search(text, 0, match.start()) else ", "))
+        for match in _TALLY.finditer(text):
+            is_lower = float(match.group("second").replace(",", "")) < float(match.group("first").replace(",", ""))
+            if is_lower and not any(start <= match.start() < end for start, end in ranges):
+                edits.append((*match.span("connector"), ", "))
         for match in _ARTICLE_BEFORE_SUM.finditer(text):
             edits.append((match.start(), match.end(), ""))
         for match in _PER_CENT.finditer(text):
@@ -330,6 +358,7 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
     doc, offset = span.doc, span.start_char
     dates = [e for e in doc.ents if e.label_ in ("DATE", "TIME") and e.start_char < span.end_char and span.start_char < e.end_char]
     ordinals = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORDINAL"]
+    ordinals += [(offset + m.start(), offset + m.end()) for m in _ORDINAL_PERIOD.finditer(span.text)]
     found = []
     spelled = _SpelledOut(span.text)
     for quantity in _quantulum().parse(spelled.text):
@@ -378,6 +407,8 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
                 surface = doc.text[start:end]
         uncertainty = quantity.uncertainty
         is_range = bool(uncertainty) and bool(_RANGE_CONNECTOR.search(surface))
+        if is_range and _is_period(surface, start, end, dates):
+            continue  # "From 2015 to 2020 exports rose": a period, not a count of exports
         found.append(
             {
                 "start": start, "end": end, "text": surface,

@@ -129,6 +129,11 @@ def _quantities(nlp, text: str) -> list[dict]:
         ("7,500 to 8,000 migrants crossed.", "7,500 to 8,000", {"value": None, "low": 7500, "high": 8000, "unit": "migrants"}),
         # a year after a preposition still counts the plural noun right after it
         ("In 2000 cases the court ruled for the state.", "2000", {"value": 2000, "unit": "cases", "dimension": "count"}),
+        # a range of counts whose low end is a year, and a range of sums after "between" with the currency on both ends
+        ("From 2000 to 2500 people fled.", "2000 to 2500", {"value": None, "low": 2000, "high": 2500, "unit": "people"}),
+        ("It cost between $5 and $10.", "$5 and $10", {"value": None, "low": 5, "high": 10, "qualifier": "between", "unit": "dollar"}),
+        ("It cost between £250m and £300m.", "£250m and £300m",
+         {"value": None, "low": 250_000_000, "high": 300_000_000, "qualifier": "between", "unit": "pound sterling"}),
     ],
 )
 def test_quantities_are_normalized(nlp, text, surface, expected):
@@ -147,10 +152,41 @@ def test_quantities_are_normalized(nlp, text, surface, expected):
      "Since 2015 EU states have tightened borders.", "In 2020 ISIS lost its last town.", "By 2030 emissions must halve.", "It is the fifth time this year.",
      "She won a third term.", "The bill passed its third reading.", "The third of May was cold.",
      # "by" an ordinal with no word of change before it, or one that modifies a noun
-     "The deal was backed by a third party.", "He was followed by a fifth.", "It was led by a fifth-year student."],
+     "The deal was backed by a third party.", "He was followed by a fifth.", "It was led by a fifth-year student.",
+     # a fraction after an ordinal is a period, and so are two years as a range
+     "In the first half of the year exports rose.", "In the second quarter sales rose.", "In the third quarter profits fell.",
+     "First half profits rose.", "From 2015 to 2020 exports rose.", "From 2015 to 2020, exports rose."],
 )
 def test_ordinals_years_and_pronouns_are_not_quantities(nlp, text):
     assert _quantities(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("The bill passed by 71 to 58.", [("71", 71, None), ("58", 58, None)]),
+        ("The motion passed by 71 votes to 58.", [("71", 71, "votes"), ("58", 58, None)]),
+        ("Exports fell from 10 to 5 percent.", [("10", 10, None), ("5 percent", 5, "percentage")]),
+    ],
+)
+def test_a_tally_is_its_numbers_not_a_range(nlp, text, stated):
+    found = _quantities(nlp, text)
+    assert [(q["text"], q["value"], q["unit"]) for q in found] == stated
+    assert all(q["low"] is None and q["high"] is None for q in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "sums"),
+    [
+        ("They gave £5m and £3m.", [("£5m", 5_000_000), ("£3m", 3_000_000)]),
+        ("They gave £5m, £3m and £2m.", [("£5m", 5_000_000), ("£3m", 3_000_000), ("£2m", 2_000_000)]),
+        ("They gave £5 or £3 each.", [("£5", 5), ("£3", 3)]),
+    ],
+)
+def test_coordinated_sums_are_each_a_sum(nlp, text, sums):
+    found = _quantities(nlp, text)
+    assert [(q["text"], q["value"]) for q in found] == sums
+    assert {q["unit"] for q in found} == {"pound sterling"}
 
 
 @pytest.mark.parametrize(
