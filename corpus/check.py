@@ -7,9 +7,7 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from corpus.reader import REPEATED_KEY_REASON, repeated_key
+from corpus.reader import LineError, parse_json_line
 from corpus.schema import STANCE_LABELS, Statement
 from corpus.targets import TARGETS_DIR, load_targets
 
@@ -54,14 +52,9 @@ def _read_every_record(path: Path) -> tuple[list[tuple[int, Statement]], list[st
             if not raw.strip():
                 continue
             try:
-                statement = Statement.model_validate_json(raw)
-            except ValidationError as error:
-                first = error.errors()[0]
-                field = ".".join(str(part) for part in first["loc"]) or "<record>"
-                problems.append(f"{path}:{line_number}: field '{field}': {first['msg']}")
-                continue
-            if (key := repeated_key(raw)) is not None:
-                problems.append(f"{path}:{line_number}: field '{key}': {REPEATED_KEY_REASON}")
+                statement = parse_json_line(raw, Statement)
+            except LineError as error:
+                problems.append(f"{path}:{line_number}: field '{error.field_name}': {error}")
                 continue
             statements.append((line_number, statement))
     return statements, problems

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from corpus.schema import Statement
 
@@ -79,14 +79,49 @@ def _validation_issue(error: ValidationError) -> tuple[str, str]:
     return field, first["msg"].removeprefix("Value error, ")
 
 
-def _parse(payload: object, file: str, line: int, raw: str) -> Statement | QuarantinedRecord:
-    if not isinstance(payload, dict):
-        return QuarantinedRecord(file, line, "<record>", f"expected a JSON object, got {type(payload).__name__}", raw)
+M = TypeVar("M", bound=BaseModel)
+
+
+class LineError(ValueError):
+    """A JSONL line that is no valid record: the field where it fails and why, worded alike by every reader (a run's
+    quarantine, `evaluate`, `corpus check`), so one bad line reads the same wherever it is met."""
+
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field_name = field_name
+
+
+def json_object(raw: str) -> dict[str, object]:
+    """One JSONL line as a JSON object, or a LineError: '<json>' with the column where json stopped, the key named
+    twice, or '<record>' for JSON that is no object."""
     try:
-        return Statement.model_validate(payload)
+        payload = load_json_line(raw)
+    except json.JSONDecodeError as error:
+        raise LineError("<json>", malformed_json_reason(error, raw)) from None
+    except RepeatedKeyError as error:
+        raise LineError(error.key, REPEATED_KEY_REASON) from None
+    if not isinstance(payload, dict):
+        raise LineError("<record>", f"expected a JSON object, got {type(payload).__name__}")
+    return payload
+
+
+def validated(payload: dict[str, object], model: type[M]) -> M:
+    """`payload` as a `model` record, or a LineError naming the first field pydantic refused."""
+    try:
+        return model.model_validate(payload)
     except ValidationError as error:
-        field, reason = _validation_issue(error)
-        return QuarantinedRecord(file, line, field, reason, raw)
+        raise LineError(*_validation_issue(error)) from None
+
+
+def parse_json_line(raw: str, model: type[M]) -> M:
+    return validated(json_object(raw), model)
+
+
+def _parse(payload: dict[str, object], file: str, line: int, raw: str) -> Statement | QuarantinedRecord:
+    try:
+        return validated(payload, Statement)
+    except LineError as error:
+        return QuarantinedRecord(file, line, error.field_name, str(error), raw)
 
 
 def _bounded_lines(handle: BinaryIO) -> Iterator[tuple[int, bytes | None, int]]:
@@ -133,17 +168,6 @@ def malformed_json_reason(error: json.JSONDecodeError, raw: str) -> str:
     return f"malformed JSON: {error.msg} (column {column}{at_end})"
 
 
-def repeated_key(raw: str) -> str | None:
-    """The first key a JSON line names twice in one object, if any: json.loads and pydantic silently keep the last."""
-    try:
-        load_json_line(raw)
-    except RepeatedKeyError as error:
-        return error.key
-    except ValueError:
-        return None
-    return None
-
-
 REPEATED_KEY_REASON = "the key appears twice in the record: which value was meant?"
 
 
@@ -162,14 +186,9 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[int, Statement | QuarantinedRecord
             if not raw.strip():
                 continue
             try:
-                payload = load_json_line(raw)
-            except json.JSONDecodeError as error:
-                yield line_number, QuarantinedRecord(str(path), line_number, "<json>", malformed_json_reason(error, raw), raw[:2000])
-                continue
-            except RepeatedKeyError as error:
-                yield line_number, QuarantinedRecord(str(path), line_number, error.key, REPEATED_KEY_REASON, raw[:2000])
-                continue
-            yield line_number, _parse(payload, str(path), line_number, raw[:2000])
+                yield line_number, parse_json_line(raw, Statement)
+            except LineError as error:
+                yield line_number, QuarantinedRecord(str(path), line_number, error.field_name, str(error), raw[:2000])
 
 
 def _iter_csv(path: Path, notes: list[str]) -> Iterator[tuple[int, Statement | QuarantinedRecord]]:
@@ -367,12 +386,9 @@ def _strict_records(path: Path, model: type, kind: str) -> list:
             if not raw.strip():
                 continue
             try:
-                record = model.model_validate_json(raw)
-            except ValidationError as error:
-                field, reason = _validation_issue(error)
-                raise RecordError(f"{path}:{line_number}: field '{field}': {reason}{_other_kind_hint(raw, kind)}") from None
-            if (key := repeated_key(raw)) is not None:
-                raise RecordError(f"{path}:{line_number}: field '{key}': {REPEATED_KEY_REASON}")
+                record = parse_json_line(raw, model)
+            except LineError as error:
+                raise RecordError(f"{path}:{line_number}: field '{error.field_name}': {error}{_other_kind_hint(raw, kind)}") from None
             if record.id in seen:
                 raise RecordError(f"{path}:{line_number}: duplicate id {record.id!r} (first on line {seen[record.id]})")
             seen[record.id] = line_number

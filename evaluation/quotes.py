@@ -9,9 +9,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from corpus.reader import REPEATED_KEY_REASON, repeated_key
+from corpus.reader import LineError, parse_json_line
 from evaluation.claims import overlap_matches
 
 # (start, end, speaker): the speaker is the actor's canonical name, or the mention when no actor resolved.
@@ -84,13 +84,9 @@ def read_annotated_articles(path: Path) -> list[AnnotatedArticle]:
             if not line.strip():
                 continue
             try:
-                articles.append(AnnotatedArticle.model_validate_json(line))
-            except ValidationError as error:
-                first = error.errors()[0]
-                field = ".".join(str(part) for part in first["loc"]) or "<record>"
-                raise ArticleGoldError(f"{path}:{number}: field '{field}': {first['msg']}") from None
-            if (key := repeated_key(line)) is not None:
-                raise ArticleGoldError(f"{path}:{number}: field '{key}': {REPEATED_KEY_REASON}")
+                articles.append(parse_json_line(line, AnnotatedArticle))
+            except LineError as error:
+                raise ArticleGoldError(f"{path}:{number}: field '{error.field_name}': {error}") from None
     return articles
 
 

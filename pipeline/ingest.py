@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from corpus.reader import REPEATED_KEY_REASON, InputFileError, QuarantinedRecord, ReadResult, RepeatedKeyError, load_json_line, malformed_json_reason
+from corpus.reader import InputFileError, LineError, QuarantinedRecord, ReadResult, parse_json_line
 from corpus.schema import SourceType, blank_to_none, iso_date
 
 TEXT_SUFFIXES = (".txt",)
@@ -241,23 +240,15 @@ def read_article_file(path: Path, defaults: ArticleDefaults | None = None) -> Ar
         raise ArticleFileError(".".join(str(part) for part in first["loc"]) or "<file>", first["msg"].removeprefix("Value error, ")) from None
 
 
-class _RecordFieldError(ValueError):
-    def __init__(self, field_name: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field_name = field_name
-
-
-def _article_from_record(payload: object, path: Path, line: int, defaults: ArticleDefaults) -> Article:
-    if not isinstance(payload, dict):
-        raise _RecordFieldError("<record>", f"expected a JSON object, got {type(payload).__name__}")
-    record = ArticleRecord.model_validate(payload)
+def _article_from_record(raw: str, path: Path, line: int, defaults: ArticleDefaults) -> Article:
+    record = parse_json_line(raw, ArticleRecord)
     # The record's own fields first, then what its HTML says, then the command line's defaults.
     title, date, url, outlet = record.title, record.date, record.url, record.outlet
     if record.html is not None:
         try:
             text, page_title, page_date, page_url, page_outlet = extract_html(record.html, f"{path}:{line}")
         except ValueError as error:
-            raise _RecordFieldError("html", str(error).split(": ", 1)[-1]) from None
+            raise LineError("html", str(error).split(": ", 1)[-1]) from None
         title, date, url, outlet = title or page_title, date or page_date, url or page_url, outlet or page_outlet
     else:
         text = record.text
@@ -281,19 +272,8 @@ def read_article_records(path: Path, result: ReadResult, defaults: ArticleDefaul
             if not raw.strip():
                 continue
             try:
-                article = _article_from_record(load_json_line(raw), Path(path), line, defaults)
-            except json.JSONDecodeError as error:
-                result.quarantined.append(QuarantinedRecord(str(path), line, "<json>", malformed_json_reason(error, raw), raw[:2000]))
-                continue
-            except RepeatedKeyError as error:
-                result.quarantined.append(QuarantinedRecord(str(path), line, error.key, REPEATED_KEY_REASON, raw[:2000]))
-                continue
-            except ValidationError as error:
-                first = error.errors()[0]
-                where = ".".join(str(part) for part in first["loc"]) or "<record>"
-                result.quarantined.append(QuarantinedRecord(str(path), line, where, first["msg"], raw[:2000]))
-                continue
-            except _RecordFieldError as error:
+                article = _article_from_record(raw, Path(path), line, defaults)
+            except LineError as error:
                 result.quarantined.append(QuarantinedRecord(str(path), line, error.field_name, str(error), raw[:2000]))
                 continue
             if article.id in seen:

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -91,4 +92,32 @@ def test_gold_reader_fails_on_first_bad_record_naming_line(tmp_path):
     records[1]["gold"]["stances"][0]["label"] = "pro"
     path = write_jsonl(tmp_path / "gold.jsonl", records)
     with pytest.raises(RecordError, match=r"gold.jsonl:2: field 'gold.stances.0.label'"):
+        read_gold(path)
+
+
+def test_a_broken_json_line_reads_the_same_in_a_run_and_in_evaluate(tmp_path):
+    """A truncated gold line once read as "Invalid JSON ... at line 2 column 0" under `evaluate` while the run said
+    where on line 12 json stopped: both now give the run's '<json>' reason, with the column in the line."""
+    records = tiny_records()[:3]
+    lines = [json.dumps(r) for r in records]
+    lines[1] = lines[1][:-1]  # the closing brace lost
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = ReadResult([])
+    assert len(list(read_statements([path], result))) == 2
+    quarantined = result.quarantined[0]
+    expected = f"gold.jsonl:2: field '<json>': {quarantined.reason}"
+    assert (quarantined.line, quarantined.field) == (2, "<json>") and "the end of the line" in quarantined.reason
+    with pytest.raises(RecordError, match=re.escape(expected)):
+        read_gold(path)
+
+
+def test_gold_reader_names_a_repeated_key_and_a_non_object_line(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    record = json.dumps(tiny_records()[0])
+    path.write_text(record[:-1] + ', "lang": "en", "lang": "pl"}\n', encoding="utf-8")
+    with pytest.raises(RecordError, match=r"gold.jsonl:1: field 'lang': the key appears twice"):
+        read_gold(path)
+    path.write_text("[1, 2]\n", encoding="utf-8")
+    with pytest.raises(RecordError, match=r"gold.jsonl:1: field '<record>': expected a JSON object, got list"):
         read_gold(path)
