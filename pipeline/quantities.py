@@ -104,10 +104,34 @@ CURRENCY_CODES = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 _DECIMAL_COMMA = re.compile(rf"(?<=\d),(?=\d{{1,2}}\s?(?:{_SCALE})(?![A-Za-z]))")
 # Dots every three digits are thousands ("the 4.000 migrants"): read so only when the number counts something.
 _THOUSANDS_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+")
-# Currencies quantulum does not know, by the words and codes the press uses for them.
+# Currencies quantulum does not know, by the words and codes the press uses for them; `_other_currencies` adds every
+# currency's English name from CLDR (babel) and the bare nouns of those names ("dinars", "kronor"), and "crowns", the
+# English for koruna, krona and krone. Bare nouns that are also plain English words ("mark", "real", "value") stay out.
 OTHER_CURRENCIES = {"złoty": "Polish złoty", "zloty": "Polish złoty", "złotys": "Polish złoty", "zlotys": "Polish złoty",
-                    "zł": "Polish złoty", "pln": "Polish złoty"}
-_OTHER_CURRENCY_AFTER = re.compile(rf"\s*(?:(?:{_SCALE})\s*)?(?P<word>" + "|".join(sorted(map(re.escape, OTHER_CURRENCIES), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+                    "zł": "Polish złoty", "pln": "Polish złoty", "crown": "crown", "crowns": "crown"}
+NOT_CURRENCY_NOUNS = frozenset({"gold", "unit", "units", "value", "mark", "marks", "real", "reals", "won", "dong", "sol", "soles",
+                                "dram", "drams", "pound", "pounds", "kip", "kips", "austral", "australs"})
+
+
+@lru_cache(maxsize=1)
+def _other_currencies() -> tuple[dict[str, str], re.Pattern[str]]:
+    """{name as written, lower case: the currency's unit name} and the pattern that finds one after a number."""
+    from babel import Locale
+    from babel.numbers import get_currency_name
+
+    names: dict[str, str] = {}
+    for code, display in Locale("en").currencies.items():
+        if "(" in display or code.startswith("X"):  # a historical issue ("(1990–1992)") or no currency (gold, SDR)
+            continue
+        one, many = (get_currency_name(code, count=count, locale="en") for count in (1, 2))
+        names |= {one.lower(): one, many.lower(): one}
+        if (noun := one.split()[-1].lower()) not in NOT_CURRENCY_NOUNS:
+            names |= {noun: noun, many.split()[-1].lower(): noun}
+    names |= OTHER_CURRENCIES
+    words = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return names, re.compile(rf"\s*(?:(?:{_SCALE})\s*)?(?P<word>{words})\b", re.IGNORECASE)
+
+
 _OTHER_CURRENCY_BEFORE = re.compile(r"\b(?P<word>PLN|zł)\s?$", re.IGNORECASE)
 _CODE_BEFORE_NUMBER = re.compile(r"\b(?P<code>USD|EUR|GBP|JPY) ?(?=\d)")
 # quantulum reads "a £310 million" as 1 pound to the power 3.1e8: the article goes before it parses.
@@ -399,9 +423,10 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
             dimension = "count" if unit else None
         if dimension == "count" and _THOUSANDS_DOTS.fullmatch(surface):
             value = int(surface.replace(".", ""))  # "the 4.000 migrants" are four thousand, not four
-        currency = _OTHER_CURRENCY_AFTER.match(doc.text, end) or _OTHER_CURRENCY_BEFORE.search(doc.text, max(0, start - 5), start)
-        if currency and dimension in (None, "count"):  # "PLN 1.6 billion", "300 zlotys"
-            unit, dimension = OTHER_CURRENCIES[currency.group("word").lower()], "currency"
+        currency_names, currency_after = _other_currencies()
+        currency = currency_after.match(doc.text, end) or _OTHER_CURRENCY_BEFORE.search(doc.text, max(0, start - 5), start)
+        if currency and dimension in (None, "count"):  # "PLN 1.6 billion", "300 zlotys", "1,000 Iraqi dinars"
+            unit, dimension = currency_names[currency.group("word").lower()], "currency"
             if currency.start() >= end:
                 end = currency.end()
                 surface = doc.text[start:end]

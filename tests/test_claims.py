@@ -587,3 +587,26 @@ def test_claims_embeddings_read_sentences_as_written():
     as_written = EmbeddingStanceClassifier(readable_text=False).embed([sentence])
     as_words = EmbeddingStanceClassifier(readable_text=True).embed([sentence])
     assert np.allclose(claims_features, as_written, atol=1e-6) and not np.allclose(as_written, as_words, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "unit"),
+    [
+        ("Salaries are 1,000,000 Iraqi dinars a month.", "1,000,000 Iraqi dinars", "Iraqi dinar"),
+        ("He paid 200 dinars.", "200 dinars", "dinar"),
+        ("It cost 500 kronor.", "500 kronor", "krona"),
+        ("Meridian would invest 300 million crowns.", "300 million crowns", "crown"),
+        ("It cost 40 UAE dirhams.", "40 UAE dirhams", "UAE dirham"),
+        ("The fee is 300 zlotys.", "300 zlotys", "Polish złoty"),
+    ],
+)
+def test_currencies_quantulum_does_not_know_are_currencies(nlp, text, surface, unit):
+    """quantulum knows about thirty currencies; the rest (CLDR's names, by babel) were counts of 'dinars'."""
+    [found] = _quantities(nlp, text)
+    assert (found["text"], found["unit"], found["dimension"]) == (surface, unit, "currency")
+
+
+@pytest.mark.parametrize("text", ["They scored 50 marks.", "He sold 3 units."])
+def test_a_currency_noun_that_is_an_english_word_stays_a_count(nlp, text):
+    [found] = _quantities(nlp, text)
+    assert found["dimension"] == "count"
