@@ -532,6 +532,11 @@ class QuoteExtractor:
             if mark in used_marks or any(d.start <= mark[0] < d.end for d in drafts):
                 continue
             start, end = trim(text, mark[0] + 1, mark[1])
+            if cue.dep_ == "relcl" and mark[1] < cue.idx:
+                # '"..." Helga Oprea, the economist who wrote the submission, has modelled ...': the quote is the person's
+                # the clause describes, but the clause's verb is no cue of it.
+                drafts.append(_Draft(start, end, "direct", None, subject, cue.i, []))
+                continue
             drafts.append(_Draft(start, end, "direct", cue, subject, cue.i, _date_tokens(cue, None, [])))
         return drafts
 
@@ -735,16 +740,24 @@ class QuoteExtractor:
                   context: ArticleContext) -> None:
         """'On metal detectorists, she is unexpectedly warm.' / '"People assume we're at war with them."': a quote
         paragraph that nothing attributes, right after a paragraph without a statement, is the words of the person
-        that paragraph ends on (its last sentence's subject, or the 'her' of 'Her answer is careful')."""
+        that paragraph ends on (its last sentence's subject, the 'her' of 'Her answer is careful', or the name in
+        'The chief executive ..., Anton Grebe, issued a statement'). So is a quote that follows such a sentence in its
+        own paragraph ('Tanase shrugged. "..."')."""
         text = doc.text
         claimed = [(r.draft.start, r.draft.end) for r in resolved if r.draft.kind != "continuation" or r.actor is not None]
         for item in sorted(resolved, key=lambda r: r.draft.start):
             if item.actor is not None or item.mention is not None or item.draft.kind != "continuation":
                 continue
             start, _ = _paragraph_around(text, item.draft.start, item.draft.end)
-            if start == 0 or text[start:].lstrip()[:1] not in QUOTE_MARKS:
+            lead = text[start : item.draft.start].rstrip(QUOTE_MARKS + ",;: \n")  # the paragraph's text before the quote
+            if lead.strip():  # a sentence of its own paragraph leads in
+                before_start, before_end = start, start + len(lead)
+                if lead[-1] not in ".!?":
+                    continue
+            elif start == 0:
                 continue
-            before_start, before_end = _paragraph_around(text, start - 2, start - 2)
+            else:
+                before_start, before_end = _paragraph_around(text, start - 2, start - 2)
             last = doc.char_span(before_start, before_end, alignment_mode="contract")
             if text[before_start:].lstrip()[:1] in QUOTE_MARKS or last is None or not len(last):
                 continue
@@ -752,8 +765,9 @@ class QuoteExtractor:
             if any(sentence.start_char <= s < before_end for s, _ in claimed):
                 continue  # a paragraph that ends on a statement: _interview_runs's case, or someone else's words
             subject = next((t for t in sentence if t.dep_ in ("nsubj", "nsubjpass") and t.head == sentence.root), None)
-            if subject is not None and subject.pos_ == "NOUN" and subject.lower_ not in PERSON_NOUNS:
-                subject = next((c for c in subject.children if c.dep_ == "poss" and c.lower_ in ("her", "his")), None)
+            if subject is not None and subject.pos_ == "NOUN" and subject.lower_ not in PERSON_NOUNS and not subject.ent_type_:
+                subject = next((t for t in subject.subtree if (t.dep_ == "poss" and t.head == subject and t.lower_ in ("her", "his"))
+                                or (t.dep_ == "appos" and t.ent_type_ == "PERSON")), None)
             if subject is None:
                 continue
             mention = mention_tokens(subject)
@@ -1302,10 +1316,13 @@ def _speaker_after_quote(cue: Token, marks: list[tuple[int, int]]) -> Token | No
 
 def _reported_before(cue: Token) -> list[Token]:
     """'Nurses will strike, the Royal College of Nursing announced on Monday': the parser can make the reporting clause
-    a complement of the reported one. The clause before the comma is then the cue's content."""
+    a complement of the reported one, or its conjunct with no 'and' between them when it ends the sentence. The clause
+    before the comma is then the cue's content."""
     head, start = cue.head, cue.left_edge.i
     after_comma = cue.doc[start].text == "," or (start > 0 and cue.doc[start - 1].text == ",")
-    inverted = (cue.dep_ == "ccomp" and head.i < cue.i and head.pos_ in ("VERB", "AUX") and after_comma
+    ends_sentence = all(t.is_punct or t.is_space for t in cue.doc[cue.right_edge.i + 1 : cue.sent.end])
+    unjoined = cue.dep_ == "conj" and ends_sentence and not any(c.dep_ == "cc" and head.i < c.i < cue.i for c in head.children)
+    inverted = ((cue.dep_ == "ccomp" or unjoined) and head.i < cue.i and head.pos_ in ("VERB", "AUX") and after_comma
                 and any(c.dep_ == "nsubj" for c in cue.children))
     return [head] if inverted else []
 
@@ -1380,6 +1397,12 @@ def _content_tokens(head: Token, cue: Token) -> list[Token]:
             later_object = child.dep_ == "prep" and (head.dep_ == "dobj" or child.lower_ not in OCCASION_PREPOSITIONS)
             if child.i > head.i and not after_comma and (child.dep_ in ("xcomp", "ccomp") or later_object):
                 last = max(last, child.right_edge.i)
+    # 'said the sale would go ahead, but with a golden share kept by the state': a ', but' the parser hung on the cue,
+    # coordinating no verb of the writer's ('said X, but added Y'), qualifies the reported clause and ends with it.
+    but = next((c for c in cue.children if c.dep_ == "cc" and c.lower_ == "but" and c.i > last
+                and all(t.text == "," for t in doc[last + 1 : c.i])), None)
+    if but is not None and but.n_rights and not any(c.dep_ == "conj" and c.i > but.i for c in cue.children):
+        last = but.right_edge.i
     # 'called for a ballot at a press conference': where the call was made, which the parser may hang on what was
     # called for, is not part of it (GUIDELINES §7: 'calling for X' -> 'for X').
     if head.dep_ == "prep" and head.lower_ == "for":
@@ -1414,8 +1437,11 @@ BRACKET_PAIRS = {")": "(", "]": "["}
 
 def _may_end_content(tokens: list[Token]) -> bool:
     """True unless the last token is punctuation the clause does not end with (a comma, a dash, a bracket it never
-    opened); a closing bracket whose opening one it holds stays ('rose to 8% (from 6%)')."""
+    opened) or a conjunction whose second half the parser hung elsewhere ('was well below its value and warned that
+    ...'); a closing bracket whose opening one it holds stays ('rose to 8% (from 6%)')."""
     last = tokens[-1]
+    if last.pos_ == "CCONJ":
+        return False
     if not last.is_punct or last.text in KEPT_AT_END:
         return True
     return last.text in BRACKET_PAIRS and any(t.text == BRACKET_PAIRS[last.text] for t in tokens)

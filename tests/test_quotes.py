@@ -141,6 +141,28 @@ def test_a_reporting_clause_the_parser_hung_under_the_reported_one_still_reports
     assert [(text[q.start : q.end], q.speaker, q.date) for q in quotes] == [("Nurses will strike", "Royal College of Nursing", dt.date(2024, 3, 11))]
 
 
+def test_a_reporting_clause_the_parser_coordinated_after_the_reported_one_reports_it(extractor):
+    """An article's lede, indirect speech with its attribution after it: the parser made 'warned' a conjunct of 'walk'."""
+    text = ("OSTRA — Dockworkers will walk out across all three terminals if the privatisation bill is tabled in parliament, "
+            "the head of the Ostravian Dockworkers' Union warned on Monday.")
+    assert [(text[q.start : q.end], q.cue, q.kind) for q in extractor.extract(text, dt.date(2023, 11, 7))] == [
+        ("Dockworkers will walk out across all three terminals if the privatisation bill is tabled in parliament", "warned", "indirect")]
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    # ', but' qualifying the reported clause is part of it (GUIDELINES §7: to the end of the clause) ...
+    ("The transport minister said the privatisation would go ahead, but with a golden share kept by the state.",
+     "the privatisation would go ahead, but with a golden share kept by the state"),
+    # ... a ', but' coordinating the writer's next verb is not.
+    ("The transport minister said the privatisation would go ahead, but did not say when.", "the privatisation would go ahead"),
+    # GUIDELINES §7 edges: a clause never ends on the 'and' of a second verb the parser hung on the cue.
+    ("Dr Helga Oprea, an economist, said the sale price proposed was well below the port's likely value and warned that "
+     "the treasury would lose revenue.", "the sale price proposed was well below the port's likely value"),
+])
+def test_an_indirect_clause_ends_at_the_end_of_the_reported_clause(extractor, text, content):
+    assert [text[q.start : q.end] for q in extractor.extract(text, dt.date(2024, 2, 14))][0] == content
+
+
 def test_press_release_layouts(extractor):
     text = (
         "“Pushbacks are never legal and the Commission will not fund fences.” — Commissioner Ylva Johansson\n\n"

@@ -414,3 +414,30 @@ def test_a_transcript_label_names_the_registry_actor_and_a_bracketed_holder_beat
         ("Horst Seehofer", "The German Interior Minister"), ("Nowak", "Ms Nowak"),
         ("Nancy Faeser", "Ms Nancy Faeser"), ("Mariusz Kaminski", "Mr Kaminski"),
     ]
+
+
+def test_a_quote_over_two_paragraphs_after_a_sentence_about_a_named_role_is_that_persons(port_extractor):
+    """README: a quote paragraph after a sentence about a person is theirs, and a quote left open at a paragraph's end
+    continues with its speaker; the person may be the name in apposition to the subject ('The chief executive of X,
+    Lena Holt, issued a statement')."""
+    text = ("The chief executive of Harrow Shipping Group, Lena Holt, issued a statement on Tuesday defending the timetable.\n\n"
+            "\"We have lost two shipping lines in three years. Our cranes are older than the men who operate them.\n\n"
+            "\"A partner will bring the investment we need. I ask the union to talk to us.\"")
+    assert [s for _, s, _ in speakers(port_extractor, text, dt.date(2023, 12, 5))] == ["Lena Holt", "Lena Holt"]
+
+
+def test_a_quote_after_a_sentence_about_a_person_in_its_own_paragraph_is_theirs(port_extractor):
+    """'Varga shrugged. "..."': the README's 'Her answer is careful.' / '"..."', within one paragraph; not the last speaker."""
+    text = ("Ines Varga keeps a photograph of her father on the wall of her office.\n\n"
+            "Not everyone agrees. Paul Mbeki now backs the sale. \"A golden share changes everything,\" he said in January.\n\n"
+            "Varga shrugged. \"Paul has made his choice. We have made ours.\"")
+    assert [s for _, s, _ in speakers(port_extractor, text, dt.date(2024, 2, 28))] == ["Paul Mbeki", "Ines Varga"]
+
+
+def test_a_relative_clause_about_the_speaker_after_a_quote_gives_no_cue(port_extractor):
+    """'"..." Paul Mbeki, the economist who wrote the submission, has modelled ...': the quote is his, but 'wrote'
+    describes him and is no cue of it."""
+    text = ("Lena Holt spoke first at the hearing.\n\n"
+            "\"The numbers do not lie. A private operator would cut a third of the workforce.\" Paul Mbeki, the economist "
+            "who wrote the union's submission, has modelled the sale three times.")
+    assert [(q.speaker, q.cue) for q in port_extractor.extract(text, dt.date(2024, 2, 28))] == [("Paul Mbeki", None)]
