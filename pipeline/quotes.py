@@ -115,11 +115,13 @@ class _Draft:
 
 
 # A transcript's turns: 'Q: When did you find out?' / 'A: On the morning after the awards.', or turns under a speaker's
-# label in capitals: a name ('LINDQVIST:'), an honorific and a surname ('MR REES:', 'Ms HALVORSEN:'), an office with its
-# holder in brackets ('THE WATER COMMISSIONER (Ms Priya Halvorsen):') or a presiding officer ('The SPEAKER:').
+# label: a name ('LINDQVIST:', 'Mirela Tanase:'), an honorific and a surname ('MR REES:', 'Ms HALVORSEN:'), an office
+# with its holder in brackets ('THE WATER COMMISSIONER (Ms Priya Halvorsen):') or a presiding officer ('The SPEAKER:');
+# in bold markdown too ('**Q:**', '**Mirela Tanase**:'). A label not in capitals must name a participant
+# (`_transcript_turns`): 'Correction:' or 'Note:' heads a paragraph as often.
 TRANSCRIPT_TURN = re.compile(
-    r"^(?:(?P<turn>Q|A)[:.]|(?P<label>(?:(?:The|Mr|Mrs|Ms|Miss|Dr|Madam|Sir|Dame|Lord|Lady)\.? )?[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,4})"
-    r"(?: \((?P<holder>[^()\n]{2,80})\))?:)\s+(?P<body>\S.*)$", re.M)
+    r"^(?:\*\*|__)?(?:(?P<turn>Q|A)(?:\*\*|__)?[:.]|(?P<label>(?:(?:The|Mr|Mrs|Ms|Miss|Dr|Madam|Sir|Dame|Lord|Lady)\.? )?[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,4})"
+    r"(?: \((?P<holder>[^()\n]{2,80})\))?(?:\*\*|__)?:)(?:\*\*|__)?\s+(?P<body>\S.*)$", re.M)
 # The chair of a sitting ('The SPEAKER:', 'MADAM DEPUTY SPEAKER:', 'THE CHAIR (Mr Lowe):'): calls to order and to
 # speak ('Order. I call Mr Rees.') are procedure, no one's statement.
 PRESIDING_OFFICER = re.compile(
@@ -128,6 +130,12 @@ PRESIDING_OFFICER = re.compile(
 
 # A blank line, with the whitespace after it: where a paragraph ends.
 PARAGRAPH_BREAK = re.compile(r"\n\n\s*")
+# An editor's note on the article itself ('Correction: An earlier version of this article said ...', 'Update: This
+# story has been amended'): the outlet's, not anyone's statement. A live blog's 'UPDATE: Police said ...' is news.
+EDITORS_NOTE = re.compile(
+    r"^\W*(?:(?:corrections?|clarifications?|erratum|editor['’]?s['’]? note)\W*:|(?:updated?\W*:\W*)?(?:an? (?:earlier|previous) "
+    r"version of this|this (?:article|story|report|piece) (?:has been|was) (?:updated|corrected|amended)))[^\n]*(?:\n(?!\n)[^\n]*)*",
+    re.I | re.M)
 
 
 def _without_leading_dash(entity: Span) -> Span | None:
@@ -140,15 +148,22 @@ def _without_leading_dash(entity: Span) -> Span | None:
 
 # A byline, whose writer may label their questions in an interview: 'By Anna Kerr, 21 September 2023'.
 BYLINE = re.compile(r"^\s*By (?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})", re.M)
+# A speech's heading: 'Speech by Ilie Corban MP at the Ostra harbour rally', 'Remarks by Dr Maren Holt'. The name's
+# words have a small letter, so a post-nominal ('MP', 'QC') is none of it.
+SPEECH_HEADING = re.compile(r"^\s*(?:Speech|Remarks|Statement|Address) by (?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’-]*[a-z][\w'’-]*){1,3})\b")
 
 
 def _byline_writer(text: str) -> str | None:
-    """The writer a byline near the top names ('By Dr Ingrid Solberg', 'By Anna Kerr, 21 September 2023'): the 'I' of
-    their own reporting. A line that runs on past the name is a sentence ('By Friday the union had ...'), not a byline."""
+    """The writer a byline near the top names ('By Dr Ingrid Solberg', 'By Anna Kerr, 21 September 2023'), or the
+    speaker a speech's heading names ('Speech by Ilie Corban MP'): the 'I' of their own words. A line that runs on past
+    the name is a sentence ('By Friday the union had ...'), not a byline."""
     for line in top_lines(text):
         byline = BYLINE.match(line)
         if byline is not None and re.fullmatch(r"\s*(?:[,|].{0,60})?", line[byline.end() :]):
             return byline.group("name")
+        heading = SPEECH_HEADING.match(line)
+        if heading is not None:
+            return heading.group("name")
     return None
 
 
@@ -202,12 +217,19 @@ def _transcript_turns(doc: Doc, outlet: str | None, writer: str | None, registry
 
     def asks(turn: re.Match[str]) -> bool:
         label = turn.group("label")
-        return turn.group("turn") == "Q" or (label is not None and set(label.split()) <= interviewer)
+        return turn.group("turn") == "Q" or (label is not None and set(label.upper().split()) <= interviewer)
 
     def presides(turn: re.Match[str]) -> bool:
         return turn.group("label") is not None and PRESIDING_OFFICER.match(turn.group("label")) is not None
 
-    turns = list(TRANSCRIPT_TURN.finditer(doc.text))
+    def labelled(turn: re.Match[str]) -> bool:
+        """A turn, not a paragraph's heading: 'Q:', 'A:', a label in capitals, the interviewer's or a participant's."""
+        label = turn.group("label")
+        return label is None or label.split(" ", 1)[-1].isupper() or asks(turn) or _names_a_participant(turn, candidates, registry, on)
+
+    matches = list(TRANSCRIPT_TURN.finditer(doc.text))
+    candidates = _turn_people(doc, matches)
+    turns = [t for t in matches if labelled(t)]
     questions = [t for t in turns if asks(t)]
     chair = [t for t in turns if presides(t)]
     others = [t for t in turns if not asks(t) and not presides(t)]
@@ -270,6 +292,29 @@ def _headline_end(text: str, title: str | None = None) -> int:
         if line and "\n" not in line and len(line) <= 200 and not re.search(r"[.!?][\"'”’]*$", line):
             return first
     return 0
+
+
+# A headline's speaker before its quote: 'Union chief: "We will strike"'. Its words are a name or a description whose
+# last noun names a person or an organisation (`DESCRIBED_SPEAKERS`), never a rubric ('Analysis:', 'Live:').
+HEADLINE_SPEAKER = re.compile(r"\s*(?P<who>[^\n:\"“”«]{2,60}?)\s*:\s*")
+DESCRIBED_SPEAKERS = PERSON_ROLE_NOUNS | PERSON_NOUNS | SPOKES_NOUNS | frozenset(ORGANISATION_NOUNS)
+
+
+def _headline_colon_quotes(doc: Doc, marks: list[tuple[int, int]], headline_end: int) -> list[_Draft]:
+    """A headline's quote after a speaker and a colon: in headlinese the colon is the cue (the body's 'X said: "..."'),
+    so the words are a statement (README: a headline's words in quote marks with a cue)."""
+    text = doc.text
+    found = []
+    for mark in marks:
+        if mark[1] >= headline_end:
+            break
+        who = HEADLINE_SPEAKER.fullmatch(text, text.rfind("\n", 0, mark[0]) + 1, mark[0])
+        words = doc.char_span(*who.span("who"), alignment_mode="contract") if who else None
+        if not words or len(words) > 6 or any(t.pos_ in ("VERB", "AUX") for t in words):
+            continue
+        if words[-1].lemma_.lower() in DESCRIBED_SPEAKERS or any(t.ent_type_ in ("PERSON", "ORG") for t in words):
+            found.append(_named_draft(doc, trim(text, mark[0] + 1, mark[1]), "direct", who.group("who")))
+    return found
 
 
 def _named_draft(doc: Doc, body: tuple[int, int], kind: QuoteKind, who: str) -> _Draft:
@@ -427,16 +472,18 @@ class QuoteExtractor:
         marks = quote_mark_spans(doc.text)
         headline_end = _headline_end(doc.text, title)
         # A headline's own reporting ('Union says four-day week is overdue') is headlinese for what the body reports;
-        # only its words in quote marks, with their cue ('"I never stopped believing," says Moreau'), are a statement.
+        # only its words in quote marks, with their cue ('"I never stopped believing," says Moreau', 'Union chief: "..."'),
+        # are a statement.
         drafts = [d for d in self._cue_drafts(doc, marks) if d.kind == "direct" or d.start >= headline_end]
+        drafts += _headline_colon_quotes(doc, marks, headline_end)
         drafts += self._unattributed_quotes(doc, marks, drafts, headline_end)
         drafts += self._press_release_drafts(doc)
         writer = _byline_writer(doc.text)  # the interviewer of a Q&A, and the 'I' of their own reporting
         unspoken, spoken = _transcript_turns(doc, outlet, writer, self.registry, article_date)
         drafts += _turn_drafts(doc, unspoken, spoken)
-        # An interviewer's 'In February you said ...' puts a question to the interviewee, and the Speaker's 'I call Mr
-        # Rees to ask ...' calls on a member: no one's statement.
-        unspoken_spans = [(t.start(), t.end()) for t in unspoken]
+        # An interviewer's 'In February you said ...' puts a question to the interviewee, the Speaker's 'I call Mr Rees
+        # to ask ...' calls on a member, and an editor's note corrects the article: no one's statement.
+        unspoken_spans = [(t.start(), t.end()) for t in unspoken] + [n.span() for n in EDITORS_NOTE.finditer(doc.text)]
         drafts = [d for d in drafts if not any(start <= d.start < end for start, end in unspoken_spans)]
         drafts = [_without_sourcing(doc.text, d) for d in _without_overlaps(drafts)]
         return self._resolve(doc, drafts, article_date, outlet, writer)
@@ -1725,13 +1772,17 @@ DATELINE = re.compile(
 
 # Lines of hard-wrapped plain text are at most about this long; a longer line under a headline is a paragraph.
 HARD_WRAP_COLUMNS = 100
+# A list item's marker at a line's start ('- ', '* ', '• ', '1. ', '2) '); a dash of a signature ('— Name') is none.
+BULLET = re.compile(r"^[ \t]*(?P<marker>[-*•]|\d{1,2}[.)])[ \t]+(?=\S)", re.M)
 
 
 @Language.component("stancewatch_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A first line without a full stop (a headline) ends a sentence, and a dateline is a sentence of its own: a
     headline must not run into its paragraph, nor 'BRASILIA, March 3 (Reuters)' become the subject of its reporting
-    verb. `QuoteExtractor.parse` hands the pipeline one paragraph at a time, so blank lines need no handling here."""
+    verb. Each list item, and its marker, starts a sentence: one bullet's speaker is never another's, nor does its
+    quote run into the next. `QuoteExtractor.parse` hands the pipeline one paragraph at a time, so blank lines need no
+    handling here."""
     if not len(doc):
         return doc
     token_at = {t.idx: t.i for t in doc}
@@ -1750,6 +1801,10 @@ def paragraph_breaks(doc: Doc) -> Doc:
         dateline = DATELINE.match(doc.text, doc[start].idx)
         if dateline and dateline.end() in token_at:
             doc[token_at[dateline.end()]].is_sent_start = True
+    for bullet in BULLET.finditer(doc.text):
+        for edge in (bullet.start("marker"), bullet.end()):
+            if edge in token_at:
+                doc[token_at[edge]].is_sent_start = True
     return doc
 
 

@@ -1221,3 +1221,62 @@ def test_a_signed_officials_quote_speaks_for_a_registered_organisation_and_keeps
             f"\"People are sleeping in summer tents. Some of them will not survive the month.\"\n— {signature}")
     assert quoted_by(extractor, text)[-1] == (
         "People are sleeping in summer tents. Some of them will not survive the month", speaker, signature)
+
+
+@pytest.mark.parametrize("marker", ["- ", "* ", "• ", "{n}. "])
+def test_each_bullet_is_a_sentence_of_its_own(extractor, marker):
+    """A list item's attribution is read within it: the next bullet's speaker is not this one's, and a quote does not
+    run into the next bullet."""
+    items = ['The minister described the strike as "blackmail against the whole economy".',
+             "Asked about pensions, he said talks would start next week.",
+             'Harbour Group spokeswoman Sanne Verhoek, who attended, said the investor was "ready to sign within weeks".']
+    text = ("Key points from the minister's briefing\n\nWhat transport minister Dorin Maris said on Tuesday:\n\n"
+            + "\n".join(marker.format(n=n) + item for n, item in enumerate(items, start=1)))
+    assert quoted_by(extractor, text, dt.date(2024, 1, 9)) == [
+        ("blackmail against the whole economy", "Dorin Maris", "The minister"),
+        ("talks would start next week", "Dorin Maris", "he"),
+        ('the investor was "ready to sign within weeks', "Sanne Verhoek", "Harbour Group spokeswoman Sanne Verhoek"),
+    ]
+
+
+@pytest.mark.parametrize("note", [
+    "Correction: An earlier version of this article said the company would invest 300 million crowns.",
+    "**Clarification:** An earlier version of this article said the company would invest 300 million crowns.",
+    "Editor's note: This story has been updated. The company said it would invest euros, not crowns.",
+])
+def test_an_editors_note_on_the_article_is_no_ones_statement(extractor, note):
+    text = f"Port investor pledges funds\n\nThe company said it would invest 300 million euros in the port.\n\n{note}"
+    assert [s for s, _, _ in quoted_by(extractor, text)] == ["it would invest 300 million euros in the port"]
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Q:", "Mirela Tanase:"), ("**Q:**", "**Mirela Tanase:**"), ("**Q**:", "**Tanase**:"),
+])
+def test_a_q_and_a_under_mixed_case_or_bold_labels_gives_the_answers_and_not_the_questions(extractor, question, answer):
+    """A label in normal case or in bold is a turn where it names the interviewee (or a registry person); 'Note:' is
+    no one's turn."""
+    text = ('"The harbour is our livelihood": an interview with Mirela Tanase\n\nThe union leader spoke to the Courier.\n\n'
+            f"{question} The minister says private capital will modernise the port. Do you accept that?\n\n"
+            f"{answer} No. Private capital will modernise the owners' bank accounts.\n\n{question} Will your members strike?\n\n"
+            f"{answer} If the bill reaches parliament, we will stop work.\n\nNote: The interview has been edited for length.")
+    assert quoted_by(extractor, text) == [
+        ("No. Private capital will modernise the owners' bank accounts", "Mirela Tanase", "Mirela Tanase"),
+        ("If the bill reaches parliament, we will stop work", "Mirela Tanase", "Mirela Tanase"),
+    ]
+
+
+def test_a_headlines_quote_after_a_speaker_and_a_colon_is_theirs_and_a_rubric_names_no_one(extractor):
+    """In headlinese 'Union chief: "..."' is 'the union chief said: "..."': the body's union chief, else the mention."""
+    body = "Union chief Mirela Tanase told shop stewards on Monday that the union had set aside funds for a stoppage."
+    text = f'Union chief: "We will strike if the bill is tabled"\n\n{body}'
+    assert quoted_by(extractor, text)[0] == ("We will strike if the bill is tabled", "Mirela Tanase", "Union chief")
+    text = f'Union chief: "We will strike if the bill is tabled"\n\n{body.replace("Union chief Mirela Tanase", "A delegate")}'
+    assert quoted_by(extractor, text)[0] == ("We will strike if the bill is tabled", None, "Union chief")
+    text = f'Analysis: "We will strike if the bill is tabled"\n\n{body}'
+    assert [s for s, _, _ in quoted_by(extractor, text)] == ["the union had set aside funds for a stoppage"]
+
+
+def test_a_speech_headings_speaker_is_the_i_of_its_words(extractor):
+    text = ("Speech by Ilie Corban MP at the harbour rally\n\nFriends, thank you for coming.\n\n"
+            "The minister says she needs private money. I say she needs a plan.")
+    assert quoted_by(extractor, text)[-1] == ("she needs a plan", "Ilie Corban", "I")
