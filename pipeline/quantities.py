@@ -50,7 +50,7 @@ COUNT_BRIDGES = frozenset({"of", "the", "other", "more", "additional", "new", "t
 ORDINAL_WORDS = tuple("first second third fourth fifth sixth seventh eighth ninth tenth".split())
 # A fraction after an ordinal names a period ("the first half of the year", "second-quarter profits"): it ranks, as the ordinal does.
 _ORDINAL_PERIOD = re.compile(rf"\b(?:{'|'.join(ORDINAL_WORDS)}|last|\d+(?:st|nd|rd|th))[ -](?:half|quarter)\b", re.IGNORECASE)
-# A share in words ("one in five", "a third of", "two-thirds of", "half of") is read as the percent it states, so it compares
+# A share in words ("one in five", "a third of", "two-thirds of", "half of", "half their") is read as the percent it states, so it compares
 # with "20%". Only these two forms: an ordinal that ranks ("a third term", "the fifth time") has no "of" after it.
 SMALL_NUMBER_WORDS = {word: value for value, word in enumerate("one two three four five six seven eight nine ten".split(), start=1)}
 FRACTION_DENOMINATORS = {"half": 2, "quarter": 4} | {word: rank for rank, word in enumerate(ORDINAL_WORDS, start=1) if rank > 2}
@@ -58,10 +58,12 @@ _SMALL_NUMBER = "|".join(SMALL_NUMBER_WORDS)
 # "half of" after "the", "first" or "second" is a period ("the first half of 2020"), not a share. A change by a share
 # ("down by a fifth", "cut by half") has no "of": after "by" a fraction ends the phrase, and counts only after a word of
 # change (_CHANGE_BEFORE_BY), as "backed by a third party" is no share.
+# "half" needs no "of" before a determiner: "half their harvest", "half the members" (but "half an hour" is time).
+_PREDETERMINED = r"(?:the|their|its|his|her|our|your|all|these|those)\b"
 _SHARE = re.compile(
     rf"\b(?:(?P<part>{_SMALL_NUMBER}|\d{{1,3}}) in (?P<whole>{_SMALL_NUMBER}|\d{{1,3}}(?:,\d{{3}})*)"
     rf"|(?P<by>(?<=\bby ))?(?:(?P<numerator>an?|{_SMALL_NUMBER})[ -])?(?<!the )(?<!first )(?<!second )"
-    rf"(?P<fraction>{'|'.join(FRACTION_DENOMINATORS)})s?(?(by)(?![\w-])|(?=\s+of\b)))\b",
+    rf"(?P<fraction>{'|'.join(FRACTION_DENOMINATORS)})s?(?(by)(?![\w-])|(?=\s+of\b|(?<=half)\s+{_PREDETERMINED})))\b",
     re.IGNORECASE,
 )
 _CHANGE_BEFORE_BY = re.compile(

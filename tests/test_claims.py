@@ -200,6 +200,9 @@ def test_coordinated_sums_are_each_a_sum(nlp, text, sums):
         ("Two-thirds of members voted yes.", "Two-thirds", 66.666667, None),
         ("Half of the beds are empty.", "Half", 50, None),
         ("Three quarters of voters agree.", "Three quarters", 75, None),
+        # "half" before a determiner needs no "of"
+        ("Farmers could lose half their harvest.", "half", 50, None),
+        ("Half the members voted no.", "Half", 50, None),
         # a change by a share: no "of", but "by" after a word of change
         ("Sick leave is down by a fifth, the minister said.", "a fifth", 20, None),
         ("Prices rose by a third.", "a third", 33.333333, None),
