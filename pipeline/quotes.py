@@ -40,7 +40,7 @@ QuoteKind = Literal["direct", "mixed", "indirect", "according_to", "continuation
 
 # Cues that report only words in quote marks: '"How much ...?" asked Tom Okafor', '"Order!" bellowed the Speaker',
 # '"...," she shot back'. Without marks they are requests, cries or other deeds ('asked for privacy').
-QUOTED_ONLY_CUES = frozenset("ask shout cry bellow yell scream snap quip exclaim interject mutter murmur whisper shoot".split())
+QUOTED_ONLY_CUES = frozenset("ask shout cry bellow yell scream snap quip exclaim interject mutter murmur whisper shoot chant".split())
 # Verbs that report speech or writing; content comes from their clausal complement.
 SPEECH_CUES = frozenset(
     "say tell add claim argue maintain insist warn state announce stress emphasise emphasize note reply respond "
@@ -70,10 +70,11 @@ SIGNATURE_TITLES = PERSON_ROLE_NOUNS | HONORIFICS
 MIN_QUOTE_WORDS = 3
 # Words that introduce a quoted term rather than a quotation, right before its opening mark.
 TERM_INTRODUCER = re.compile(r"\b(?:so-called|so called|dubbed|nicknamed|the term|the phrase|the words?)\s*$", re.I)
-# A work's title in quote marks: 'a 1994 documentary, "The Last Yard,"', 'The paper, titled "Lights, heat and ...,"'.
+# A work's title in quote marks: 'a 1994 documentary, "The Last Yard,"', 'The paper, titled "Lights, heat and ...,"', or
+# in brackets after the work it names ('your report of 14 June ("Varnia signs turbine deal")').
+WORKS = "documentary|film|book|novel|memoir|album|song|single|newsletter|podcast|paper|series|play|poem|essay|programme|program|exhibition"
 WORK_INTRODUCER = re.compile(
-    r"\b(?:titled|entitled|documentary|film|book|novel|memoir|album|song|single|newsletter|podcast|paper|series|play|poem|"
-    r"essay|programme|program|exhibition)\s*,?\s*$", re.I)
+    rf"\b(?:(?:titled|entitled|{WORKS})\s*,?|(?:{WORKS}|report|article|story|column|editorial|headline)\b[^.!?()\n]{{0,40}}\()\s*$", re.I)
 MAX_TITLE_WORDS = 10
 OPENING_MARKS = {"“": "”", "«": "»", "„": "“"}
 # Where the content token sits among a dependency pattern's tokens after the cue (the first elsewhere).
@@ -83,6 +84,9 @@ CLOSING_MARKS = "\"”»'’"
 DASH_SIGNATURE = re.compile(r"^(?P<body>.+?)\s+(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$", re.S)  # not 'Lithuania–Belarus'
 QUOTE_THEN_DASH = re.compile(r"^\s*[\"“‘'](?P<body>.+?)[\"”’']\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,240})$", re.S)
 SIGNATURE_LINE = re.compile(r"^\s*(?:—|–|--)\s*(?P<who>[^—–\n]{2,80}?)\s*$")
+BLOCK_QUOTE_LINE = re.compile(r"^>[ \t]*\S[^\n]*", re.M)
+LETTER_SIGNATURE = re.compile(r"\n[ \t]*\n[ \t]*(?:—|–|--)[ \t]*(?P<who>[^—–\n]{2,80}?)\s*$")
+FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
 FROM_HEADER = re.compile(r"^\s*From (?P<who>[^:\n]{2,80}):\s*$")
 RELEASE_BOILERPLATE = re.compile(r"^\s*(?:notes? to editors|media (?:enquiries|inquiries|contact)|press contact|about [A-Z]|ends\b|###|-30-)", re.I)
 
@@ -330,10 +334,13 @@ def quote_mark_spans(text: str) -> list[tuple[int, int]]:
     left open at a paragraph's end closes there (the press convention for quotes running over paragraphs).
     Single marks (British style: 'We will not,' he said) count outside double-quoted stretches, where they are
     not a quote inside a quote.
+    A markdown block quote line ('> Varnia has waited ...') is a quoted stretch from its '>' to the line's end, and
+    the marks inside it are the quoted text's own.
     """
+    blocks = [m.span() for m in BLOCK_QUOTE_LINE.finditer(text)]
     doubles = _double_mark_spans(text)
     singles = [span for span in _single_mark_spans(text) if not any(o <= span[0] <= c for o, c in doubles)]
-    return sorted(doubles + singles)
+    return sorted(blocks + [span for span in doubles + singles if not any(o <= span[0] <= c for o, c in blocks)])
 
 
 def _single_mark_spans(text: str) -> list[tuple[int, int]]:
@@ -478,6 +485,7 @@ class QuoteExtractor:
         drafts += _headline_colon_quotes(doc, marks, headline_end)
         drafts += self._unattributed_quotes(doc, marks, drafts, headline_end)
         drafts += self._press_release_drafts(doc)
+        drafts += _signed_letter(doc, marks, headline_end)
         writer = _byline_writer(doc.text)  # the interviewer of a Q&A, and the 'I' of their own reporting
         unspoken, spoken = _transcript_turns(doc, outlet, writer, self.registry, article_date)
         drafts += _turn_drafts(doc, unspoken, spoken)
@@ -633,10 +641,10 @@ class QuoteExtractor:
                 continue
             if TERM_INTRODUCER.search(text[max(0, mark[0] - 30) : mark[0]]):
                 continue  # 'the council's so-called "ring of steel"': a term, not a quote
-            if WORK_INTRODUCER.search(text[max(0, mark[0] - 30) : mark[0]]) and _reads_as_a_title(text[start:end]):
+            if WORK_INTRODUCER.search(text[max(0, mark[0] - 60) : mark[0]]) and _reads_as_a_title(text[start:end]):
                 continue
-            if mark[1] < headline_end:
-                continue  # a headline's quote without a cue repeats one the body attributes
+            if mark[1] < headline_end or _pull_quote(text, mark):
+                continue  # a headline's quote without a cue, or a pull quote, repeats one the body attributes
             paragraph_start = text.rfind("\n\n", 0, mark[0]) + 1
             previous = [d for d in drafts + found if paragraph_start <= d.start < mark[0] and d.kind != "press_release"]
             left_open = marks[index - 1] if index > 0 and text[marks[index - 1][1]] not in QUOTE_MARKS else None
@@ -677,13 +685,12 @@ class QuoteExtractor:
             alone = SIGNATURE_LINE.match(paragraph)
             # Under the lines it signs, or a blank line below a quote paragraph ('"..."' / '' / '— Ruta J., Legal Director').
             signed = (block_start, start - 1) if block_start is not None else (
-                last_block if last_block is not None and text[last_block[0] :].lstrip()[:1] in QUOTE_MARKS else None)
+                last_block if last_block is not None and text[last_block[0] :].lstrip()[:1] in QUOTE_MARKS + ">" else None)
             if alone and signed is not None and _looks_like_name(alone.group("who")):
-                body = trim(text, *signed)
-                if text[body[0] - 1 : body[0]] in QUOTE_MARKS and text[body[1] : body[1] + 1] in QUOTE_MARKS:
-                    body = trim(text, body[0], body[1])
-                if body[1] - body[0] >= 10:
-                    found.append(_named_draft(doc, body, "press_release", alone.group("who")))
+                # A block quote is signed line by line, like a quote over paragraphs, without its '>' markers.
+                bodies = [trim(text, line.start() + 1, line.end()) for line in BLOCK_QUOTE_LINE.finditer(text, *signed)]
+                found += [_named_draft(doc, body, "press_release", alone.group("who"))
+                          for body in bodies or [trim(text, *signed)] if body[1] - body[0] >= 10]
                 block_start = last_block = None
                 continue
             if block_start is None:
@@ -1181,9 +1188,13 @@ def _starts_an_attribution(child: Token) -> bool:
 
 def _colon_subject(doc: Doc, opening: int, paragraph_start: int) -> Token | None:
     """The subject of the clause a colon ends right before a quote opens in the same paragraph ('X was blunt: "..."',
-    'The chief executive put it simply: "..."'): that clause introduces what its subject says. A named person or an
+    'The chief executive put it simply: "..."'), or the paragraph above a quote that opens its own ('X, which published
+    its reply the same evening:' / '> ...'): that clause introduces what its subject says. A named person or an
     organisation only, never 'the answer' or 'the result'."""
     before = doc.text[paragraph_start:opening].rstrip()
+    if not before:
+        paragraph_start = doc.text.rfind("\n\n", 0, max(0, paragraph_start - 1)) + 1
+        before = doc.text[paragraph_start:opening].rstrip()
     if not before.endswith(":"):
         return None
     colon = doc.char_span(paragraph_start + len(before) - 1, paragraph_start + len(before), alignment_mode="expand")
@@ -1193,6 +1204,8 @@ def _colon_subject(doc: Doc, opening: int, paragraph_start: int) -> Token | None
     while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
         clause = clause.head
     subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.lower_ in RELATIVE_PRONOUNS and clause.dep_ == "relcl":
+        subject = _antecedent(clause)
     if subject is None or not any(t.ent_type_ in ("PERSON", "ORG") or t.pos_ == "PROPN" for t in subject.subtree):
         return None
     return subject
@@ -1290,6 +1303,49 @@ def _reads_as_a_full_name(entity: Span) -> bool:
         return len(words) > 1
     return (entity.label_ in ("WORK_OF_ART", "ORG") and 2 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words)
             and words[-1].lower() not in ORGANISATION_NOUNS)
+
+
+def _signed_letter(doc: Doc, marks: list[tuple[int, int]], headline_end: int) -> list[_Draft]:
+    """A letter or op-ed signed on the text's last line, a blank line below its last paragraph ('— Irena Holt, Lessenia
+    Farmers' Association'), is its signer's: each run of sentences in which they speak in the first person (outside
+    quote marks) is a statement, in the paragraphs above the signature up to one with none. What the letter reports of
+    others ('Sir, your report quoted Minister Dal ...') is not theirs, and an article that ends on a quote above its
+    author's credit line has no such paragraph (a signed quote paragraph is `_press_release_drafts`'s)."""
+    signature = LETTER_SIGNATURE.search(doc.text)
+    if signature is None or not _looks_like_name(signature.group("who")):
+        return []
+    above = doc.text[: signature.start()]
+    breaks = list(PARAGRAPH_BREAK.finditer(above))
+    drafts: list[_Draft] = []
+    for start, end in reversed(list(zip([0, *(b.end() for b in breaks)], [*(b.start() for b in breaks), len(above)]))):
+        paragraph = doc.char_span(start, end, alignment_mode="contract")
+        if start < headline_end or paragraph is None or above[start:end].lstrip()[:1] in QUOTE_MARKS + ">":
+            break
+        runs: list[list[int]] = []  # [start, end) tokens of consecutive first-person sentences
+        for sentence in paragraph.sents:
+            if not any(t.lower_ in FIRST_PERSON and t.tag_ in ("PRP", "PRP$") and not any(o < t.idx < c for o, c in marks) for t in sentence):
+                continue
+            if runs and runs[-1][1] == sentence.start:
+                runs[-1][1] = sentence.end
+            else:
+                runs.append([sentence.start, sentence.end])
+        if not runs:
+            break
+        drafts += [_named_draft(doc, trim(doc.text, doc[first:last].start_char, doc[first:last].end_char), "press_release", signature.group("who"))
+                   for first, last in runs]
+    return drafts
+
+
+def _pull_quote(text: str, mark: tuple[int, int]) -> bool:
+    """A line that is only a quote whose words the article has elsewhere too: set apart to catch the eye, it repeats
+    a statement rather than making one ('"A first step, not a solution"' under '... the freeze was "a first step, not a
+    solution".')."""
+    line_start, line_end = text.rfind("\n", 0, mark[0]) + 1, text.find("\n", mark[1])
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start : mark[0]].strip() or text[mark[1] + 1 : line_end].strip(CLOSING_MARKS + TRAILING_INSIDE_MARK + " "):
+        return False
+    words = " ".join(re.findall(r"\w+", text[mark[0] : mark[1]].lower()))
+    return f" {words} " in " ".join(["", *re.findall(r"\w+", (text[:line_start] + " " + text[line_end:]).lower()), ""])
 
 
 def _reads_as_a_title(quoted: str) -> bool:
@@ -1529,7 +1585,8 @@ def _only_marks_outside(text: str, start: int, end: int, marks: list[tuple[int, 
 
 def _adjacent_marks(doc: Doc, cue: Token, subject: Token | None, marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Quoted stretches attached to the cue: ending just before its clause ('"A," he said'), starting just after
-    it ('said: "A"', ', "B."'), or inside a complement of it ('called the ban "a collective punishment"')."""
+    it ('said: "A"', ', "B."'), inside a complement of it ('called the ban "a collective punishment"'), or a cry's
+    object with more of the clause after it ('chanted "No treaty, no dam!" outside the venue')."""
     text = doc.text
     sentence = cue.sent
     left_edge = min(cue.i, subject.left_edge.i if subject is not None else cue.i)
@@ -1555,7 +1612,10 @@ def _adjacent_marks(doc: Doc, cue: Token, subject: Token | None, marks: list[tup
             found.append(mark)
         elif sentence.start_char <= open_at and close_at <= sentence.end_char:
             inside = doc.char_span(open_at + 1, close_at, alignment_mode="expand")
-            if cue.lemma_ in COMPLEMENT_CUES and subject is not None and inside is not None and _governed_by(inside.root, cue, clause_ok=True):
+            if subject is None or inside is None:
+                continue
+            if (cue.lemma_ in COMPLEMENT_CUES and _governed_by(inside.root, cue, clause_ok=True)) or (
+                    cue.lemma_ in QUOTED_ONLY_CUES and inside.root.dep_ == "dobj" and inside.root.head == cue):
                 found.append(mark)
     return found
 

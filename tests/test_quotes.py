@@ -1280,3 +1280,58 @@ def test_a_speech_headings_speaker_is_the_i_of_its_words(extractor):
     text = ("Speech by Ilie Corban MP at the harbour rally\n\nFriends, thank you for coming.\n\n"
             "The minister says she needs private money. I say she needs a plan.")
     assert quoted_by(extractor, text)[-1] == ("she needs a plan", "Ilie Corban", "I")
+
+
+def test_a_markdown_block_quote_after_a_cue_line_or_above_a_signature_is_a_direct_quote(extractor):
+    """'> ' lines are a quoted stretch: the cue line's colon introduces them, a signature signs them, each line a span
+    without its marker (the lines after the first go on with the speaker, like a quote over paragraphs)."""
+    text = ("Notes from the river\n\nTomas Dal wrote on Tuesday:\n\n"
+            "> Varnia has waited thirty years for this dam.\n>\n> We will not wait for permission from Orsk.\n\n"
+            "Others disagreed. The Lessenia Farmers Association, which posted its reply the same evening:\n\n"
+            "> Our members irrigate 80,000 hectares from the river.\n\nThe letter followed.\n\n"
+            "> A dam without a treaty is a threat to every farm.\n\n— Irena Holt, Lessenia Farmers Association")
+    assert [(q, mention) for q, _, mention in quoted_by(extractor, text, dt.date(2025, 5, 3))] == [
+        ("Varnia has waited thirty years for this dam", "Tomas Dal"),
+        ("We will not wait for permission from Orsk", "Tomas Dal"),
+        ("Our members irrigate 80,000 hectares from the river", "The Lessenia Farmers Association"),
+        ("A dam without a treaty is a threat to every farm", "Irena Holt, Lessenia Farmers Association"),
+    ]
+
+
+def test_a_pull_quote_repeating_the_articles_words_is_no_new_statement(extractor):
+    text = ('Talks resume\n\nMilan Rusk told reporters in Orsk that the freeze was "a first step, not a solution".\n\n'
+            '"A first step, not a solution"\n\nTomas Dal said the government would compensate every worker.')
+    assert [q for q, _, _ in quoted_by(extractor, text)] == [
+        'the freeze was "a first step, not a solution', "the government would compensate every worker"]
+
+
+def test_a_title_in_brackets_after_the_report_it_names_is_no_statement(extractor):
+    text = ('Letters\n\nSir, your report of 14 June ("Varnia signs turbine deal") left out the farmers. '
+            'Your article ("Dam row deepens in the valley") did too.')
+    assert quoted_by(extractor, text) == []
+
+
+def test_a_letter_signed_on_its_last_line_gives_its_signers_first_person_sentences(extractor):
+    """GUIDELINES §7's 'paragraph signed — Name': the signer's first-person sentences above the signature are theirs,
+    the letter's account of others ('your report quoted ...') is not."""
+    letter = ("Letters: The river is not for sale\n\nJune 20, 2025\n\n"
+              "Sir, your report of 14 June quoted Minister Dal on the dam. I invite him to visit Orsk district.\n\n"
+              "We do not oppose the right to develop. We oppose a project built without a treaty.\n\n"
+              "I would add one more thing: the farmers will not be paid off with promises.\n\n"
+              "— Irena Holt, Lessenia Farmers Association")
+    assert [(q, mention) for q, _, mention in quoted_by(extractor, letter, dt.date(2025, 6, 20))] == [
+        ("I invite him to visit Orsk district", "Irena Holt, Lessenia Farmers Association"),
+        ("We do not oppose the right to develop. We oppose a project built without a treaty", "Irena Holt, Lessenia Farmers Association"),
+        ("I would add one more thing: the farmers will not be paid off with promises", "Irena Holt, Lessenia Farmers Association"),
+    ]
+    # An article's author credit under a quote or under the writer's prose signs nothing of the article's.
+    article = ('Farmers protest\n\nThe farmers marched on Monday. "We will be back," their leader said.\n\n'
+               "The march ended peacefully.\n\n— Lena Marsh, staff writer")
+    assert [q for q, _, _ in quoted_by(extractor, article)] == ["We will be back"]
+
+
+def test_a_chant_is_the_words_in_quote_marks_of_the_crowd_that_chanted(extractor):
+    text = 'Outside the venue, about 300 protesters chanted "No treaty, no dam!" and waved flags. Others chanted slogans.'
+    assert quoted_by(extractor, text) == [("No treaty, no dam!", None, "about 300 protesters")]
+    text = 'Protesters chanted "No treaty, no dam!" outside the venue.'
+    assert quoted_by(extractor, text) == [("No treaty, no dam!", None, "Protesters")]
