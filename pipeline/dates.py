@@ -29,10 +29,12 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 # Words that put a sentence's dates ahead of the moment it was said ("will open in April", "talks next week").
-# "would" too: in reported speech it is the future of the moment spoken of ("said more would follow in March").
+# "would" too: in reported speech it is the future of the moment spoken of ("said more would follow in March"), and
+# so does a to-infinitive of what someone agrees, plans or means to do ("agreed to meet again in July"); "to" before
+# an article or "by" is no infinitive ("agreed to the deal in July", "was agreed to by parliament").
 _FUTURE_CUES = re.compile(
-    r"\b(?:will|won't|would|shall|going to|next|upcoming|plans? to|planned|intends? to|scheduled|due|is to|are to|expected to"
-    r"|promis(?:e|es|ed|ing) to|pledg(?:e|es|ed|ing) to|vow(?:s|ed|ing)? to)\b|'ll\b"
+    r"\b(?:will|won't|would|shall|going to|next|upcoming|planned|scheduled|due|is to|are to"
+    r"|(?:agree|aim|expect|intend|plan|pledg|promis|vow)(?:e|s|es|d|ed|ing|ned|ning)?\s+to(?!\s+(?:the|a|an|its|their|by)\b))\b|'ll\b"
     # A condition looks ahead ("if elected on Thursday"), unless its verb is past ("asked if he had resigned on Thursday").
     r"|\b(?:if|unless)\b(?!(?:\W+\w+){0,3}?\W+(?:had|was|were|did)\b)",
     re.IGNORECASE,

@@ -26,7 +26,7 @@ from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span, Token
 
 from corpus.schema import ArticleOrigin, Statement
-from pipeline.actors import Actor, ActorRegistry, period_days
+from pipeline.actors import Actor, ActorRegistry, When, period_days
 from pipeline.dates import resolve as resolve_mention, week_days
 from pipeline.ingest import Article, letterhead_end, top_lines
 from pipeline.speakers import (
@@ -532,7 +532,7 @@ class QuoteExtractor:
                 continue
             if doc.text[max(0, cue.idx - 3) : cue.idx].lower() == "so-":  # 'so-called' introduces a term, not a quote
                 continue
-            subject = (subjects.get(cue.i) or _inherited_subject(cue, quoted) or _speaker_after_quote(cue, marks)
+            subject = (subjects.get(cue.i) or _quoted_as_saying(cue) or _inherited_subject(cue, quoted) or _speaker_after_quote(cue, marks)
                        or _fronted_apposition(cue) or _subject_when_asked(cue) or _inverted_subject(cue, marks)
                        or _verbless_subject(cue))
             if subject is not None and subject.lower_ in RELATIVE_PRONOUNS and cue.dep_ == "relcl":
@@ -744,6 +744,7 @@ class QuoteExtractor:
         history = [m for m in history if m.actor.kind == "person" or not any(s.start <= m.position < s.end for s in biography)]
         context = self.resolver.context(doc, outlet)
         resolved: list[_Resolved] = []
+        joint: list[ExtractedQuote] = []  # the same words for the other speakers of a joint subject
         descriptions: list[tuple[int, str, str]] = []  # speakers the text only described: (position, head noun, mention)
         for draft in sorted(drafts, key=lambda d: (d.anchor, d.start)):
             date, period, date_text = resolve_date(draft.date_tokens, article_date)
@@ -779,16 +780,32 @@ class QuoteExtractor:
                 actor = _with_known_pronoun(actor, mention, history)
             if actor is not None:
                 history.append(ActorMention(draft.anchor, actor, True))
-            resolved.append(_Resolved(draft, mention, actor, ExtractedQuote(
+            quote = ExtractedQuote(
                 start=draft.start, end=draft.end, kind=draft.kind, cue=_cue_text(draft), speaker_mention=mention_text,
                 speaker=actor.name if actor else None, date=date, period=period, date_mention=date_text,
-            )))
+            )
+            resolved.append(_Resolved(draft, mention, actor, quote))
+            if actor is not None and mention is not None:
+                joint += [replace(quote, speaker=other.name) for other in self._joint_speakers(mention, actor, history, on, context)]
         self._name_descriptions(doc, resolved, history)
         _issued_statements(doc, resolved)
         _interview_runs(doc.text, resolved)
         self._lead_ins(doc, resolved, history, article_date, context)
         _interview_runs(doc.text, resolved)  # the rest of a run a lead-in opened
-        return sorted((r.quote for r in resolved), key=lambda q: q.start)
+        return sorted([r.quote for r in resolved] + joint, key=lambda q: q.start)
+
+    def _joint_speakers(self, mention: Span, actor: Actor, history: list[ActorMention], on: When | None,
+                        context: ArticleContext) -> list[Actor]:
+        """'Dal and Ostrov both said ...': the other named speakers of a joint subject, each of whom said it too."""
+        others: list[Actor] = []
+        for conjunct in mention.root.conjuncts:
+            if not mention.start <= conjunct.i < mention.end:
+                continue
+            right = max([conjunct.i] + [c.right_edge.i for c in conjunct.rights if c.dep_ not in ("conj", "cc", "punct", "appos")])
+            other = self.resolver.resolve(mention.doc[conjunct.left_edge.i : right + 1], history, on, context)
+            if other is not None and other != actor and other not in others:
+                others.append(other)
+        return others
 
     def _lead_ins(self, doc: Doc, resolved: list[_Resolved], history: list[ActorMention], on: dt.date | None,
                   context: ArticleContext) -> None:
@@ -1230,6 +1247,13 @@ def _antecedent(relative_cue: Token) -> Token:
     return noun.head if noun.dep_ == "appos" else noun
 
 
+def _quoted_as_saying(cue: Token) -> Token | None:
+    """'The report quoted Minister Dal as saying ...', 'Dal was quoted as saying ...': the one quoted spoke, not the report."""
+    if cue.dep_ == "pcomp" and cue.head.lower_ == "as" and cue.head.head.lemma_ in ("quote", "cite"):
+        return next((c for c in cue.head.head.children if c.dep_ in ("dobj", "nsubjpass")), None)
+    return None
+
+
 def _inherited_subject(cue: Token, quoted) -> Token | None:
     """'he said, adding that ...' and 'said X and added Y': a participle or a coordinated verb shares its head's subject.
     A cue the parser coordinated with the verb of a reported clause ('the union said that the offer was an insult and
@@ -1449,6 +1473,19 @@ def _content_parts(heads: list[Token], cue: Token) -> list[tuple[list[Token], To
     return parts
 
 
+def _speakers_next_act(verb: Token, cue: Token) -> bool:
+    """'said the talks were "constructive" and agreed to meet again': a verb right after the fragment's closing mark and
+    'and', in the cue's tense, with no subject of its own and a to-infinitive, goes on with what the speakers did, not
+    with what they said. Where the clause has an auxiliary ('had rated it "tolerable" and made no mention'), the verb
+    shares it and is part of the clause."""
+    doc = verb.doc
+    return (verb.tag_ == cue.tag_ and verb.tag_ in ("VBD", "VBZ") and verb.left_edge.i == verb.i >= 2
+            and doc[verb.i - 1].lower_ == "and" and doc[verb.i - 2].text in CLOSING_MARKS
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+            and not any(c.dep_ in ("aux", "auxpass") for c in verb.head.children)
+            and any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in verb.children))
+
+
 def _content_tokens(head: Token, cue: Token) -> list[Token]:
     """The clause under `head`, without its 'that', a second statement or speech verb coordinated to it, a leading
     time adverbial ('said on Thursday the cabinet had ...'), a trailing participle of the writer's (', implying'), a new
@@ -1458,7 +1495,7 @@ def _content_tokens(head: Token, cue: Token) -> list[Token]:
     writer_goes_on = len(doc)  # where the writer's own words take over: nothing after it is the speaker's
     for child in head.children:
         coordinated_statement = child.dep_ == "conj" and (
-            any(c.dep_ == "mark" for c in child.children) or child.lemma_ in SPEECH_CUES
+            any(c.dep_ == "mark" for c in child.children) or child.lemma_ in SPEECH_CUES or _speakers_next_act(child, cue)
         )
         if coordinated_statement:
             excluded.update(range(child.left_edge.i, child.right_edge.i + 1))
@@ -1699,14 +1736,21 @@ def resolve_date(tokens: list[Token], article_date: dt.date | None) -> tuple[dt.
     """(exact date, period, mention) of a statement. A month alone ('in November') gives a period and no day:
     putting the article's date on it would be a false exact date. No time expression, or one that pins no date
     ('last week' across two months, 'next week'): the article's date, which a vague mention must not erase.
-    Speaking is past: 'said on Monday' is the latest Monday on or before the article's date."""
+    Speaking is past: 'said on Monday' is the latest Monday on or before the article's date. Expressions that pin
+    nothing together ('Years later, in an interview in March 2011, he said') yield to the first that pins a date alone."""
     if not tokens:
         return article_date, None, None
-    mention = " ".join(t.text for t in tokens)
-    resolved = resolve_mention(mention, article_date, past_only=True)
-    if resolved is None:
-        return article_date, None, mention
-    date, period = resolved
+    runs: list[list[Token]] = []
+    for t in tokens:
+        if runs and t.i == runs[-1][-1].i + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    mentions = [" ".join(t.text for t in tokens)] + ([" ".join(t.text for t in run) for run in runs] if len(runs) > 1 else [])
+    found = next(((m, r) for m in mentions if (r := resolve_mention(m, article_date, past_only=True)) is not None), None)
+    if found is None:
+        return article_date, None, mentions[0]
+    mention, (date, period) = found
     if period == "day":
         return date, None, mention
     return None, f"{date.year:04d}-{date.month:02d}" if period == "month" else f"{date.year:04d}", mention
@@ -1890,11 +1934,13 @@ def load_article_nlp(spacy_models: list[str], registry_files: list[Path]) -> Lan
 
 def article_statements(article: Article, quotes: list[ExtractedQuote]) -> list[Statement]:
     """Statements of one article. Ids are the article id and the offsets, so a re-run finds the same ids and
-    skips what it already scored. A speaker that is neither in the registry nor a named person or organisation stays
-    None, with its mention kept in `origin`."""
+    skips what it already scored; the second speaker of a joint statement adds '#2'. A speaker that is neither in the
+    registry nor a named person or organisation stays None, with its mention kept in `origin`."""
+    ids = [f"{article.id}:{quote.start}-{quote.end}" for quote in quotes]
+    ids = [i if i not in ids[:n] else f"{i}#{ids[:n].count(i) + 1}" for n, i in enumerate(ids)]
     return [
         Statement(
-            id=f"{article.id}:{quote.start}-{quote.end}",
+            id=statement_id,
             text=article.text[quote.start : quote.end],
             source_type=article.source_type,
             speaker=quote.speaker,
@@ -1907,7 +1953,7 @@ def article_statements(article: Article, quotes: list[ExtractedQuote]) -> list[S
                 kind=quote.kind, period=quote.period, date_mention=quote.date_mention,
             ),
         )
-        for quote in quotes
+        for statement_id, quote in zip(ids, quotes)
     ]
 
 

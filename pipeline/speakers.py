@@ -349,8 +349,12 @@ class SpeakerResolver:
                         and (actor := self.registry.actors.get(e.kb_id_)) is not None and actor.kind != "person"]
             if subjects:
                 return self.registry.actors[subjects[-1].kb_id_]
-            earlier = [m.actor for m in history if m.position < possessor.i and m.actor.kind != "person"]
-            return earlier[-1] if earlier else None
+            earlier = [(m.position, m.actor) for m in history if m.position < possessor.i and m.actor.kind != "person"][-1:]
+            # A country named since, that the registry holds as its government only ('And Lessenia? Its water minister').
+            earlier += [(t.i, actor) for e in doc.ents if e.end <= possessor.i and not e.kb_id_ and _place_like(e) for t in e
+                        if (actor := self.registry.actors.get(self.camp_of_word(t.text) or "")) is not None
+                        and actor.affiliation in self.country_camps]
+            return max(earlier, key=lambda pair: pair[0])[1] if earlier else None
         linked = [e for e in doc.ents if e.start <= possessor.i < e.end and e.kb_id_ in self.registry.actors]
         if linked:
             return self.registry.actors[linked[0].kb_id_]

@@ -252,6 +252,11 @@ def test_a_date_without_a_year_is_the_nearest_one_in_the_direction_the_sentence_
     # A condition or a promise looks ahead ('if elected on Thursday', written on a Tuesday), a past condition does not.
     assert iso("Okafor promised to cancel the process if elected on Thursday.", dt.date(2023, 5, 2)) == {"Thursday": "2023-05-04"}
     assert iso("She asked if he had resigned on Thursday.", dt.date(2023, 5, 2)) == {"Thursday": "2023-04-27"}
+    # A to-infinitive of what someone agrees, plans or means to do looks ahead; 'agreed to' a thing does not.
+    assert iso("Dal and Ostrov agreed to meet again in July.", dt.date(2025, 5, 23)) == {"July": "2025-07"}
+    assert iso("They expect to finish the dam in March.", dt.date(2025, 5, 23)) == {"March": "2026-03"}
+    assert iso("We aim to open it in June.", dt.date(2025, 5, 23)) == {"June": "2025-06"}
+    assert iso("They agreed to the deal in July.", dt.date(2025, 5, 23)) == {"July": "2024-07"}
 
 
 def test_a_weekday_that_names_no_particular_day_gets_no_date(nlp):

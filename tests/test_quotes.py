@@ -1335,3 +1335,33 @@ def test_a_chant_is_the_words_in_quote_marks_of_the_crowd_that_chanted(extractor
     assert quoted_by(extractor, text) == [("No treaty, no dam!", None, "about 300 protesters")]
     text = 'Protesters chanted "No treaty, no dam!" outside the venue.'
     assert quoted_by(extractor, text) == [("No treaty, no dam!", None, "Protesters")]
+
+
+def test_the_one_a_report_quoted_as_saying_something_is_its_speaker(extractor):
+    """GUIDELINES §7, Speaker: 'X quoted Y as saying Z' and 'Y was quoted as saying Z' name Y, not the report."""
+    text = ('Sir, your report of 14 June quoted Minister Fuad Hussein as saying the flights would "end for good". '
+            "Masrour Barzani was quoted as saying the smugglers were to blame.")
+    assert [(s, a) for s, a, _ in quoted_by(extractor, text)] == [
+        ('the flights would "end for good', "Fuad Hussein"), ("the smugglers were to blame", "Masrour Barzani")]
+
+
+def test_a_joint_subject_says_the_clause_once_per_speaker_and_not_what_they_did_next(extractor):
+    """README: each named speaker of 'X and Y said' gets the statement (the second's id adds '#2'); the span is the
+    reported clause (GUIDELINES §7, Mixed), not the subjects' next verb after the fragment's closing mark."""
+    from pipeline.ingest import Article
+    from pipeline.quotes import article_statements
+
+    text = 'Fuad Hussein and Masrour Barzani both said the talks were "constructive" and agreed to meet again in July.'
+    quotes = extractor.extract(text, dt.date(2025, 5, 23))
+    assert [(text[q.start : q.end], q.speaker) for q in quotes] == [
+        ('the talks were "constructive', "Fuad Hussein"), ('the talks were "constructive', "Masrour Barzani")]
+    assert [s.id for s in article_statements(Article(id="a11", text=text), quotes)] == ["a11:43-71", "a11:43-71#2"]
+    # The verb after the mark shares the clause's auxiliary: still the clause ('had rated' ... 'and failed to mention').
+    text = 'Fuad Hussein said the report had rated it "tolerable" and failed to mention the doors.'
+    assert [s for s, _, _ in quoted_by(extractor, text)] == ['the report had rated it "tolerable" and failed to mention the doors']
+
+
+def test_a_leading_adverbial_does_not_hide_the_month_that_dates_the_speaking(extractor):
+    """README, Dates: 'Years later, in an interview in March 2011, he said' was said in March 2011, not on the article's day."""
+    text = "Fuad Hussein left office in 2005. Years later, in an interview in March 2011, he said that the flights were a mistake."
+    assert [(q.speaker, q.date, q.period) for q in extractor.extract(text, dt.date(2025, 8, 12))] == [("Fuad Hussein", None, "2011-03")]

