@@ -1,8 +1,9 @@
 """How many labelled examples a new target needs: train on four SemEval-2016 targets, then add the fifth
 with k of its training pairs (`add_targets`, nothing else retrained) and score its dev pairs; k = 0 is the
-zero-shot global head. Prints the curve and writes one row per model to BENCHMARKS.md.
+zero-shot global head (for `ensemble`, `stancewatch train`'s default model, whose fine-tuned encoder reads the new
+target zero-shot at every k). Prints the curve and writes one row per model to BENCHMARKS.md.
 
-    .venv/bin/python -m benchmarks.new_target [--target "Hillary Clinton"] [--models tfidf embedding] [--no-write]
+    .venv/bin/python -m benchmarks.new_target [--target "Hillary Clinton"] [--models tfidf embedding ensemble] [--no-write]
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ SHOTS = (0, 10, 25, 50, 100, 200)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--target", default="Hillary Clinton")
-    parser.add_argument("--models", nargs="+", default=["tfidf", "embedding"], choices=["tfidf", "embedding"])
+    parser.add_argument("--models", nargs="+", default=["tfidf", "embedding"], choices=["tfidf", "embedding", "ensemble"])
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
     from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
+    from models.training import build_stance_model
+    from pipeline.config import TrainConfig
 
     train, dev = carve_dev(semeval2016_rows("train"), args.seed)
     base_train = [r for r in train if r["target"] != args.target]
@@ -42,8 +45,11 @@ def main() -> None:
 
     dev_texts, dev_targets, dev_gold = columns(new_dev)
     for name in args.models:
-        build = {"tfidf": TfidfStanceClassifier, "embedding": EmbeddingStanceClassifier}[name]
-        base = build(seed=args.seed).fit(*columns(base_train), dev=columns(base_dev))
+        builders = {
+            "tfidf": lambda: TfidfStanceClassifier(seed=args.seed), "embedding": lambda: EmbeddingStanceClassifier(seed=args.seed),
+            "ensemble": lambda: build_stance_model({**TrainConfig().model_dump(), "model": "ensemble", "seed": args.seed}),
+        }
+        base = builders[name]().fit(*columns(base_train), dev=columns(base_dev))
         curve = {0: f_avg(dev_gold, base.predict(dev_texts, dev_targets))}
         for shots in [*SHOTS[1:], len(new_train)]:
             sample = [new_train[i] for i in order[: min(shots, len(new_train))]]
