@@ -13,7 +13,7 @@ import hashlib
 import itertools
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
@@ -238,8 +238,8 @@ class WeightedEnsembleStanceClassifier(DecisionRule, MemberModels):
         keep = [i for i, w in enumerate(self.weights_) if w > 0]
         return [self.members[i] for i in keep], self.weights_[keep]
 
-    def _pair_weights(self, members: list[object], weights: np.ndarray, targets: Sequence[str]) -> np.ndarray:
-        """Per pair, the weights of the members that learnt its target, rescaled to sum to 1. A target added with
+    def _target_weights(self, members: list[object], weights: np.ndarray, targets: Iterable[str]) -> dict[str, np.ndarray]:
+        """Per target, the weights of the members that learnt it, rescaled to sum to 1. A target added with
         `add_targets` is learnt by the members that fitted heads for it; the fine-tuned encoder reads it zero-shot,
         and on SemEval-2016's held-out target it scored dev F_avg 6.1 against 34-55 for the heads fitted on 10-569
         pairs, while its full-fit weight (0.6) made the ensemble score 6-42 (BENCHMARKS.md, session 22). A target
@@ -247,25 +247,27 @@ class WeightedEnsembleStanceClassifier(DecisionRule, MemberModels):
         from models.registry import trained_targets
 
         known = [trained_targets(member) for member in members]
-        by_target: dict[str, np.ndarray] = {}
+        by_target = {}
         for target in set(targets):
             learnt = np.array([target in k for k in known])
             kept = weights * learnt
             by_target[target] = kept / kept.sum() if learnt.any() and not learnt.all() and kept.sum() > 0 else weights
-        return np.array([by_target[target] for target in targets]).reshape(len(targets), len(members))
+        return by_target
 
     def predict_proba(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
         members, weights = self._weighted()
         with self.one_encoder_pass():
             probabilities = [m.predict_proba(texts, targets) for m in members]
-        return _combine(probabilities, self._pair_weights(members, weights, targets), self.temperature_)
+        by_target = self._target_weights(members, weights, targets)
+        return _combine(probabilities, np.array([by_target[t] for t in targets]).reshape(len(targets), len(members)), self.temperature_)
 
     def predict_proba_grouped(self, texts: Sequence[str], targets_per_text: Sequence[Sequence[str]], batch_size: int = 64) -> list[np.ndarray]:
         members, weights = self._weighted()
         with self.one_encoder_pass():
             grouped = [m.predict_proba_grouped(texts, targets_per_text, batch_size) for m in members]
+        by_target = self._target_weights(members, weights, itertools.chain.from_iterable(targets_per_text))
         return [
-            _combine([g[i] for g in grouped], self._pair_weights(members, weights, targets), self.temperature_)
+            _combine([g[i] for g in grouped], np.array([by_target[t] for t in targets]).reshape(len(targets), len(members)), self.temperature_)
             for i, targets in enumerate(targets_per_text)
         ]
 
