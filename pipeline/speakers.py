@@ -149,6 +149,11 @@ class SpeakerResolver:
             [a.affiliation for a in registry.actors.values() if a.kind in ("country", "government")]
             + [registry.actors[t.actor].affiliation for o in registry.offices.values() for t in o.terms]
         )
+        # The country or government actor of each camp, the owner 'its' names when only a place word points there.
+        self._camp_owners: dict[str, Actor] = {}
+        for actor in registry.actors.values():
+            if actor.kind in ("country", "government"):
+                self._camp_owners.setdefault(actor.affiliation, actor)
 
     def camp_of_word(self, word: str) -> str | None:
         """The camp a place or people word points to: a country's name or alias ('Poland', 'Minsk'), else the
@@ -352,8 +357,7 @@ class SpeakerResolver:
             earlier = [(m.position, m.actor) for m in history if m.position < possessor.i and m.actor.kind != "person"][-1:]
             # A country named since, that the registry holds as its government only ('And Lessenia? Its water minister').
             earlier += [(t.i, actor) for e in doc.ents if e.end <= possessor.i and not e.kb_id_ and _place_like(e) for t in e
-                        if (actor := self.registry.actors.get(self.camp_of_word(t.text) or "")) is not None
-                        and actor.affiliation in self.country_camps]
+                        if (actor := self._camp_owners.get(self.camp_of_word(t.text) or "")) is not None]
             return max(earlier, key=lambda pair: pair[0])[1] if earlier else None
         linked = [e for e in doc.ents if e.start <= possessor.i < e.end and e.kb_id_ in self.registry.actors]
         if linked:
