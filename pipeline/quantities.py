@@ -387,6 +387,7 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
     ordinals += [(offset + m.start(), offset + m.end()) for m in _ORDINAL_PERIOD.finditer(span.text)]
     found = []
     spelled = _SpelledOut(span.text)
+    currency_names, currency_after = _other_currencies()
     for quantity in _quantulum().parse(spelled.text):
         start, end = (offset + position for position in spelled.original(*quantity.span))
         leading = _LEADING_RANGE_WORD.match(doc.text, start, end)
@@ -425,7 +426,6 @@ def normalize_quantities(span: Span) -> list[dict[str, Any]]:
             dimension = "count" if unit else None
         if dimension == "count" and _THOUSANDS_DOTS.fullmatch(surface):
             value = int(surface.replace(".", ""))  # "the 4.000 migrants" are four thousand, not four
-        currency_names, currency_after = _other_currencies()
         currency = currency_after.match(doc.text, end) or _OTHER_CURRENCY_BEFORE.search(doc.text, max(0, start - 5), start)
         if currency and dimension in (None, "count"):  # "PLN 1.6 billion", "300 zlotys", "1,000 Iraqi dinars"
             unit, dimension = currency_names[currency.group("word").lower()], "currency"
