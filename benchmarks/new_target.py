@@ -29,7 +29,6 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
-    from models.baseline import EmbeddingStanceClassifier, TfidfStanceClassifier
     from models.training import build_stance_model
     from pipeline.config import TrainConfig
 
@@ -45,11 +44,7 @@ def main() -> None:
 
     dev_texts, dev_targets, dev_gold = columns(new_dev)
     for name in args.models:
-        builders = {
-            "tfidf": lambda: TfidfStanceClassifier(seed=args.seed), "embedding": lambda: EmbeddingStanceClassifier(seed=args.seed),
-            "ensemble": lambda: build_stance_model({**TrainConfig().model_dump(), "model": "ensemble", "seed": args.seed}),
-        }
-        base = builders[name]().fit(*columns(base_train), dev=columns(base_dev))
+        base = build_stance_model(TrainConfig(model=name, seed=args.seed).model_dump()).fit(*columns(base_train), dev=columns(base_dev))
         curve = {0: f_avg(dev_gold, base.predict(dev_texts, dev_targets))}
         for shots in [*SHOTS[1:], len(new_train)]:
             sample = [new_train[i] for i in order[: min(shots, len(new_train))]]
