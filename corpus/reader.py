@@ -73,9 +73,11 @@ class InputFileError(ValueError):
     """An input that cannot be read at all (missing, wrong format)."""
 
 
-def _validation_issue(error: ValidationError) -> tuple[str, str]:
+def validation_issue(error: ValidationError, whole: str = "<record>") -> tuple[str, str]:
+    """The field pydantic refused first, dotted ('gold.stances.0.label'), or `whole` when it refused the record itself,
+    and its reason without pydantic's 'Value error, ' prefix."""
     first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "<record>"
+    field = ".".join(str(part) for part in first["loc"]) or whole
     return field, first["msg"].removeprefix("Value error, ")
 
 
@@ -110,7 +112,7 @@ def validated(payload: dict[str, object], model: type[M]) -> M:
     try:
         return model.model_validate(payload)
     except ValidationError as error:
-        raise LineError(*_validation_issue(error)) from None
+        raise LineError(*validation_issue(error)) from None
 
 
 def parse_json_line(raw: str, model: type[M]) -> M:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from corpus.reader import InputFileError, LineError, QuarantinedRecord, ReadResult, parse_json_line
+from corpus.reader import InputFileError, LineError, QuarantinedRecord, ReadResult, parse_json_line, validation_issue
 from corpus.schema import SourceType, blank_to_none, iso_date
 
 TEXT_SUFFIXES = (".txt",)
@@ -236,8 +236,7 @@ def read_article_file(path: Path, defaults: ArticleDefaults | None = None) -> Ar
             outlet=page_outlet or defaults.outlet, date=page_date or defaults.date, url=page_url or defaults.url, source=str(path),
         )
     except ValidationError as error:
-        first = error.errors()[0]
-        raise ArticleFileError(".".join(str(part) for part in first["loc"]) or "<file>", first["msg"].removeprefix("Value error, ")) from None
+        raise ArticleFileError(*validation_issue(error, "<file>")) from None
 
 
 def _article_from_record(raw: str, path: Path, line: int, defaults: ArticleDefaults) -> Article:
